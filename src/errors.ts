@@ -1,0 +1,74 @@
+/**
+ * The one catalogue of rocketserve errors: every error a client or an operator can see has a code
+ * here, with its HTTP status and a one-line summary. `docs/errors.md` documents the same table, and
+ * test/errors.test.ts keeps the two in step.
+ */
+export const ERROR_CATALOGUE = {
+  // Requests
+  ROUTE_NOT_FOUND: { status: 404, summary: 'No route answers this path.' },
+  METHOD_NOT_ALLOWED: { status: 405, summary: 'The route exists but not for this HTTP method.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    summary: 'The body is neither multipart/form-data nor an image content type.',
+  },
+  MALFORMED_MULTIPART: { status: 400, summary: 'The multipart body cannot be parsed.' },
+  MISSING_INPUT: { status: 400, summary: 'No file part named `input` (and no raw image body) was sent.' },
+  UNEXPECTED_FIELD: { status: 400, summary: 'A file was sent in a field other than `input`.' },
+  TOO_MANY_FILES: { status: 400, summary: 'More than one file was sent.' },
+  EMPTY_INPUT: { status: 400, summary: 'The uploaded file or body is empty.' },
+  INVALID_PARAMETER: { status: 400, summary: 'A query parameter has a value outside its allowed range.' },
+  UNKNOWN_PARAMETER: { status: 400, summary: 'A query parameter is not one this route accepts.' },
+  PAYLOAD_TOO_LARGE: { status: 413, summary: 'The body is larger than MAX_UPLOAD_BYTES.' },
+  IMAGE_UNDECODABLE: { status: 422, summary: 'The file is not an image in a supported format, or is corrupt.' },
+  IMAGE_TOO_LARGE: { status: 422, summary: 'The image has more pixels than MAX_PIXELS.' },
+  NOT_READY: { status: 503, summary: 'The rocket is still loading or warming up; retry shortly.' },
+  INFERENCE_FAILED: { status: 500, summary: 'The model failed while running on this input.' },
+  INTERNAL: { status: 500, summary: 'An unexpected server error; details are in the log.' },
+  // Startup (reported on stderr and by a non-zero exit, never over HTTP)
+  CONFIG_INVALID: { status: 500, summary: 'config.ini or the environment has an invalid or unknown key.' },
+  ROCKET_URL_UNSUPPORTED: { status: 500, summary: 'ROCKET_URL uses a form this version cannot resolve.' },
+  ROCKET_NOT_FOUND: { status: 500, summary: 'ROCKET_URL names a file or directory that does not exist.' },
+  ROCKET_INVALID: { status: 500, summary: 'The rocket manifest or the model signature is not usable.' },
+  MODEL_LOAD_FAILED: { status: 500, summary: 'onnxruntime could not load the model.' },
+  PROVIDER_UNAVAILABLE: { status: 500, summary: 'The execution provider DEVICE asks for cannot be created.' },
+  NATIVE_ADDON_UNAVAILABLE: { status: 500, summary: 'The native kernel addon could not be loaded.' },
+} as const satisfies Record<string, { status: number; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error with a catalogue code. `status` is derived from the code, never set by hand. */
+export class RocketError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RocketError';
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/**
+ * Maps any thrown value to a status and body. Unknown errors become INTERNAL; their message is kept
+ * out of the body when `production` is true (it goes to the log instead).
+ */
+export function toErrorResponse(err: unknown, production: boolean): { status: number; body: ErrorBody } {
+  if (err instanceof RocketError) {
+    const hide = production && err.status >= 500;
+    const message = hide ? ERROR_CATALOGUE[err.code].summary : err.message;
+    return { status: err.status, body: { error: { code: err.code, message } } };
+  }
+  const message = production || !(err instanceof Error) ? ERROR_CATALOGUE.INTERNAL.summary : err.message;
+  return { status: 500, body: { error: { code: 'INTERNAL', message } } };
+}
+
+/** The shared wording of parameter errors: "Expected <what> for <name> but received <value>". */
+export function expected(what: string, name: string, value: unknown): string {
+  return `Expected ${what} for ${name} but received ${JSON.stringify(value)}`;
+}
