@@ -83,12 +83,13 @@ export interface Kernels {
   /**
    * Transposes (v8) or reads (v5) a YOLO head, keeps candidates above the confidence threshold with
    * their best class (argmax; lowest index on ties), converts cxcywh → xyxy. [sync]
+   * For `v5` the argmax is over the class scores and the kept score is objectness × that score.
    * @returns the number of candidates written, in anchor order.
    */
   decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: YoloCandidates): number;
   /**
-   * Greedy non-maximum suppression. Order: score descending, then index ascending. IoU is 0 when the
-   * union is 0. [sync]
+   * Greedy non-maximum suppression. Order: score descending (NaN lowest), then index ascending. IoU
+   * is computed in float64, inverted boxes have area 0, and IoU is 0 when the union is not > 0. [sync]
    * @returns the number of kept indices written to `outIndices`, in that order.
    */
   nms(
@@ -101,7 +102,7 @@ export interface Kernels {
   /** Numerically stable softmax (max-subtracted); `dst` may be `src`. [sync] */
   softmax(src: Float32Array, dst: Float32Array): void;
   /**
-   * Indices of the `k` largest values, score descending then index ascending. [sync]
+   * Indices of the `k` largest values, score descending (NaN lowest) then index ascending. [sync]
    * @returns min(k, values.length), the number of indices written.
    */
   topK(values: Float32Array, k: number, outIndices: Int32Array): number;

@@ -1,0 +1,31 @@
+// Registration of the rocketserve_native addon. Context-aware (NAPI_MODULE_INIT, no global state),
+// so it can be loaded in several worker_threads at once.
+#include <node_api.h>
+
+#include "bindings.h"
+#include "napi_util.h"
+
+namespace {
+
+napi_property_descriptor Method(const char* name, napi_callback cb) {
+  return {name, nullptr, cb, nullptr, nullptr, nullptr, napi_enumerable, nullptr};
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  napi_value abi;
+  RS_NAPI(env, napi_create_int32(env, rs::kAbiVersion, &abi));
+  const napi_property_descriptor properties[] = {
+      {"ABI_VERSION", nullptr, nullptr, nullptr, nullptr, abi, napi_enumerable, nullptr},
+      Method("normalizeToChw", rs::NormalizeToChwBinding),
+      Method("decodeYolo", rs::DecodeYoloBinding),
+      Method("nms", rs::NmsBinding),
+      Method("softmax", rs::SoftmaxBinding),
+      Method("topK", rs::TopKBinding),
+      Method("probeGpus", rs::ProbeGpusBinding),
+  };
+  RS_NAPI(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0],
+                                      properties));
+  return exports;
+}

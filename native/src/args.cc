@@ -1,0 +1,147 @@
+// Argument and option checks; each mirrors a helper of src/kernels/reference.ts (typed, object,
+// field, isCount, isFiniteNumber, isNumber, oneOf, atLeast).
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "napi_util.h"
+
+namespace rs {
+namespace {
+
+constexpr double kMaxSafeInteger = 9007199254740991.0;
+
+bool AsNumber(napi_env env, napi_value v, double* out) {
+  napi_valuetype type = napi_undefined;
+  return napi_typeof(env, v, &type) == napi_ok && type == napi_number &&
+         napi_get_value_double(env, v, out) == napi_ok;
+}
+
+bool IsCount(double v) {
+  return std::isfinite(v) && std::trunc(v) == v && v >= 0 && v <= kMaxSafeInteger;
+}
+
+std::string Dotted(const char* prefix, const char* key) { return std::string(prefix) + "." + key; }
+
+// Reads obj[key] as a number satisfying `ok`; otherwise a RangeError naming "<prefix>.<key>".
+template <typename Ok>
+bool NumberFieldIf(napi_env env, napi_value obj, const char* prefix, const char* key,
+                   const char* what, Ok ok, double* out) {
+  napi_value v;
+  if (!GetField(env, obj, key, &v)) return false;
+  if (AsNumber(env, v, out) && ok(*out)) return true;
+  return ThrowExpected(env, ErrorKind::kRange, what, Dotted(prefix, key), Shown(env, v));
+}
+
+}  // namespace
+
+bool ThrowExpected(napi_env env, ErrorKind kind, const std::string& what, const std::string& name,
+                   const std::string& received) {
+  const std::string message = "Expected " + what + " for " + name + " but received " + received;
+  if (kind == ErrorKind::kType) {
+    napi_throw_type_error(env, nullptr, message.c_str());
+  } else {
+    napi_throw_range_error(env, nullptr, message.c_str());
+  }
+  return false;
+}
+
+void ThrowNapiFailure(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) return;
+  const napi_extended_error_info* info = nullptr;
+  napi_get_last_error_info(env, &info);
+  const char* message = info && info->error_message ? info->error_message : "Node-API call failed";
+  napi_throw_error(env, nullptr, message);
+}
+
+bool GetField(napi_env env, napi_value obj, const char* key, napi_value* out) {
+  if (napi_get_named_property(env, obj, key, out) == napi_ok) return true;
+  ThrowNapiFailure(env);
+  return false;
+}
+
+bool TypedArg(napi_env env, napi_value v, napi_typedarray_type type, const char* what,
+              const char* name, View* out) {
+  bool is_typed = false;
+  napi_typedarray_type actual;
+  napi_value buffer;
+  size_t offset = 0;
+  if (napi_is_typedarray(env, v, &is_typed) == napi_ok && is_typed &&
+      napi_get_typedarray_info(env, v, &actual, &out->length, &out->data, &buffer, &offset) ==
+          napi_ok &&
+      actual == type) {
+    return true;
+  }
+  return ThrowExpected(env, ErrorKind::kType, what, name, Shown(env, v));
+}
+
+bool ObjectArg(napi_env env, napi_value v, const char* name) {
+  napi_valuetype type = napi_undefined;
+  if (napi_typeof(env, v, &type) == napi_ok && type == napi_object) return true;
+  return ThrowExpected(env, ErrorKind::kType, "an object", name, Shown(env, v));
+}
+
+bool CountField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out) {
+  return NumberFieldIf(env, obj, prefix, key, "a non-negative integer", IsCount, out);
+}
+
+bool PositiveField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out) {
+  auto ok = [](double v) { return IsCount(v) && v != 0; };
+  return NumberFieldIf(env, obj, prefix, key, "a positive integer", ok, out);
+}
+
+bool FiniteField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out) {
+  auto ok = [](double v) { return std::isfinite(v); };
+  return NumberFieldIf(env, obj, prefix, key, "a finite number", ok, out);
+}
+
+bool NumberField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out) {
+  auto ok = [](double v) { return !std::isnan(v); };
+  return NumberFieldIf(env, obj, prefix, key, "a number", ok, out);
+}
+
+bool BoolField(napi_env env, napi_value obj, const char* prefix, const char* key, bool* out) {
+  napi_value v;
+  napi_valuetype type = napi_undefined;
+  if (!GetField(env, obj, key, &v)) return false;
+  if (napi_typeof(env, v, &type) == napi_ok && type == napi_boolean &&
+      napi_get_value_bool(env, v, out) == napi_ok) {
+    return true;
+  }
+  return ThrowExpected(env, ErrorKind::kRange, "a boolean", Dotted(prefix, key), Shown(env, v));
+}
+
+bool ChoiceField(napi_env env, napi_value obj, const char* prefix, const char* key,
+                 const char* const* choices, size_t count, const char* what, size_t* out) {
+  napi_value v;
+  napi_valuetype type = napi_undefined;
+  if (!GetField(env, obj, key, &v)) return false;
+  char buf[16];
+  size_t length = 0;
+  if (napi_typeof(env, v, &type) == napi_ok && type == napi_string &&
+      napi_get_value_string_utf8(env, v, buf, sizeof buf, &length) == napi_ok &&
+      length < sizeof buf - 1) {
+    for (size_t i = 0; i < count; i++) {
+      if (std::strcmp(buf, choices[i]) == 0 && std::strlen(choices[i]) == length) {
+        *out = i;
+        return true;
+      }
+    }
+  }
+  return ThrowExpected(env, ErrorKind::kRange, what, Dotted(prefix, key), Shown(env, v));
+}
+
+bool CountValue(napi_env env, napi_value v, const std::string& name, double* out) {
+  if (AsNumber(env, v, out) && IsCount(*out)) return true;
+  return ThrowExpected(env, ErrorKind::kRange, "a non-negative integer", name, Shown(env, v));
+}
+
+bool AtLeast(napi_env env, double length, double min, const std::string& what, const char* name) {
+  if (length >= min) return true;
+  return ThrowExpected(env, ErrorKind::kRange, "at least " + JsNumber(min) + " " + what, name,
+                       JsonNumber(length));
+}
+
+}  // namespace rs

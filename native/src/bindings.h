@@ -1,0 +1,24 @@
+// The Node-API callbacks exported by addon.cc. Each validates its arguments exactly like
+// src/kernels/reference.ts and then calls the kernel in kernels.h.
+#ifndef ROCKETSERVE_NATIVE_BINDINGS_H_
+#define ROCKETSERVE_NATIVE_BINDINGS_H_
+
+#include <node_api.h>
+
+#include <cstdint>
+
+namespace rs {
+
+// Bumped whenever the exported functions change shape; checked by src/kernels/native.ts.
+constexpr int32_t kAbiVersion = 1;
+
+napi_value NormalizeToChwBinding(napi_env env, napi_callback_info info);
+napi_value DecodeYoloBinding(napi_env env, napi_callback_info info);
+napi_value NmsBinding(napi_env env, napi_callback_info info);
+napi_value SoftmaxBinding(napi_env env, napi_callback_info info);
+napi_value TopKBinding(napi_env env, napi_callback_info info);
+napi_value ProbeGpusBinding(napi_env env, napi_callback_info info);
+
+}  // namespace rs
+
+#endif  // ROCKETSERVE_NATIVE_BINDINGS_H_

@@ -1,0 +1,128 @@
+import { availableParallelism } from 'node:os';
+
+/** What a parser returns: a value, or a message saying what was expected. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
+
+/** One configuration key, declared once: its parser, default and documentation. */
+export interface OptionSpec<T> {
+  /** Human description, rendered into config-example.ini and the README's table. */
+  doc: string;
+  /** The allowed values, in words ("cpu, cuda, cuda:N or auto"). */
+  allowed: string;
+  default: T;
+  parse(raw: string): Parsed<T>;
+}
+
+/** `cpu`, `cuda` (device 0), `cuda:N`, or `auto` (CUDA when it works, else CPU). */
+export type Device = { kind: 'cpu' } | { kind: 'cuda'; deviceId: number } | { kind: 'auto' };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+
+function integer(min: number, max: number): (raw: string) => Parsed<number> {
+  return (raw) => {
+    const n = Number(raw);
+    return /^\s*\d+\s*$/.test(raw) && n >= min && n <= max
+      ? ok(n)
+      : { ok: false, expected: `an integer from ${min} to ${max}` };
+  };
+}
+
+/** 0 means "choose from the CPU count" for the two sizing keys. */
+const autoInteger = (max: number) => integer(0, max);
+
+function parseDevice(raw: string): Parsed<Device> {
+  const v = raw.trim().toLowerCase();
+  if (v === 'cpu' || v === 'auto') return ok({ kind: v });
+  const m = /^cuda(?::(\d+))?$/.exec(v);
+  if (m) return ok({ kind: 'cuda', deviceId: Number(m[1] ?? 0) });
+  return { ok: false, expected: 'one of cpu, cuda, cuda:N, auto' };
+}
+
+function parseLogLevel(raw: string): Parsed<LogLevel> {
+  const v = raw.trim().toLowerCase();
+  return (LOG_LEVELS as readonly string[]).includes(v)
+    ? ok(v as LogLevel)
+    : { ok: false, expected: `one of ${LOG_LEVELS.join(', ')}` };
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Every configuration key. The file key and the environment variable share the name. */
+export const OPTIONS = {
+  DEVICE: {
+    doc: 'Where inference runs. auto uses CUDA when its provider loads, else the CPU.',
+    allowed: 'cpu, cuda, cuda:N, auto',
+    default: { kind: 'cpu' } as Device,
+    parse: parseDevice,
+  },
+  ROCKET_URL: {
+    doc: 'The rocket: a .onnx file or a directory with rocket.json. Empty serves the embedded demo rocket.',
+    allowed: 'a path to a .onnx file or a rocket directory (remote forms come later)',
+    default: '',
+    parse: (raw: string) => ok(raw.trim()),
+  },
+  PORT: {
+    doc: 'TCP port the HTTP server listens on. Cloud Run sets it in the environment.',
+    allowed: 'an integer from 1 to 65535',
+    default: 5042,
+    parse: integer(1, 65535),
+  },
+  HOST: {
+    doc: 'Address the HTTP server binds.',
+    allowed: 'an IP address or host name',
+    default: '0.0.0.0',
+    parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : { ok: false, expected: 'a non-empty address' }),
+  },
+  WORKERS: {
+    doc: 'Inference worker threads, each with its own onnxruntime session. 0 = automatic (1 per 4 cores, at least 1).',
+    allowed: 'an integer from 0 to 64',
+    default: 0,
+    parse: autoInteger(64),
+  },
+  INTRA_OP_THREADS: {
+    doc: 'onnxruntime intra-op threads per worker. 0 = automatic (cores / WORKERS).',
+    allowed: 'an integer from 0 to 256',
+    default: 0,
+    parse: autoInteger(256),
+  },
+  MAX_UPLOAD_BYTES: {
+    doc: 'Largest accepted request body, in bytes; larger bodies get 413 PAYLOAD_TOO_LARGE.',
+    allowed: 'an integer from 1024 to 1073741824',
+    default: 20 * 1024 * 1024,
+    parse: integer(1024, 1024 * 1024 * 1024),
+  },
+  MAX_PIXELS: {
+    doc: 'Largest accepted image, in pixels (width x height); larger images get 422 IMAGE_TOO_LARGE.',
+    allowed: 'an integer from 1 to 1000000000',
+    default: 40_000_000,
+    parse: integer(1, 1_000_000_000),
+  },
+  KERNELS: {
+    doc: 'Pre/post-processing kernels: the C++ addon, or the pure-TypeScript reference (slower; for debugging).',
+    allowed: 'native, reference',
+    default: 'native' as 'native' | 'reference',
+    parse: (raw: string): Parsed<'native' | 'reference'> => {
+      const v = raw.trim().toLowerCase();
+      return v === 'native' || v === 'reference' ? ok(v) : { ok: false, expected: 'one of native, reference' };
+    },
+  },
+  LOG_LEVEL: {
+    doc: 'Lowest severity that is logged.',
+    allowed: LOG_LEVELS.join(', '),
+    default: 'info' as LogLevel,
+    parse: parseLogLevel,
+  },
+} satisfies Record<string, OptionSpec<unknown>>;
+
+export type OptionKey = keyof typeof OPTIONS;
+
+/** The validated configuration. Frozen; passed explicitly, never read from globals. */
+export type Config = { readonly [K in OptionKey]: (typeof OPTIONS)[K]['default'] };
+
+/** Resolves WORKERS / INTRA_OP_THREADS of 0 against the machine's CPU count. */
+export function threadPlan(config: Config, cpus = availableParallelism()): { workers: number; intraOp: number } {
+  const workers = config.WORKERS || Math.max(1, Math.floor(cpus / 4));
+  const intraOp = config.INTRA_OP_THREADS || Math.max(1, Math.floor(cpus / workers));
+  return { workers, intraOp };
+}

@@ -1,0 +1,129 @@
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import { RocketError } from '../errors.js';
+
+/** One uploaded file. */
+export interface Upload {
+  data: Buffer;
+  mimeType: string;
+  filename?: string;
+}
+
+/** A request, with the body functions-framework has already buffered, if it has. */
+export type BodyRequest = IncomingMessage & { rawBody?: Buffer };
+
+export interface UploadLimits {
+  maxBytes: number;
+  /** The multipart field that carries the file (`input` for /process). */
+  field: string;
+}
+
+const IMAGE_BODY = /^(image\/[\w.+-]+|application\/octet-stream)$/;
+
+/**
+ * Reads the one file a request carries: a `multipart/form-data` part named `limits.field`, or a
+ * raw body with an image content type. The only module that knows busboy's errors. Enforces the
+ * size limit twice: Content-Length before reading, and a running count while streaming.
+ */
+export async function readUpload(req: BodyRequest, limits: UploadLimits): Promise<Upload> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'multipart/form-data') return readMultipart(req, limits);
+  if (IMAGE_BODY.test(type)) {
+    const data = await readBody(req, limits.maxBytes);
+    if (data.length === 0) throw new RocketError('EMPTY_INPUT', 'The request body is empty');
+    return { data, mimeType: type };
+  }
+  if (type === '' && (declared === 0 || req.rawBody?.length === 0)) {
+    throw new RocketError('MISSING_INPUT', `Send the image as a multipart file field named "${limits.field}"`);
+  }
+  throw new RocketError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `Expected multipart/form-data or an image content type but received "${type || '(none)'}"`,
+  );
+}
+
+function tooLarge(maxBytes: number): RocketError {
+  return new RocketError('PAYLOAD_TOO_LARGE', `The body is larger than the limit of ${maxBytes} bytes (MAX_UPLOAD_BYTES)`);
+}
+
+async function readBody(req: BodyRequest, maxBytes: number): Promise<Buffer> {
+  if (req.rawBody) {
+    if (req.rawBody.length > maxBytes) throw tooLarge(maxBytes);
+    return req.rawBody;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        limits: { fileSize: limits.maxBytes, files: 1, fields: 32, parts: 64, fieldSize: 64 * 1024 },
+      });
+    } catch (err) {
+      reject(new RocketError('MALFORMED_MULTIPART', `Cannot parse the multipart body: ${(err as Error).message}`));
+      return;
+    }
+    let upload: Upload | undefined;
+    let failure: RocketError | undefined;
+    let textField: string | undefined;
+    const fail = (err: RocketError) => {
+      failure ??= err;
+    };
+    parser.on('file', (name, stream, info) => {
+      if (name !== limits.field) {
+        fail(new RocketError('UNEXPECTED_FIELD', `Expected the file in field "${limits.field}" but received field "${name}"`));
+        stream.resume();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => fail(tooLarge(limits.maxBytes)));
+      stream.on('end', () => {
+        upload = { data: Buffer.concat(chunks), mimeType: info.mimeType, filename: info.filename };
+      });
+    });
+    parser.on('field', (name) => {
+      if (name === limits.field) textField = name;
+    });
+    parser.on('filesLimit', () => fail(new RocketError('TOO_MANY_FILES', 'Send exactly one file per request')));
+    parser.on('partsLimit', () => fail(new RocketError('MALFORMED_MULTIPART', 'The body has too many parts')));
+    parser.on('fieldsLimit', () => fail(new RocketError('MALFORMED_MULTIPART', 'The body has too many fields')));
+    parser.on('error', (err: Error) =>
+      reject(failure ?? new RocketError('MALFORMED_MULTIPART', `Cannot parse the multipart body: ${err.message}`)),
+    );
+    parser.on('close', () => {
+      if (failure) reject(failure);
+      else if (upload && upload.data.length === 0) reject(new RocketError('EMPTY_INPUT', 'The uploaded file is empty'));
+      else if (upload) resolve(upload);
+      else if (textField) {
+        reject(new RocketError('MISSING_INPUT', `Field "${limits.field}" was sent as text; send it as a file (curl -F ${limits.field}=@photo.jpg)`));
+      } else reject(new RocketError('MISSING_INPUT', `No file part named "${limits.field}" was sent`));
+    });
+    if (req.rawBody) {
+      if (req.rawBody.length > limits.maxBytes) reject(tooLarge(limits.maxBytes));
+      else parser.end(req.rawBody);
+    } else {
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limits.maxBytes) {
+          req.unpipe(parser);
+          reject(tooLarge(limits.maxBytes));
+        }
+      });
+      req.pipe(parser);
+    }
+  });
+}

@@ -1,0 +1,264 @@
+/**
+ * The pure-TypeScript kernels: the specification the C++ addon (`native/src`) must match bit for bit
+ * (softmax up to the last ulp of `exp`). Every check, its order and its message is mirrored there.
+ *
+ * Precision: arithmetic is done in float64 on float32 inputs and rounded once when stored into a
+ * Float32Array. For + − × ÷ this equals float32 arithmetic (53 ≥ 2·24 + 2, so double rounding is
+ * innocuous), and the C++ side performs the same operations in the same order in `double`.
+ */
+import { expected } from '../errors.js';
+import type { Kernels, NmsOptions, NormalizeOptions, YoloCandidates, YoloDecodeOptions } from './types.js';
+import { CHANNEL_ORDERS, YOLO_LAYOUTS } from './types.js';
+
+type TypedName = 'a Uint8Array' | 'a Float32Array' | 'an Int32Array';
+type Obj = Record<string, unknown>;
+
+/** How a received value appears in a message: primitives as JSON, anything else by its tag. */
+function shown(value: unknown): unknown {
+  const t = typeof value;
+  const plain = value === null || t === 'number' || t === 'string' || t === 'boolean' || t === 'undefined';
+  return plain ? value : Object.prototype.toString.call(value);
+}
+
+function typed<T>(value: unknown, what: TypedName, name: string): T {
+  const tag = `[object ${what.slice(what.indexOf(' ') + 1)}]`;
+  if (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === tag) return value as T;
+  throw new TypeError(expected(what, name, shown(value)));
+}
+
+function object(value: unknown, name: string): Obj {
+  if (typeof value === 'object' && value !== null) return value as Obj;
+  throw new TypeError(expected('an object', name, shown(value)));
+}
+
+/** Reads `o[key]` and checks it with `ok`; throws RangeError "Expected <what> for <prefix>.<key>". */
+function field<T>(o: Obj, prefix: string, key: string, what: string, ok: (v: unknown) => boolean): T {
+  const v = o[key];
+  if (ok(v)) return v as T;
+  throw new RangeError(expected(what, `${prefix}.${key}`, shown(v)));
+}
+
+const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isFiniteNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+const isNumber = (v: unknown) => typeof v === 'number' && !Number.isNaN(v);
+const count = (o: Obj, p: string, key: string) => field<number>(o, p, key, 'a non-negative integer', isCount);
+const oneOf = (list: readonly string[]) => (v: unknown) => list.includes(v as string);
+
+function atLeast(length: number, min: number, what: string, name: string): void {
+  if (length < min) throw new RangeError(expected(`at least ${min} ${what}`, name, length));
+}
+
+function perChannel(value: unknown, n: number, name: string, nonZero: boolean): number[] {
+  if (!Array.isArray(value)) throw new TypeError(expected('an array', name, shown(value)));
+  if (value.length !== n) throw new RangeError(expected(`${n} entries`, name, value.length));
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v: unknown = value[i];
+    if (!isFiniteNumber(v) || (nonZero && v === 0)) {
+      const what = nonZero ? 'a non-zero finite number' : 'a finite number';
+      throw new RangeError(expected(what, `${name}[${i}]`, shown(v)));
+    }
+    out.push(v as number);
+  }
+  return out;
+}
+
+/** Score order shared by nms and topK: descending, NaN lowest, then index ascending. */
+function byScore(scores: Float32Array): (a: number, b: number) => number {
+  return (a, b) => {
+    const sa = Number.isNaN(scores[a]) ? -Infinity : scores[a];
+    const sb = Number.isNaN(scores[b]) ? -Infinity : scores[b];
+    return sa > sb ? -1 : sa < sb ? 1 : a - b;
+  };
+}
+
+// Not Math.max/min: these mirror the C++ comparisons exactly, NaN included.
+// biome-ignore lint/complexity/useMathMinMax: NaN behaviour must match native/src/nms.cc
+const max = (a: number, b: number) => (a > b ? a : b);
+// biome-ignore lint/complexity/useMathMinMax: NaN behaviour must match native/src/nms.cc
+const min = (a: number, b: number) => (a < b ? a : b);
+const extent = (lo: number, hi: number) => (hi > lo ? hi - lo : 0);
+
+/** IoU of boxes i and j (xyxy) in float64; inverted boxes have area 0; 0 when the union is not > 0. */
+function iou(b: Float32Array, i: number, j: number): number {
+  const [ax1, ay1, ax2, ay2] = [b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]];
+  const [bx1, by1, bx2, by2] = [b[4 * j], b[4 * j + 1], b[4 * j + 2], b[4 * j + 3]];
+  const areaA = extent(ax1, ax2) * extent(ay1, ay2);
+  const areaB = extent(bx1, bx2) * extent(by1, by2);
+  const inter = extent(max(ax1, bx1), min(ax2, bx2)) * extent(max(ay1, by1), min(ay2, by2));
+  const union = areaA + areaB - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+function normalizeToChw(src: Uint8Array, dst: Float32Array, options: NormalizeOptions): void {
+  const s = typed<Uint8Array>(src, 'a Uint8Array', 'src');
+  const d = typed<Float32Array>(dst, 'a Float32Array', 'dst');
+  const o = object(options, 'options');
+  const w = count(o, 'options', 'srcWidth');
+  const h = count(o, 'options', 'srcHeight');
+  const c = count(o, 'options', 'srcChannels');
+  const W = count(o, 'options', 'dstWidth');
+  const H = count(o, 'options', 'dstHeight');
+  const x0 = count(o, 'options', 'offsetX');
+  const y0 = count(o, 'options', 'offsetY');
+  const order = field<string>(o, 'options', 'channelOrder', 'one of rgb, bgr, gray', oneOf(CHANNEL_ORDERS));
+  const outC = order === 'gray' ? 1 : 3;
+  if (order === 'gray' ? c !== 1 : c !== 3 && c !== 4) {
+    const what = order === 'gray' ? '1 (channelOrder gray)' : `3 or 4 (channelOrder ${order})`;
+    throw new RangeError(expected(what, 'options.srcChannels', c));
+  }
+  const scale = field<number>(o, 'options', 'scale', 'a finite number', isFiniteNumber);
+  const pad = field<number>(o, 'options', 'padValue', 'a finite number', isFiniteNumber);
+  const mean = perChannel(o.mean, outC, 'options.mean', false);
+  const std = perChannel(o.std, outC, 'options.std', true);
+  const srcLen = w * h * c;
+  if (s.length !== srcLen) {
+    throw new RangeError(
+      expected(`${srcLen} bytes (srcWidth * srcHeight * srcChannels)`, 'src.length', s.length),
+    );
+  }
+  const plane = W * H;
+  if (d.length !== outC * plane) {
+    const what = `${outC * plane} floats (outChannels * dstWidth * dstHeight)`;
+    throw new RangeError(expected(what, 'dst.length', d.length));
+  }
+  if (x0 + w > W)
+    throw new RangeError(expected(`at most ${W} (dstWidth)`, 'options.offsetX + options.srcWidth', x0 + w));
+  if (y0 + h > H)
+    throw new RangeError(expected(`at most ${H} (dstHeight)`, 'options.offsetY + options.srcHeight', y0 + h));
+
+  const from = order === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  const lut = new Float32Array(256);
+  for (let ch = 0; ch < outC; ch++) {
+    for (let p = 0; p < 256; p++) lut[p] = (p * scale - mean[ch]) / std[ch];
+    d.fill((pad * scale - mean[ch]) / std[ch], ch * plane, (ch + 1) * plane);
+    for (let y = 0; y < h; y++) {
+      const row = ch * plane + (y0 + y) * W + x0;
+      const base = y * w * c + from[ch];
+      for (let x = 0; x < w; x++) d[row + x] = lut[s[base + x * c]];
+    }
+  }
+}
+
+function decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: YoloCandidates): number {
+  const f = typed<Float32Array>(output, 'a Float32Array', 'output');
+  const o = object(options, 'options');
+  const layout = field<string>(o, 'options', 'layout', 'one of v8, v5', oneOf(YOLO_LAYOUTS));
+  const nc = field<number>(o, 'options', 'numClasses', 'a positive integer', (v) => isCount(v) && v !== 0);
+  const n = count(o, 'options', 'numAnchors');
+  const conf = field<number>(o, 'options', 'confThreshold', 'a number', isNumber);
+  const r = object(out, 'out');
+  const boxes = typed<Float32Array>(r.boxes, 'a Float32Array', 'out.boxes');
+  const scores = typed<Float32Array>(r.scores, 'a Float32Array', 'out.scores');
+  const classes = typed<Int32Array>(r.classes, 'an Int32Array', 'out.classes');
+  const v5 = layout === 'v5';
+  const len = v5 ? n * (5 + nc) : (4 + nc) * n;
+  if (f.length !== len) {
+    const shape = v5 ? 'numAnchors * (5 + numClasses)' : '(4 + numClasses) * numAnchors';
+    throw new RangeError(expected(`${len} floats (${shape})`, 'output.length', f.length));
+  }
+  atLeast(boxes.length, 4 * n, 'floats (4 * numAnchors)', 'out.boxes.length');
+  atLeast(scores.length, n, 'floats (numAnchors)', 'out.scores.length');
+  atLeast(classes.length, n, 'entries (numAnchors)', 'out.classes.length');
+
+  // Attribute `a` of anchor `i` lives at i * anchorStride + a * attrStride:
+  // v8 is [4 + C][N] (attribute rows of N anchors), v5 is [N][5 + C] (one row per anchor).
+  const [anchorStride, attrStride, first] = v5 ? [5 + nc, 1, 5] : [1, n, 4];
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    const at = (a: number) => f[i * anchorStride + a * attrStride];
+    let best = 0;
+    let bestScore = at(first);
+    for (let c = 1; c < nc; c++) {
+      if (at(first + c) > bestScore) {
+        best = c;
+        bestScore = at(first + c);
+      }
+    }
+    // v5: the best class is the argmax of the class scores; its score is objectness × class score.
+    const score = v5 ? Math.fround(at(4) * bestScore) : bestScore;
+    if (!(score > conf)) continue;
+    const [cx, cy, halfW, halfH] = [at(0), at(1), at(2) / 2, at(3) / 2];
+    boxes[4 * kept] = cx - halfW;
+    boxes[4 * kept + 1] = cy - halfH;
+    boxes[4 * kept + 2] = cx + halfW;
+    boxes[4 * kept + 3] = cy + halfH;
+    scores[kept] = score;
+    classes[kept++] = best;
+  }
+  return kept;
+}
+
+function nms(b: Float32Array, s: Float32Array, c: Int32Array, options: NmsOptions, out: Int32Array): number {
+  const boxes = typed<Float32Array>(b, 'a Float32Array', 'boxes');
+  const scores = typed<Float32Array>(s, 'a Float32Array', 'scores');
+  const classes = typed<Int32Array>(c, 'an Int32Array', 'classes');
+  const o = object(options, 'options');
+  const outIndices = typed<Int32Array>(out, 'an Int32Array', 'outIndices');
+  const n = count(o, 'options', 'count');
+  const threshold = field<number>(o, 'options', 'iouThreshold', 'a number', isNumber);
+  const maxDetections = count(o, 'options', 'maxDetections');
+  const classAware = field<boolean>(o, 'options', 'classAware', 'a boolean', (v) => typeof v === 'boolean');
+  atLeast(boxes.length, 4 * n, 'floats (4 * count)', 'boxes.length');
+  atLeast(scores.length, n, 'floats (count)', 'scores.length');
+  atLeast(classes.length, n, 'entries (count)', 'classes.length');
+  atLeast(
+    outIndices.length,
+    Math.min(n, maxDetections),
+    'entries (min(count, maxDetections))',
+    'outIndices.length',
+  );
+
+  const order = Array.from({ length: n }, (_, i) => i).sort(byScore(scores));
+  const suppressed = new Uint8Array(n);
+  let kept = 0;
+  for (let a = 0; a < n && kept < maxDetections; a++) {
+    const i = order[a];
+    if (suppressed[i]) continue;
+    outIndices[kept++] = i;
+    for (let z = a + 1; z < n; z++) {
+      const j = order[z];
+      if (suppressed[j] || (classAware && classes[i] !== classes[j])) continue;
+      if (iou(boxes, i, j) > threshold) suppressed[j] = 1;
+    }
+  }
+  return kept;
+}
+
+/** Softmax with float64 accumulation: exp(x − max) / Σ exp(x − max), each stored as float32. */
+function softmax(src: Float32Array, dst: Float32Array): void {
+  const s = typed<Float32Array>(src, 'a Float32Array', 'src');
+  const d = typed<Float32Array>(dst, 'a Float32Array', 'dst');
+  if (d.length !== s.length)
+    throw new RangeError(expected(`${s.length} floats (src.length)`, 'dst.length', d.length));
+  let m = -Infinity;
+  for (const v of s) if (v > m) m = v;
+  const e = new Float64Array(s.length);
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) {
+    e[i] = Math.exp(s[i] - m);
+    sum += e[i];
+  }
+  for (let i = 0; i < s.length; i++) d[i] = e[i] / sum;
+}
+
+function topK(values: Float32Array, k: number, outIndices: Int32Array): number {
+  const v = typed<Float32Array>(values, 'a Float32Array', 'values');
+  if (!isCount(k)) throw new RangeError(expected('a non-negative integer', 'k', shown(k)));
+  const out = typed<Int32Array>(outIndices, 'an Int32Array', 'outIndices');
+  const n = Math.min(k, v.length);
+  atLeast(out.length, n, 'entries (min(k, values.length))', 'outIndices.length');
+  const order = Array.from({ length: v.length }, (_, i) => i).sort(byScore(v));
+  for (let i = 0; i < n; i++) out[i] = order[i];
+  return n;
+}
+
+/** The reference implementation of {@link Kernels}: the specification of every kernel. */
+export const referenceKernels: Kernels = Object.freeze({
+  kind: 'reference',
+  normalizeToChw,
+  decodeYolo,
+  nms,
+  softmax,
+  topK,
+});

@@ -1,0 +1,21 @@
+import type { LogLevel } from './config/options.js';
+
+const SEVERITY: Record<LogLevel, string> = { debug: 'DEBUG', info: 'INFO', warn: 'WARNING', error: 'ERROR' };
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** Structured JSON logging, one line per entry, in Cloud Logging's format (`severity`, `message`). */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A logger writing to `write` (stdout by default), dropping entries below `level`. */
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
+  const entry = (at: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
+    if (RANK[at] < RANK[level]) return;
+    write(`${JSON.stringify({ severity: SEVERITY[at], message, time: new Date().toISOString(), ...fields })}\n`);
+  };
+  return { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
+}

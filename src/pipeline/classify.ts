@@ -1,0 +1,38 @@
+import type { Kernels } from '../kernels/types.js';
+import type { Job } from '../inference/messages.js';
+import type { RocketSpec } from '../rocket/types.js';
+import type { Prediction } from './results.js';
+
+/**
+ * Turns one row of class scores into the top-k predictions. Logits get a softmax; rows that are
+ * already probabilities (format `probabilities`, or `auto` when values lie in [0, 1] and sum to 1
+ * within 1e-3) are used as they are. Predictions below the confidence threshold are dropped,
+ * except that the top-1 is always returned.
+ */
+export function classifyRow(row: Float32Array, spec: RocketSpec, job: Job, kernels: Kernels): Prediction[] {
+  const probabilities =
+    spec.outputFormat === 'probabilities' || (spec.outputFormat === 'auto' && looksLikeProbabilities(row))
+      ? row
+      : new Float32Array(row.length);
+  if (probabilities !== row) kernels.softmax(row, probabilities);
+  const k = Math.min(job.thresholds.topk, row.length);
+  const indices = new Int32Array(k);
+  const n = kernels.topK(probabilities, k, indices);
+  const predictions: Prediction[] = [];
+  for (let i = 0; i < n; i++) {
+    const cls = indices[i] as number;
+    const confidence = probabilities[cls] as number;
+    if (i > 0 && confidence < job.thresholds.confidence) break;
+    predictions.push({ label: spec.labels[cls] ?? String(cls), class: cls, confidence: Math.round(confidence * 1e4) / 1e4 });
+  }
+  return predictions;
+}
+
+function looksLikeProbabilities(row: Float32Array): boolean {
+  let sum = 0;
+  for (const v of row) {
+    if (v < 0 || v > 1) return false;
+    sum += v;
+  }
+  return Math.abs(sum - 1) < 1e-3;
+}

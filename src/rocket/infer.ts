@@ -1,0 +1,121 @@
+import { basename } from 'node:path';
+import { RocketError } from '../errors.js';
+import { parseUltralyticsNames } from './labels.js';
+import type { Manifest } from './manifest.js';
+import type { OutputFormat, Preprocess, RocketSpec, Task } from './types.js';
+
+/** The parts of an ONNX model's signature that inference reads (see src/onnx/read.ts). */
+export interface ModelSignature {
+  metadata: Record<string, string>;
+  inputs: { name: string; dims: (number | string)[] }[];
+  outputs: { name: string; dims: (number | string)[] }[];
+}
+
+const IMAGENET_MEAN = [0.485, 0.456, 0.406];
+const IMAGENET_STD = [0.229, 0.224, 0.225];
+
+/** Where a manifest sits and the labels it resolved, if any. */
+export interface ManifestContext {
+  manifest?: Manifest;
+  labelsFromFile?: string[];
+}
+
+/**
+ * Builds the full {@link RocketSpec} from the model's signature and metadata, with any manifest
+ * fields taking precedence. Throws ROCKET_INVALID naming what could not be inferred.
+ */
+export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestContext = {}): RocketSpec {
+  const m = ctx.manifest;
+  const input = sig.inputs[0];
+  const output = sig.outputs[0];
+  if (!input || !output) throw invalid(modelPath, 'the model has no graph input or output');
+  if (input.dims.length !== 4) {
+    throw invalid(modelPath, `input ${input.name} has shape [${input.dims}]; an image model takes 4 dimensions`);
+  }
+  const task = m?.task ?? metadataTask(sig.metadata) ?? taskFromShape(output.dims);
+  if (!task) {
+    throw invalid(modelPath, `cannot infer the task from output ${output.name} [${output.dims}]; set "task" in rocket.json`);
+  }
+  const layout = m?.preprocess?.layout ?? (isChannels(input.dims[1]) || !isChannels(input.dims[3]) ? 'nchw' : 'nhwc');
+  const channels = layout === 'nchw' ? input.dims[1] : input.dims[3];
+  const [height, width] = inputSize(input.dims, layout, sig.metadata, m, task);
+  const gray = m?.preprocess?.channelOrder === 'gray' || (channels === 1 && !m?.preprocess?.channelOrder);
+  const preprocess: Preprocess = {
+    width,
+    height,
+    resize: task === 'detect' ? 'letterbox' : gray ? 'stretch' : 'center-crop',
+    cropRatio: 0.875,
+    padValue: 114,
+    channelOrder: gray ? 'gray' : 'rgb',
+    scale: gray ? 1 : 1 / 255,
+    mean: task === 'classify' && !gray ? IMAGENET_MEAN : gray ? [0] : [0, 0, 0],
+    std: task === 'classify' && !gray ? IMAGENET_STD : gray ? [1] : [1, 1, 1],
+    layout,
+    ...withoutSize(m?.preprocess),
+  };
+  const metadataLabels = parseUltralyticsNames(sig.metadata.names);
+  const labels = ctx.labelsFromFile ?? metadataLabels ?? [];
+  return {
+    name: m?.name ?? basename(modelPath).replace(/\.onnx$/i, ''),
+    version: m?.version ?? sig.metadata.version ?? '0',
+    task,
+    modelPath,
+    inputName: input.name,
+    outputName: output.name,
+    dynamicBatch: typeof input.dims[0] !== 'number' || input.dims[0] < 1,
+    preprocess,
+    outputFormat: m?.output?.format ?? outputFormat(task, output.dims),
+    labels,
+    labelSource: ctx.labelsFromFile ? 'file' : metadataLabels ? 'metadata' : 'none',
+    thresholds: { confidence: task === 'detect' ? 0.25 : 0, iou: 0.7, topk: 5, maxDetections: 300, classAware: true, ...m?.thresholds },
+  };
+}
+
+function invalid(modelPath: string, why: string): RocketError {
+  return new RocketError('ROCKET_INVALID', `Rocket ${modelPath}: ${why}`);
+}
+
+const isChannels = (d: number | string | undefined) => d === 1 || d === 3;
+
+function metadataTask(metadata: Record<string, string>): Task | undefined {
+  const t = metadata.task;
+  return t === 'detect' || t === 'classify' ? t : undefined;
+}
+
+function taskFromShape(dims: (number | string)[]): Task | undefined {
+  if (dims.length === 3) return 'detect';
+  if (dims.length === 2) return 'classify';
+  return undefined;
+}
+
+function outputFormat(task: Task, dims: (number | string)[]): OutputFormat {
+  if (task === 'classify') return 'auto';
+  const [, a, b] = dims;
+  // YOLOv8 puts the (few) box+class rows before the (many) anchors; YOLOv5 the other way round.
+  if (typeof a === 'number' && (typeof b !== 'number' || a < b)) return 'yolov8';
+  return 'yolov5';
+}
+
+function inputSize(
+  dims: (number | string)[],
+  layout: 'nchw' | 'nhwc',
+  metadata: Record<string, string>,
+  m: Manifest | undefined,
+  task: Task,
+): [number, number] {
+  const size = m?.preprocess?.size;
+  if (size !== undefined) return typeof size === 'number' ? [size, size] : [size[1], size[0]];
+  const [h, w] = layout === 'nchw' ? [dims[2], dims[3]] : [dims[1], dims[2]];
+  if (typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0) return [h, w];
+  const imgsz = metadata.imgsz?.match(/\d+/g)?.map(Number);
+  if (imgsz?.length === 2) return [imgsz[0] as number, imgsz[1] as number];
+  if (imgsz?.length === 1) return [imgsz[0] as number, imgsz[0] as number];
+  const fallback = task === 'detect' ? 640 : 224;
+  return [fallback, fallback];
+}
+
+function withoutSize(p: Manifest['preprocess']): Partial<Preprocess> {
+  if (!p) return {};
+  const { size: _size, ...rest } = p;
+  return rest;
+}

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { RocketError } from '../errors.js';
+import { readModelInfo } from '../onnx/read.js';
+import { type ManifestContext, inferSpec } from './infer.js';
+import { readLabelsFile } from './labels.js';
+import { readManifest } from './manifest.js';
+import { resolveRocketUrl } from './resolve.js';
+import type { RocketSpec } from './types.js';
+
+/**
+ * Turns a local .onnx file or rocket directory into a {@link RocketSpec}: reads the manifest (if a
+ * directory), the model's signature and metadata, and the labels file.
+ */
+export async function loadRocketSpec(path: string, isDirectory: boolean): Promise<RocketSpec> {
+  let modelPath = path;
+  const ctx: ManifestContext = {};
+  if (isDirectory) {
+    const manifestPath = join(path, 'rocket.json');
+    if (!existsSync(manifestPath)) {
+      throw new RocketError('ROCKET_INVALID', `Rocket directory ${path} has no rocket.json manifest`);
+    }
+    const manifest = readManifest(manifestPath);
+    const base = dirname(manifestPath);
+    const within = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+    modelPath = within(manifest.model);
+    if (!existsSync(modelPath)) {
+      throw new RocketError('ROCKET_NOT_FOUND', `Manifest ${manifestPath} names model ${modelPath}, which does not exist`);
+    }
+    ctx.manifest = manifest;
+    if (manifest.labels) ctx.labelsFromFile = readLabelsFile(within(manifest.labels));
+  }
+  let info: ReturnType<typeof readModelInfo>;
+  try {
+    info = readModelInfo(await readFile(modelPath));
+  } catch (err) {
+    throw new RocketError('MODEL_LOAD_FAILED', `Cannot parse ${modelPath} as an ONNX model: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const spec = inferSpec(modelPath, info, ctx);
+  const channels = spec.preprocess.channelOrder === 'gray' ? 1 : 3;
+  if (spec.preprocess.mean.length !== channels || spec.preprocess.std.length !== channels) {
+    throw new RocketError(
+      'ROCKET_INVALID',
+      `Rocket ${modelPath}: preprocess.mean and preprocess.std need ${channels} value(s) for channelOrder ${spec.preprocess.channelOrder}`,
+    );
+  }
+  return spec;
+}
+
+/** Resolves ROCKET_URL and loads its spec. */
+export async function loadRocket(url: string, cwd: string): Promise<RocketSpec> {
+  const { path, isDirectory } = await resolveRocketUrl(url, { cwd });
+  return loadRocketSpec(path, isDirectory);
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { RocketError } from '../errors.js';
+import { OUTPUT_FORMATS, RESIZE_MODES, TASKS } from './types.js';
+
+const unit = z.number().min(0).max(1);
+const triple = z.array(z.number()).min(1).max(3);
+
+/**
+ * rocket.json, the manifest of a rocket directory. Every field but `model` is optional: what is
+ * absent is inferred from the model (see docs/rocket.md). Unknown keys are errors, so typos show.
+ */
+export const manifestSchema = z
+  .object({
+    name: z.string().min(1).describe('Rocket name, reported by /health and every response.'),
+    version: z.string().min(1).describe('Rocket version (free text, e.g. semver).'),
+    task: z.enum(TASKS).describe('What the model does; inferred from the model when absent.'),
+    model: z.string().min(1).describe('The .onnx file, relative to the manifest directory or absolute.'),
+    preprocess: z
+      .object({
+        size: z
+          .union([z.number().int().positive(), z.tuple([z.number().int().positive(), z.number().int().positive()])])
+          .describe('Model input size: N for N×N, or [width, height].'),
+        resize: z.enum(RESIZE_MODES),
+        cropRatio: z.number().gt(0).max(1).describe('center-crop: crop / resized short side (default 0.875).'),
+        padValue: z.number().min(0).max(255).describe('letterbox: padding pixel value (default 114).'),
+        channelOrder: z.enum(['rgb', 'bgr', 'gray']),
+        scale: z.number().positive().describe('Pixel multiplier before mean/std (default 1/255).'),
+        mean: triple,
+        std: triple.refine((s) => s.every((v) => v !== 0), 'std values must be non-zero'),
+        layout: z.enum(['nchw', 'nhwc']),
+      })
+      .partial()
+      .strict(),
+    output: z
+      .object({ format: z.enum(OUTPUT_FORMATS) })
+      .partial()
+      .strict(),
+    labels: z.string().min(1).describe('Labels file (one per line, or a JSON array), relative to the manifest.'),
+    thresholds: z
+      .object({
+        confidence: unit,
+        iou: unit,
+        topk: z.number().int().min(1).max(1000),
+        maxDetections: z.number().int().min(1).max(10000),
+        classAware: z.boolean(),
+      })
+      .partial()
+      .strict(),
+  })
+  .partial()
+  .required({ model: true })
+  .strict();
+
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/** The manifest's JSON Schema (draft 2020-12), as published in docs/rocket.schema.json. */
+export function manifestJsonSchema(): unknown {
+  return z.toJSONSchema(manifestSchema, { target: 'draft-2020-12' });
+}
+
+/** Reads and validates rocket.json; every problem is listed in one ROCKET_INVALID error. */
+export function readManifest(path: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new RocketError('ROCKET_INVALID', `Cannot read manifest ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  const result = manifestSchema.safeParse(json);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    return `${where}: ${issue.message}`;
+  });
+  throw new RocketError('ROCKET_INVALID', `Invalid manifest ${path}:\n  - ${problems.join('\n  - ')}`);
+}

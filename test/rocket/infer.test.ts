@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { RocketError } from '../../src/errors.js';
+import { type ModelSignature, inferSpec } from '../../src/rocket/infer.js';
+import { parseUltralyticsNames } from '../../src/rocket/labels.js';
+
+const sig = (input: (number | string)[], output: (number | string)[], metadata: Record<string, string> = {}) =>
+  ({ metadata, inputs: [{ name: 'images', dims: input }], outputs: [{ name: 'output0', dims: output }] }) satisfies ModelSignature;
+
+describe('inferSpec', () => {
+  it('recognises an Ultralytics YOLOv8 detector from its metadata and shape', () => {
+    const spec = inferSpec('/m/yolov8n.onnx', sig([1, 3, 640, 640], [1, 84, 8400], {
+      task: 'detect',
+      names: "{0: 'person', 1: 'bicycle', 5: 'bus'}",
+      imgsz: '[640, 640]',
+    }));
+    expect(spec).toMatchObject({
+      name: 'yolov8n',
+      task: 'detect',
+      outputFormat: 'yolov8',
+      labelSource: 'metadata',
+      dynamicBatch: false,
+      preprocess: { width: 640, height: 640, resize: 'letterbox', padValue: 114, channelOrder: 'rgb', layout: 'nchw' },
+      thresholds: { confidence: 0.25, iou: 0.7, classAware: true },
+    });
+    expect(spec.labels.slice(0, 6)).toEqual(['person', 'bicycle', '2', '3', '4', 'bus']);
+    expect(spec.preprocess.scale).toBeCloseTo(1 / 255);
+  });
+
+  it('reads a non-square input size from the model, or from imgsz when symbolic', () => {
+    expect(inferSpec('/m.onnx', sig([1, 3, 384, 640], [1, 84, 5040])).preprocess).toMatchObject({ width: 640, height: 384 });
+    const dynamic = inferSpec('/m.onnx', sig(['b', 3, 'h', 'w'], [1, 84, 'n'], { imgsz: '[320, 480]' }));
+    expect(dynamic.preprocess).toMatchObject({ height: 320, width: 480 });
+    expect(dynamic.dynamicBatch).toBe(true);
+    expect(dynamic.outputFormat).toBe('yolov8');
+  });
+
+  it('tells YOLOv5 [1, N, 5+C] from YOLOv8 [1, 4+C, N] by shape', () => {
+    expect(inferSpec('/m.onnx', sig([1, 3, 640, 640], [1, 25200, 85])).outputFormat).toBe('yolov5');
+  });
+
+  it('treats an ImageNet-style [N, 1000] model as a classifier with standard preprocessing', () => {
+    const spec = inferSpec('/m/mobilenet.onnx', sig(['batch_size', 3, 224, 224], ['batch_size', 1000]));
+    expect(spec).toMatchObject({
+      task: 'classify',
+      outputFormat: 'auto',
+      labelSource: 'none',
+      dynamicBatch: true,
+      preprocess: { resize: 'center-crop', cropRatio: 0.875, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+      thresholds: { confidence: 0, topk: 5 },
+    });
+  });
+
+  it('gives single-channel classifiers grey 0..255 input', () => {
+    const spec = inferSpec('/m/mnist.onnx', sig([1, 1, 28, 28], [1, 10]));
+    expect(spec.preprocess).toMatchObject({ channelOrder: 'gray', scale: 1, mean: [0], std: [1], resize: 'stretch' });
+  });
+
+  it('lets the manifest override inference, labels file first', () => {
+    const spec = inferSpec('/m/x.onnx', sig([1, 3, 224, 224], [1, 3], { names: "{0: 'meta'}" }), {
+      manifest: {
+        model: 'x.onnx',
+        name: 'custom',
+        version: '2.1',
+        preprocess: { resize: 'stretch', channelOrder: 'bgr', size: [200, 100] },
+        thresholds: { topk: 2 },
+      },
+      labelsFromFile: ['a', 'b', 'c'],
+    });
+    expect(spec).toMatchObject({ name: 'custom', version: '2.1', labels: ['a', 'b', 'c'], labelSource: 'file' });
+    expect(spec.preprocess).toMatchObject({ resize: 'stretch', channelOrder: 'bgr', width: 200, height: 100 });
+    expect(spec.thresholds.topk).toBe(2);
+  });
+
+  it('explains models it cannot serve as images', () => {
+    let err: RocketError | undefined;
+    try {
+      inferSpec('/m/iris.onnx', sig([1, 4], [1]));
+    } catch (e) {
+      err = e as RocketError;
+    }
+    expect(err?.code).toBe('ROCKET_INVALID');
+    expect(err?.message).toContain('/m/iris.onnx');
+    expect(() => inferSpec('/m.onnx', sig([1, 3, 8, 8], [1, 2, 3, 4]))).toThrow(/set "task" in rocket.json/);
+  });
+});
+
+describe('parseUltralyticsNames', () => {
+  it('parses the Python dict Ultralytics writes, quotes of either kind', () => {
+    expect(parseUltralyticsNames(`{0: 'person', 1: "traffic light", 2: 'it\\'s'}`)).toEqual([
+      'person',
+      'traffic light',
+      "it's",
+    ]);
+    expect(parseUltralyticsNames(undefined)).toBeUndefined();
+    expect(parseUltralyticsNames('person,car')).toBeUndefined();
+  });
+});
