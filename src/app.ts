@@ -1,8 +1,8 @@
-import { threadPlan, type Config } from './config/options.js';
+import { type Config, threadPlan } from './config/options.js';
 import { ensureDemoRocket } from './demo/embedded.js';
 import { RocketError } from './errors.js';
-import { providerCandidates } from './inference/providers.js';
 import { InferencePool } from './inference/pool.js';
+import { providerCandidates } from './inference/providers.js';
 import { probeGpus } from './kernels/native.js';
 import type { Logger } from './log.js';
 import { RocketPipeline } from './pipeline/pipeline.js';
@@ -46,7 +46,8 @@ export class RocketApp {
 
   /** The pipeline, or NOT_READY while loading. */
   pipeline(): RocketPipeline {
-    if (!this.loadedPipeline) throw new RocketError('NOT_READY', 'The rocket is still loading; retry shortly');
+    if (!this.loadedPipeline)
+      throw new RocketError('NOT_READY', 'The rocket is still loading; retry shortly');
     return this.loadedPipeline;
   }
 
@@ -62,18 +63,35 @@ export class RocketApp {
       const spec = await loadRocket(url, cwd);
       const gpus = probeGpus();
       const { workers, intraOp } = threadPlan(config);
-      const init = { spec, candidates: providerCandidates(config.DEVICE, gpus), intraOpThreads: intraOp, kernels: config.KERNELS };
-      this.pool = await InferencePool.start(init, workers, (reason) => log.warn('DEVICE=auto fell back to the CPU', { reason }));
+      const init = {
+        spec,
+        candidates: providerCandidates(config.DEVICE, gpus),
+        intraOpThreads: intraOp,
+        kernels: config.KERNELS,
+      };
+      this.pool = await InferencePool.start(init, workers, (reason) =>
+        log.warn('DEVICE=auto fell back to the CPU', { reason }),
+      );
       this.loadedPipeline = new RocketPipeline(spec, this.pool, config.MAX_PIXELS);
       const device = config.DEVICE.kind === 'cuda' ? `cuda:${config.DEVICE.deviceId}` : config.DEVICE.kind;
       this.state = {
         status: 'ok',
-        rocket: { name: spec.name, version: spec.version, task: spec.task, source: config.ROCKET_URL || 'embedded:demo' },
+        rocket: {
+          name: spec.name,
+          version: spec.version,
+          task: spec.task,
+          source: config.ROCKET_URL || 'embedded:demo',
+        },
         device,
         executionProvider: this.pool.provider,
         workers,
       };
-      log.info('rocket ready', { ...this.state, intraOpThreads: intraOp, labels: spec.labelSource, gpus: gpus.devices });
+      log.info('rocket ready', {
+        ...this.state,
+        intraOpThreads: intraOp,
+        labels: spec.labelSource,
+        gpus: gpus.devices,
+      });
     } catch (err) {
       this.state = { status: 'failed', error: (err as Error).message };
       throw err;

@@ -19,7 +19,10 @@ export const ERROR_CATALOGUE = {
   INVALID_PARAMETER: { status: 400, summary: 'A query parameter has a value outside its allowed range.' },
   UNKNOWN_PARAMETER: { status: 400, summary: 'A query parameter is not one this route accepts.' },
   PAYLOAD_TOO_LARGE: { status: 413, summary: 'The body is larger than MAX_UPLOAD_BYTES.' },
-  IMAGE_UNDECODABLE: { status: 422, summary: 'The file is not an image in a supported format, or is corrupt.' },
+  IMAGE_UNDECODABLE: {
+    status: 422,
+    summary: 'The file is not an image in a supported format, or is corrupt.',
+  },
   IMAGE_TOO_LARGE: { status: 422, summary: 'The image has more pixels than MAX_PIXELS.' },
   NOT_READY: { status: 503, summary: 'The rocket is still loading or warming up; retry shortly.' },
   INFERENCE_FAILED: { status: 500, summary: 'The model failed while running on this input.' },

@@ -12,10 +12,17 @@ export interface Logger {
 }
 
 /** A logger writing to `write` (stdout by default), dropping entries below `level`. */
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  const entry = (at: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (RANK[at] < RANK[level]) return;
-    write(`${JSON.stringify({ severity: SEVERITY[at], message, time: new Date().toISOString(), ...fields })}\n`);
-  };
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (l) => process.stdout.write(l),
+): Logger {
+  const entry =
+    (at: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (RANK[at] < RANK[level]) return;
+      write(
+        `${JSON.stringify({ severity: SEVERITY[at], message, time: new Date().toISOString(), ...fields })}\n`,
+      );
+    };
   return { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
 }

@@ -26,11 +26,17 @@ describe('error catalogue', () => {
 
   it('hides 5xx details in production and keeps 4xx messages', () => {
     const internal = toErrorResponse(new Error('/secret/path exploded'), true);
-    expect(internal).toEqual({ status: 500, body: { error: { code: 'INTERNAL', message: ERROR_CATALOGUE.INTERNAL.summary } } });
+    expect(internal).toEqual({
+      status: 500,
+      body: { error: { code: 'INTERNAL', message: ERROR_CATALOGUE.INTERNAL.summary } },
+    });
     const failed = toErrorResponse(new RocketError('INFERENCE_FAILED', 'at /secret/path'), true);
     expect(failed.body.error.message).not.toContain('/secret');
     const bad = toErrorResponse(new RocketError('INVALID_PARAMETER', 'Expected a number'), true);
-    expect(bad).toEqual({ status: 400, body: { error: { code: 'INVALID_PARAMETER', message: 'Expected a number' } } });
+    expect(bad).toEqual({
+      status: 400,
+      body: { error: { code: 'INVALID_PARAMETER', message: 'Expected a number' } },
+    });
     expect(toErrorResponse(new Error('boom'), false).body.error.message).toBe('boom');
   });
 });

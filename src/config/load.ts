@@ -56,7 +56,11 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   return Object.freeze(config) as Config;
 }
 
-function readFileKeys(path: string, problems: string[], raw: Map<OptionKey, { value: string; origin: string }>) {
+function readFileKeys(
+  path: string,
+  problems: string[],
+  raw: Map<OptionKey, { value: string; origin: string }>,
+) {
   let parsed: Record<string, unknown>;
   try {
     parsed = parseIni(readFileSync(path, 'utf8'));
@@ -66,8 +70,10 @@ function readFileKeys(path: string, problems: string[], raw: Map<OptionKey, { va
   }
   const entries: [string, unknown][] = [];
   for (const [key, value] of Object.entries(parsed)) {
-    if (key === 'DEFAULT' && typeof value === 'object' && value !== null) entries.push(...Object.entries(value));
-    else if (typeof value === 'object' && value !== null) problems.push(`${path}: unknown section [${key}]; use [DEFAULT]`);
+    if (key === 'DEFAULT' && typeof value === 'object' && value !== null)
+      entries.push(...Object.entries(value));
+    else if (typeof value === 'object' && value !== null)
+      problems.push(`${path}: unknown section [${key}]; use [DEFAULT]`);
     else entries.push([key, value]);
   }
   for (const [key, value] of entries) {

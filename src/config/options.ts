@@ -104,7 +104,9 @@ export const OPTIONS = {
     default: 'native' as 'native' | 'reference',
     parse: (raw: string): Parsed<'native' | 'reference'> => {
       const v = raw.trim().toLowerCase();
-      return v === 'native' || v === 'reference' ? ok(v) : { ok: false, expected: 'one of native, reference' };
+      return v === 'native' || v === 'reference'
+        ? ok(v)
+        : { ok: false, expected: 'one of native, reference' };
     },
   },
   LOG_LEVEL: {
@@ -121,7 +123,10 @@ export type OptionKey = keyof typeof OPTIONS;
 export type Config = { readonly [K in OptionKey]: (typeof OPTIONS)[K]['default'] };
 
 /** Resolves WORKERS / INTRA_OP_THREADS of 0 against the machine's CPU count. */
-export function threadPlan(config: Config, cpus = availableParallelism()): { workers: number; intraOp: number } {
+export function threadPlan(
+  config: Config,
+  cpus = availableParallelism(),
+): { workers: number; intraOp: number } {
   const workers = config.WORKERS || Math.max(1, Math.floor(cpus / 4));
   const intraOp = config.INTRA_OP_THREADS || Math.max(1, Math.floor(cpus / workers));
   return { workers, intraOp };

@@ -13,10 +13,19 @@ const ROUTES: Record<string, Record<string, Handler>> = {
 };
 
 /** Sends a JSON body once; a late second reply (e.g. an error after success) is ignored. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.writableEnded) return;
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
   res.end(payload);
 }
 
@@ -32,14 +41,21 @@ export async function handleRequest(req: BodyRequest, res: ServerResponse, app: 
     const handler = route[req.method ?? 'GET'];
     if (!handler) {
       res.setHeader('allow', Object.keys(route).join(', '));
-      throw new RocketError('METHOD_NOT_ALLOWED', `${url.pathname} accepts ${Object.keys(route).join(', ')}, not ${req.method}`);
+      throw new RocketError(
+        'METHOD_NOT_ALLOWED',
+        `${url.pathname} accepts ${Object.keys(route).join(', ')}, not ${req.method}`,
+      );
     }
     await handler(req, res, url, app);
   } catch (err) {
     const production = process.env.NODE_ENV === 'production';
     const { status, body } = toErrorResponse(err, production);
     if (status >= 500) {
-      app.log.error(body.error.message, { code: body.error.code, path: url.pathname, cause: String((err as Error)?.stack ?? err) });
+      app.log.error(body.error.message, {
+        code: body.error.code,
+        path: url.pathname,
+        cause: String((err as Error)?.stack ?? err),
+      });
     }
     const headers: Record<string, string> = {};
     if (body.error.code === 'NOT_READY') headers['retry-after'] = '1';

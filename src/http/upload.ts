@@ -35,8 +35,14 @@ export async function readUpload(req: BodyRequest, limits: UploadLimits): Promis
     if (data.length === 0) throw new RocketError('EMPTY_INPUT', 'The request body is empty');
     return { data, mimeType: type };
   }
-  if (type === '' && (declared === 0 || req.rawBody?.length === 0)) {
-    throw new RocketError('MISSING_INPUT', `Send the image as a multipart file field named "${limits.field}"`);
+  const noBody = req.rawBody
+    ? req.rawBody.length === 0
+    : !(declared > 0) && !req.headers['transfer-encoding'];
+  if (type === '' && noBody) {
+    throw new RocketError(
+      'MISSING_INPUT',
+      `Send the image as a multipart file field named "${limits.field}"`,
+    );
   }
   throw new RocketError(
     'UNSUPPORTED_MEDIA_TYPE',
@@ -45,7 +51,10 @@ export async function readUpload(req: BodyRequest, limits: UploadLimits): Promis
 }
 
 function tooLarge(maxBytes: number): RocketError {
-  return new RocketError('PAYLOAD_TOO_LARGE', `The body is larger than the limit of ${maxBytes} bytes (MAX_UPLOAD_BYTES)`);
+  return new RocketError(
+    'PAYLOAD_TOO_LARGE',
+    `The body is larger than the limit of ${maxBytes} bytes (MAX_UPLOAD_BYTES)`,
+  );
 }
 
 async function readBody(req: BodyRequest, maxBytes: number): Promise<Buffer> {
@@ -72,7 +81,9 @@ function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload> 
         limits: { fileSize: limits.maxBytes, files: 1, fields: 32, parts: 64, fieldSize: 64 * 1024 },
       });
     } catch (err) {
-      reject(new RocketError('MALFORMED_MULTIPART', `Cannot parse the multipart body: ${(err as Error).message}`));
+      reject(
+        new RocketError('MALFORMED_MULTIPART', `Cannot parse the multipart body: ${(err as Error).message}`),
+      );
       return;
     }
     let upload: Upload | undefined;
@@ -83,7 +94,12 @@ function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload> 
     };
     parser.on('file', (name, stream, info) => {
       if (name !== limits.field) {
-        fail(new RocketError('UNEXPECTED_FIELD', `Expected the file in field "${limits.field}" but received field "${name}"`));
+        fail(
+          new RocketError(
+            'UNEXPECTED_FIELD',
+            `Expected the file in field "${limits.field}" but received field "${name}"`,
+          ),
+        );
         stream.resume();
         return;
       }
@@ -97,18 +113,32 @@ function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload> 
     parser.on('field', (name) => {
       if (name === limits.field) textField = name;
     });
-    parser.on('filesLimit', () => fail(new RocketError('TOO_MANY_FILES', 'Send exactly one file per request')));
-    parser.on('partsLimit', () => fail(new RocketError('MALFORMED_MULTIPART', 'The body has too many parts')));
-    parser.on('fieldsLimit', () => fail(new RocketError('MALFORMED_MULTIPART', 'The body has too many fields')));
+    parser.on('filesLimit', () =>
+      fail(new RocketError('TOO_MANY_FILES', 'Send exactly one file per request')),
+    );
+    parser.on('partsLimit', () =>
+      fail(new RocketError('MALFORMED_MULTIPART', 'The body has too many parts')),
+    );
+    parser.on('fieldsLimit', () =>
+      fail(new RocketError('MALFORMED_MULTIPART', 'The body has too many fields')),
+    );
     parser.on('error', (err: Error) =>
-      reject(failure ?? new RocketError('MALFORMED_MULTIPART', `Cannot parse the multipart body: ${err.message}`)),
+      reject(
+        failure ?? new RocketError('MALFORMED_MULTIPART', `Cannot parse the multipart body: ${err.message}`),
+      ),
     );
     parser.on('close', () => {
       if (failure) reject(failure);
-      else if (upload && upload.data.length === 0) reject(new RocketError('EMPTY_INPUT', 'The uploaded file is empty'));
+      else if (upload && upload.data.length === 0)
+        reject(new RocketError('EMPTY_INPUT', 'The uploaded file is empty'));
       else if (upload) resolve(upload);
       else if (textField) {
-        reject(new RocketError('MISSING_INPUT', `Field "${limits.field}" was sent as text; send it as a file (curl -F ${limits.field}=@photo.jpg)`));
+        reject(
+          new RocketError(
+            'MISSING_INPUT',
+            `Field "${limits.field}" was sent as text; send it as a file (curl -F ${limits.field}=@photo.jpg)`,
+          ),
+        );
       } else reject(new RocketError('MISSING_INPUT', `No file part named "${limits.field}" was sent`));
     });
     if (req.rawBody) {

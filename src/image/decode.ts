@@ -20,7 +20,11 @@ export interface DecodedImage {
  * shrink JPEGs on load, so a large photo never exists at full size in memory. The only module that
  * knows sharp's error texts: they become IMAGE_UNDECODABLE or IMAGE_TOO_LARGE.
  */
-export async function decodeForModel(bytes: Uint8Array, pre: Preprocess, maxPixels: number): Promise<DecodedImage> {
+export async function decodeForModel(
+  bytes: Uint8Array,
+  pre: Preprocess,
+  maxPixels: number,
+): Promise<DecodedImage> {
   const options = { limitInputPixels: maxPixels, failOn: 'warning', autoOrient: true } as const;
   let meta: Metadata;
   try {
@@ -36,10 +40,13 @@ export async function decodeForModel(bytes: Uint8Array, pre: Preprocess, maxPixe
   const placement = planPlacement(width, height, pre);
   let pipeline = sharp(bytes, options).resize(placement.resizeWidth, placement.resizeHeight, {
     fit: 'fill',
-    kernel: 'linear',
+    kernel: pre.interpolation,
   });
   if (placement.crop) pipeline = pipeline.extract(placement.crop);
-  pipeline = pre.channelOrder === 'gray' ? pipeline.toColourspace('b-w') : pipeline.removeAlpha().toColourspace('srgb');
+  pipeline =
+    pre.channelOrder === 'gray'
+      ? pipeline.toColourspace('b-w')
+      : pipeline.removeAlpha().toColourspace('srgb');
   try {
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return {
@@ -65,9 +72,13 @@ function tooLarge(width: number, height: number, maxPixels: number): RocketError
 function translate(err: unknown): RocketError {
   const message = err instanceof Error ? err.message : String(err);
   if (/pixel limit/i.test(message)) {
-    return new RocketError('IMAGE_TOO_LARGE', `The image has more pixels than MAX_PIXELS allows (${message})`, {
-      cause: err,
-    });
+    return new RocketError(
+      'IMAGE_TOO_LARGE',
+      `The image has more pixels than MAX_PIXELS allows (${message})`,
+      {
+        cause: err,
+      },
+    );
   }
   const why = /unsupported image format/i.test(message)
     ? 'the data is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF)'

@@ -1,8 +1,8 @@
-import type { Placement } from '../image/geometry.js';
 import type { ErrorCode } from '../errors.js';
-import type { ProviderCandidate } from './providers.js';
-import type { RocketSpec, Thresholds } from '../rocket/types.js';
+import type { Placement } from '../image/geometry.js';
 import type { TaskResult } from '../pipeline/results.js';
+import type { RocketSpec, Thresholds } from '../rocket/types.js';
+import type { ProviderCandidate } from './providers.js';
 
 /** Sent once to a new worker: what to load and how. */
 export interface WorkerInit {

@@ -44,7 +44,11 @@ export class InferencePool {
   ) {}
 
   /** Starts `size` workers and resolves once every one has loaded its model and run its warm-up. */
-  static async start(init: WorkerInit, size: number, onFallback?: (reason: string) => void): Promise<InferencePool> {
+  static async start(
+    init: WorkerInit,
+    size: number,
+    onFallback?: (reason: string) => void,
+  ): Promise<InferencePool> {
     const first = await spawn(init);
     if (first.fallbackReason) onFallback?.(first.fallbackReason);
     const pool = new InferencePool(init, first.provider);
@@ -75,7 +79,8 @@ export class InferencePool {
   /** Terminates every worker; queued jobs fail with NOT_READY. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new RocketError('NOT_READY', 'The server is shutting down'));
+    for (const p of this.queue.splice(0))
+      p.reject(new RocketError('NOT_READY', 'The server is shutting down'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
@@ -113,7 +118,10 @@ export class InferencePool {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
     slot.busy?.pending.reject(
-      new RocketError('INFERENCE_FAILED', `The inference worker exited unexpectedly (exit code ${code}); retry the request`),
+      new RocketError(
+        'INFERENCE_FAILED',
+        `The inference worker exited unexpectedly (exit code ${code}); retry the request`,
+      ),
     );
     if (this.closed) return;
     spawn(this.init).then(
@@ -133,7 +141,8 @@ function spawn(init: WorkerInit): Promise<{ worker: Worker; provider: string; fa
     const onError = (err: Error) => fail(new RocketError('MODEL_LOAD_FAILED', err.message, { cause: err }));
     const onMessage = (reply: WorkerReply) => {
       worker.off('error', onError);
-      if (reply.type === 'ready') resolve({ worker, provider: reply.provider, fallbackReason: reply.fallbackReason });
+      if (reply.type === 'ready')
+        resolve({ worker, provider: reply.provider, fallbackReason: reply.fallbackReason });
       else if (reply.type === 'init-error') fail(new RocketError(reply.code, reply.message));
       else fail(new Error(`Unexpected first message from worker: ${reply.type}`));
     };

@@ -60,7 +60,10 @@ async function createSession(init: WorkerInit) {
         fallbackReason = explained;
         continue;
       }
-      throw new RocketError('MODEL_LOAD_FAILED', `onnxruntime cannot load ${init.spec.modelPath}: ${message}`);
+      throw new RocketError(
+        'MODEL_LOAD_FAILED',
+        `onnxruntime cannot load ${init.spec.modelPath}: ${message}`,
+      );
     }
   }
   throw new RocketError('PROVIDER_UNAVAILABLE', 'No execution provider could be created');
@@ -79,10 +82,12 @@ async function createRunner(init: WorkerInit) {
     const t0 = performance.now();
     const data = fillInputTensor(job, pre, kernels, canvas);
     const t1 = performance.now();
-    const outputs = await session.run({ [spec.inputName]: new ort.Tensor('float32', data, dims) }, [spec.outputName]);
+    const outputs = await session.run({ [spec.inputName]: new ort.Tensor('float32', data, dims) }, [
+      spec.outputName,
+    ]);
     const t2 = performance.now();
     const out = outputs[spec.outputName];
-    if (!out || out.type !== 'float32') {
+    if (out?.type !== 'float32') {
       throw new RocketError('INFERENCE_FAILED', `Model output ${spec.outputName} is not a float32 tensor`);
     }
     const values = out.data as Float32Array;

@@ -1,5 +1,5 @@
-import type { Kernels } from '../kernels/types.js';
 import type { Job } from '../inference/messages.js';
+import type { Kernels } from '../kernels/types.js';
 import type { RocketSpec } from '../rocket/types.js';
 import type { Prediction } from './results.js';
 
@@ -23,7 +23,11 @@ export function classifyRow(row: Float32Array, spec: RocketSpec, job: Job, kerne
     const cls = indices[i] as number;
     const confidence = probabilities[cls] as number;
     if (i > 0 && confidence < job.thresholds.confidence) break;
-    predictions.push({ label: spec.labels[cls] ?? String(cls), class: cls, confidence: Math.round(confidence * 1e4) / 1e4 });
+    predictions.push({
+      label: spec.labels[cls] ?? String(cls),
+      class: cls,
+      confidence: Math.round(confidence * 1e4) / 1e4,
+    });
   }
   return predictions;
 }

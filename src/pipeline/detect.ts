@@ -1,5 +1,5 @@
-import type { Kernels, YoloCandidates } from '../kernels/types.js';
 import type { Job } from '../inference/messages.js';
+import type { Kernels, YoloCandidates } from '../kernels/types.js';
 import type { RocketSpec } from '../rocket/types.js';
 import type { Detection } from './results.js';
 

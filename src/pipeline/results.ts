@@ -20,4 +20,6 @@ export interface Prediction {
 }
 
 /** What a task's postprocessing returns; the response envelope adds rocket, image and timing. */
-export type TaskResult = { task: 'detect'; detections: Detection[] } | { task: 'classify'; predictions: Prediction[] };
+export type TaskResult =
+  | { task: 'detect'; detections: Detection[] }
+  | { task: 'classify'; predictions: Prediction[] };

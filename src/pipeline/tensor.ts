@@ -1,5 +1,5 @@
-import type { Kernels } from '../kernels/types.js';
 import type { Job } from '../inference/messages.js';
+import type { Kernels } from '../kernels/types.js';
 import type { Preprocess } from '../rocket/types.js';
 
 /**
@@ -7,7 +7,12 @@ import type { Preprocess } from '../rocket/types.js';
  * transposes to HWC when the model takes NHWC. `canvas` holds channels × height × width floats and
  * is reused between jobs; the returned array is what the tensor wraps.
  */
-export function fillInputTensor(job: Job, pre: Preprocess, kernels: Kernels, canvas: Float32Array): Float32Array {
+export function fillInputTensor(
+  job: Job,
+  pre: Preprocess,
+  kernels: Kernels,
+  canvas: Float32Array,
+): Float32Array {
   const { placement: p } = job;
   const crop = p.crop;
   kernels.normalizeToChw(job.pixels, canvas, {

@@ -30,13 +30,20 @@ export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestC
   const output = sig.outputs[0];
   if (!input || !output) throw invalid(modelPath, 'the model has no graph input or output');
   if (input.dims.length !== 4) {
-    throw invalid(modelPath, `input ${input.name} has shape [${input.dims}]; an image model takes 4 dimensions`);
+    throw invalid(
+      modelPath,
+      `input ${input.name} has shape [${input.dims}]; an image model takes 4 dimensions`,
+    );
   }
   const task = m?.task ?? metadataTask(sig.metadata) ?? taskFromShape(output.dims);
   if (!task) {
-    throw invalid(modelPath, `cannot infer the task from output ${output.name} [${output.dims}]; set "task" in rocket.json`);
+    throw invalid(
+      modelPath,
+      `cannot infer the task from output ${output.name} [${output.dims}]; set "task" in rocket.json`,
+    );
   }
-  const layout = m?.preprocess?.layout ?? (isChannels(input.dims[1]) || !isChannels(input.dims[3]) ? 'nchw' : 'nhwc');
+  const layout =
+    m?.preprocess?.layout ?? (isChannels(input.dims[1]) || !isChannels(input.dims[3]) ? 'nchw' : 'nhwc');
   const channels = layout === 'nchw' ? input.dims[1] : input.dims[3];
   const [height, width] = inputSize(input.dims, layout, sig.metadata, m, task);
   const gray = m?.preprocess?.channelOrder === 'gray' || (channels === 1 && !m?.preprocess?.channelOrder);
@@ -44,6 +51,7 @@ export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestC
     width,
     height,
     resize: task === 'detect' ? 'letterbox' : gray ? 'stretch' : 'center-crop',
+    interpolation: 'linear',
     cropRatio: 0.875,
     padValue: 114,
     channelOrder: gray ? 'gray' : 'rgb',
@@ -67,7 +75,14 @@ export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestC
     outputFormat: m?.output?.format ?? outputFormat(task, output.dims),
     labels,
     labelSource: ctx.labelsFromFile ? 'file' : metadataLabels ? 'metadata' : 'none',
-    thresholds: { confidence: task === 'detect' ? 0.25 : 0, iou: 0.7, topk: 5, maxDetections: 300, classAware: true, ...m?.thresholds },
+    thresholds: {
+      confidence: task === 'detect' ? 0.25 : 0,
+      iou: 0.7,
+      topk: 5,
+      maxDetections: 300,
+      classAware: true,
+      ...m?.thresholds,
+    },
   };
 }
 

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { RocketError } from '../errors.js';
 import { readModelInfo } from '../onnx/read.js';
-import { type ManifestContext, inferSpec } from './infer.js';
+import { inferSpec, type ManifestContext } from './infer.js';
 import { readLabelsFile } from './labels.js';
+import { assertLoadable } from './loadable.js';
 import { readManifest } from './manifest.js';
 import { resolveRocketUrl } from './resolve.js';
 import type { RocketSpec } from './types.js';
@@ -26,7 +27,10 @@ export async function loadRocketSpec(path: string, isDirectory: boolean): Promis
     const within = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
     modelPath = within(manifest.model);
     if (!existsSync(modelPath)) {
-      throw new RocketError('ROCKET_NOT_FOUND', `Manifest ${manifestPath} names model ${modelPath}, which does not exist`);
+      throw new RocketError(
+        'ROCKET_NOT_FOUND',
+        `Manifest ${manifestPath} names model ${modelPath}, which does not exist`,
+      );
     }
     ctx.manifest = manifest;
     if (manifest.labels) ctx.labelsFromFile = readLabelsFile(within(manifest.labels));
@@ -35,10 +39,15 @@ export async function loadRocketSpec(path: string, isDirectory: boolean): Promis
   try {
     info = readModelInfo(await readFile(modelPath));
   } catch (err) {
-    throw new RocketError('MODEL_LOAD_FAILED', `Cannot parse ${modelPath} as an ONNX model: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new RocketError(
+      'MODEL_LOAD_FAILED',
+      `Cannot parse ${modelPath} as an ONNX model: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
+  assertLoadable(modelPath, info);
   const spec = inferSpec(modelPath, info, ctx);
   const channels = spec.preprocess.channelOrder === 'gray' ? 1 : 3;
   if (spec.preprocess.mean.length !== channels || spec.preprocess.std.length !== channels) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { RocketError } from '../errors.js';
-import { OUTPUT_FORMATS, RESIZE_MODES, TASKS } from './types.js';
+import { INTERPOLATIONS, OUTPUT_FORMATS, RESIZE_MODES, TASKS } from './types.js';
 
 const unit = z.number().min(0).max(1);
 const triple = z.array(z.number()).min(1).max(3);
@@ -19,10 +19,18 @@ export const manifestSchema = z
     preprocess: z
       .object({
         size: z
-          .union([z.number().int().positive(), z.tuple([z.number().int().positive(), z.number().int().positive()])])
+          .union([
+            z.number().int().positive(),
+            z.tuple([z.number().int().positive(), z.number().int().positive()]),
+          ])
           .describe('Model input size: N for N×N, or [width, height].'),
         resize: z.enum(RESIZE_MODES),
-        cropRatio: z.number().gt(0).max(1).describe('center-crop: crop / resized short side (default 0.875).'),
+        interpolation: z.enum(INTERPOLATIONS).describe('Resize kernel (default linear, antialiased).'),
+        cropRatio: z
+          .number()
+          .gt(0)
+          .max(1)
+          .describe('center-crop: crop / resized short side (default 0.875).'),
         padValue: z.number().min(0).max(255).describe('letterbox: padding pixel value (default 114).'),
         channelOrder: z.enum(['rgb', 'bgr', 'gray']),
         scale: z.number().positive().describe('Pixel multiplier before mean/std (default 1/255).'),
@@ -36,7 +44,10 @@ export const manifestSchema = z
       .object({ format: z.enum(OUTPUT_FORMATS) })
       .partial()
       .strict(),
-    labels: z.string().min(1).describe('Labels file (one per line, or a JSON array), relative to the manifest.'),
+    labels: z
+      .string()
+      .min(1)
+      .describe('Labels file (one per line, or a JSON array), relative to the manifest.'),
     thresholds: z
       .object({
         confidence: unit,
@@ -65,7 +76,9 @@ export function readManifest(path: string): Manifest {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new RocketError('ROCKET_INVALID', `Cannot read manifest ${path}: ${(err as Error).message}`, { cause: err });
+    throw new RocketError('ROCKET_INVALID', `Cannot read manifest ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const result = manifestSchema.safeParse(json);
   if (result.success) return result.data;

@@ -24,7 +24,11 @@ export const localSource: RocketSource = {
   name: 'local path',
   matches: (url) => url.startsWith('file://') || !REMOTE_SCHEME.test(url),
   async fetch(url, ctx) {
-    const path = url.startsWith('file://') ? fileURLToPath(url) : isAbsolute(url) ? url : resolve(ctx.cwd, url);
+    const path = url.startsWith('file://')
+      ? fileURLToPath(url)
+      : isAbsolute(url)
+        ? url
+        : resolve(ctx.cwd, url);
     if (existsSync(path)) return path;
     if (REGISTRY_FORM.test(url)) {
       throw new RocketError(
@@ -59,7 +63,8 @@ export async function resolveRocketUrl(
   sources: readonly RocketSource[] = DEFAULT_SOURCES,
 ): Promise<{ path: string; isDirectory: boolean }> {
   const source = sources.find((s) => s.matches(url));
-  if (!source) throw new RocketError('ROCKET_URL_UNSUPPORTED', `ROCKET_URL "${url}": no source handles this form`);
+  if (!source)
+    throw new RocketError('ROCKET_URL_UNSUPPORTED', `ROCKET_URL "${url}": no source handles this form`);
   const path = await source.fetch(url, ctx);
   return { path, isDirectory: statSync(path).isDirectory() };
 }

@@ -6,6 +6,10 @@ export type Task = (typeof TASKS)[number];
 export const RESIZE_MODES = ['letterbox', 'stretch', 'center-crop'] as const;
 export type ResizeMode = (typeof RESIZE_MODES)[number];
 
+export const INTERPOLATIONS = ['nearest', 'linear', 'cubic', 'lanczos3'] as const;
+/** The resize kernel (libvips'); `linear` is antialiased bilinear. */
+export type Interpolation = (typeof INTERPOLATIONS)[number];
+
 export const OUTPUT_FORMATS = ['yolov8', 'yolov5', 'logits', 'probabilities', 'auto'] as const;
 /** `auto` (classify only): softmax unless the row already sums to 1 within 1e-3 with values in [0, 1]. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -16,6 +20,7 @@ export interface Preprocess {
   width: number;
   height: number;
   resize: ResizeMode;
+  interpolation: Interpolation;
   /** center-crop only: the crop is this fraction of the resized short side (0.875 = 224 of 256). */
   cropRatio: number;
   /** letterbox only: pixel value 0..255 of the padding. */

@@ -93,7 +93,9 @@ describe('loadConfig', () => {
     const config = loadConfig({ cwd: dirWith(), env: {} });
     expect(threadPlan(config, 2)).toEqual({ workers: 1, intraOp: 2 });
     expect(threadPlan(config, 16)).toEqual({ workers: 4, intraOp: 4 });
-    expect(threadPlan(loadConfig({ cwd: dirWith(), env: { WORKERS: '2', INTRA_OP_THREADS: '1' } }), 16)).toEqual({
+    expect(
+      threadPlan(loadConfig({ cwd: dirWith(), env: { WORKERS: '2', INTRA_OP_THREADS: '1' } }), 16),
+    ).toEqual({
       workers: 2,
       intraOp: 1,
     });

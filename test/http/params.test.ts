@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RocketError } from '../../src/errors.js';
+import type { RocketError } from '../../src/errors.js';
 import { parseProcessQuery } from '../../src/http/params.js';
 
 const parse = (q: string) => parseProcessQuery(new URLSearchParams(q));

@@ -6,6 +6,7 @@ const pre = (over: Partial<Preprocess>): Preprocess => ({
   width: 640,
   height: 640,
   resize: 'letterbox',
+  interpolation: 'linear',
   cropRatio: 0.875,
   padValue: 114,
   channelOrder: 'rgb',

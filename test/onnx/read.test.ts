@@ -14,11 +14,7 @@ const shared = (path: string) => readFileSync(join(SHARED, path));
 describe.skipIf(!hasShared)('readModelInfo on real models (../shared)', () => {
   it('reads the Ultralytics metadata and signature of YOLOv8n', () => {
     const bytes = shared('detection/yolov8n_int8_640.onnx');
-    readModelInfo(bytes); // warm up protobufjs' generated decoders
-    const start = performance.now();
     const info = readModelInfo(bytes);
-    const ms = performance.now() - start;
-    expect(ms).toBeLessThan(100); // about 10 ms on a laptop; generous for slow CI
     expect(info.metadata.task).toBe('detect');
     expect(info.metadata.imgsz).toBe('[640, 640]');
     expect(info.metadata.stride).toBe('32');

@@ -1,25 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { RocketError } from '../../src/errors.js';
-import { type ModelSignature, inferSpec } from '../../src/rocket/infer.js';
+import type { RocketError } from '../../src/errors.js';
+import { inferSpec, type ModelSignature } from '../../src/rocket/infer.js';
 import { parseUltralyticsNames } from '../../src/rocket/labels.js';
 
-const sig = (input: (number | string)[], output: (number | string)[], metadata: Record<string, string> = {}) =>
-  ({ metadata, inputs: [{ name: 'images', dims: input }], outputs: [{ name: 'output0', dims: output }] }) satisfies ModelSignature;
+const sig = (
+  input: (number | string)[],
+  output: (number | string)[],
+  metadata: Record<string, string> = {},
+) =>
+  ({
+    metadata,
+    inputs: [{ name: 'images', dims: input }],
+    outputs: [{ name: 'output0', dims: output }],
+  }) satisfies ModelSignature;
 
 describe('inferSpec', () => {
   it('recognises an Ultralytics YOLOv8 detector from its metadata and shape', () => {
-    const spec = inferSpec('/m/yolov8n.onnx', sig([1, 3, 640, 640], [1, 84, 8400], {
-      task: 'detect',
-      names: "{0: 'person', 1: 'bicycle', 5: 'bus'}",
-      imgsz: '[640, 640]',
-    }));
+    const spec = inferSpec(
+      '/m/yolov8n.onnx',
+      sig([1, 3, 640, 640], [1, 84, 8400], {
+        task: 'detect',
+        names: "{0: 'person', 1: 'bicycle', 5: 'bus'}",
+        imgsz: '[640, 640]',
+      }),
+    );
     expect(spec).toMatchObject({
       name: 'yolov8n',
       task: 'detect',
       outputFormat: 'yolov8',
       labelSource: 'metadata',
       dynamicBatch: false,
-      preprocess: { width: 640, height: 640, resize: 'letterbox', padValue: 114, channelOrder: 'rgb', layout: 'nchw' },
+      preprocess: {
+        width: 640,
+        height: 640,
+        resize: 'letterbox',
+        padValue: 114,
+        channelOrder: 'rgb',
+        layout: 'nchw',
+      },
       thresholds: { confidence: 0.25, iou: 0.7, classAware: true },
     });
     expect(spec.labels.slice(0, 6)).toEqual(['person', 'bicycle', '2', '3', '4', 'bus']);
@@ -27,7 +45,10 @@ describe('inferSpec', () => {
   });
 
   it('reads a non-square input size from the model, or from imgsz when symbolic', () => {
-    expect(inferSpec('/m.onnx', sig([1, 3, 384, 640], [1, 84, 5040])).preprocess).toMatchObject({ width: 640, height: 384 });
+    expect(inferSpec('/m.onnx', sig([1, 3, 384, 640], [1, 84, 5040])).preprocess).toMatchObject({
+      width: 640,
+      height: 384,
+    });
     const dynamic = inferSpec('/m.onnx', sig(['b', 3, 'h', 'w'], [1, 84, 'n'], { imgsz: '[320, 480]' }));
     expect(dynamic.preprocess).toMatchObject({ height: 320, width: 480 });
     expect(dynamic.dynamicBatch).toBe(true);
@@ -45,14 +66,25 @@ describe('inferSpec', () => {
       outputFormat: 'auto',
       labelSource: 'none',
       dynamicBatch: true,
-      preprocess: { resize: 'center-crop', cropRatio: 0.875, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+      preprocess: {
+        resize: 'center-crop',
+        cropRatio: 0.875,
+        mean: [0.485, 0.456, 0.406],
+        std: [0.229, 0.224, 0.225],
+      },
       thresholds: { confidence: 0, topk: 5 },
     });
   });
 
   it('gives single-channel classifiers grey 0..255 input', () => {
     const spec = inferSpec('/m/mnist.onnx', sig([1, 1, 28, 28], [1, 10]));
-    expect(spec.preprocess).toMatchObject({ channelOrder: 'gray', scale: 1, mean: [0], std: [1], resize: 'stretch' });
+    expect(spec.preprocess).toMatchObject({
+      channelOrder: 'gray',
+      scale: 1,
+      mean: [0],
+      std: [1],
+      resize: 'stretch',
+    });
   });
 
   it('lets the manifest override inference, labels file first', () => {
@@ -66,8 +98,18 @@ describe('inferSpec', () => {
       },
       labelsFromFile: ['a', 'b', 'c'],
     });
-    expect(spec).toMatchObject({ name: 'custom', version: '2.1', labels: ['a', 'b', 'c'], labelSource: 'file' });
-    expect(spec.preprocess).toMatchObject({ resize: 'stretch', channelOrder: 'bgr', width: 200, height: 100 });
+    expect(spec).toMatchObject({
+      name: 'custom',
+      version: '2.1',
+      labels: ['a', 'b', 'c'],
+      labelSource: 'file',
+    });
+    expect(spec.preprocess).toMatchObject({
+      resize: 'stretch',
+      channelOrder: 'bgr',
+      width: 200,
+      height: 100,
+    });
     expect(spec.thresholds.topk).toBe(2);
   });
 

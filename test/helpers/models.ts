@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { GraphBuilder } from '../../src/onnx/build.js';
+
+/**
+ * A colour classifier made in code: global average of the normalised RGB input, then logits
+ * `10·c − 5·(sum of the other two)` for red, green and blue. A saturated red image is "red".
+ * Input `pixels` [batch, 3, 16, 16]; output `logits` [batch, 3].
+ */
+export function buildColourClassifier(): Uint8Array {
+  const g = new GraphBuilder({ name: 'colour-classifier' });
+  const x = g.input('pixels', 'float32', ['batch', 3, 16, 16]);
+  const pooled = g.op('Flatten', [g.op('GlobalAveragePool', [x])], { axis: { int: 1 } });
+  const w = new Float32Array(9).map((_, i) => (i % 4 === 0 ? 10 : -5));
+  const logits = g.op('MatMul', [pooled, g.initializer('w', w, [3, 3])]);
+  g.node('Identity', [logits], {}, ['logits']);
+  g.output('logits', 'float32', ['batch', 3]);
+  return g.toBytes();
+}
+
+/** A rocket directory: the colour classifier, a labels file and a manifest. Returns its path. */
+export function writeColourRocket(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rocket-colour-'));
+  writeFileSync(join(dir, 'colour.onnx'), buildColourClassifier());
+  writeFileSync(join(dir, 'labels.txt'), 'red\ngreen\nblue\n');
+  const manifest = {
+    name: 'colour',
+    version: '1.0.0',
+    task: 'classify',
+    model: 'colour.onnx',
+    labels: 'labels.txt',
+    preprocess: { resize: 'stretch', mean: [0, 0, 0], std: [1, 1, 1] },
+    thresholds: { topk: 3 },
+  };
+  writeFileSync(join(dir, 'rocket.json'), JSON.stringify(manifest));
+  return dir;
+}
+
+/** A solid-colour image, encoded as `format`. */
+export function solidImage(
+  rgb: [number, number, number],
+  format: 'png' | 'jpeg' = 'png',
+  size = 40,
+): Promise<Buffer> {
+  const [r, g, b] = rgb;
+  const image = sharp({ create: { width: size, height: size, channels: 3, background: { r, g, b } } });
+  return (format === 'png' ? image.png() : image.jpeg()).toBuffer();
+}

@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+/** A server process under test. */
+export interface RunningServer {
+  url: string;
+  proc: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The two ways rocketserve is served: its own server (`npm start`) and functions-framework. */
+export const ENTRY_POINTS = {
+  'npm start server': (port: number) => ({
+    args: [join(ROOT, 'dist', 'src', 'cli.js'), 'serve'],
+    env: { PORT: String(port), HOST: '127.0.0.1' },
+  }),
+  'functions-framework': (port: number) => ({
+    args: [
+      join(ROOT, 'node_modules', '@google-cloud', 'functions-framework', 'build', 'src', 'main.js'),
+      '--target=process',
+    ],
+    env: { PORT: String(port) },
+  }),
+} as const;
+
+export type EntryPoint = keyof typeof ENTRY_POINTS;
+
+/**
+ * Starts an entry point as a child process in an empty working directory (so no stray
+ * config.ini applies) and waits until /health answers 200. Rejects with the process output if
+ * it exits first.
+ */
+export async function startServer(
+  entry: EntryPoint,
+  env: Record<string, string> = {},
+  cwd = ROOT,
+): Promise<RunningServer> {
+  const port = await freePort();
+  const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
+  const proc = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', WORKERS: '1', ...entryEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout?.on('data', (d) => (output += d));
+  proc.stderr?.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<never>((_, reject) =>
+    proc.once('exit', (code) => reject(new Error(`server exited with code ${code}:\n${output}`))),
+  );
+  const ready = (async () => {
+    for (;;) {
+      const res = await fetch(`${url}/health`).catch(() => undefined);
+      if (res?.status === 200) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  await Promise.race([ready, exited]);
+  return {
+    url,
+    proc,
+    output: () => output,
+    stop: async () => {
+      if (proc.exitCode !== null) return;
+      const done = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await done;
+    },
+  };
+}
+
+/** Runs an entry point expected to fail at startup; resolves with its exit code and output. */
+export async function failedStartup(
+  entry: EntryPoint,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const port = await freePort();
+  const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
+  const proc = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', ...entryEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout?.on('data', (d) => (output += d));
+  proc.stderr?.on('data', (d) => (output += d));
+  const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  return { code, output };
+}
