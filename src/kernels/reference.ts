@@ -73,9 +73,7 @@ function byScore(scores: Float32Array): (a: number, b: number) => number {
 }
 
 // Not Math.max/min: these mirror the C++ comparisons exactly, NaN included.
-// biome-ignore lint/complexity/useMathMinMax: NaN behaviour must match native/src/nms.cc
 const max = (a: number, b: number) => (a > b ? a : b);
-// biome-ignore lint/complexity/useMathMinMax: NaN behaviour must match native/src/nms.cc
 const min = (a: number, b: number) => (a < b ? a : b);
 const extent = (lo: number, hi: number) => (hi > lo ? hi - lo : 0);
 
