@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postImage } from './helpers/http.js';
+import { json, postImage } from './helpers/http.js';
 import { failedStartup, type RunningServer, startServer } from './helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from './helpers/shared.js';
 
@@ -46,7 +46,7 @@ describe.skipIf(!hasShared)('YOLOv8n int8 (bare .onnx, labels from its metadata)
   afterAll(() => server?.stop());
 
   it('bus.jpg → 4 person + 1 bus within 8 px of the reference (conf 0.25, IoU 0.7)', async () => {
-    const body = await (await postImage(server.url, image('bus.jpg'), '?confidence=0.25&iou=0.7')).json();
+    const body = await json(await postImage(server.url, image('bus.jpg'), '?confidence=0.25&iou=0.7'));
     expect(body.image).toEqual({ width: 810, height: 1080 });
     const labels = body.detections.map((d: Det) => d.label).sort();
     expect(labels).toEqual(['bus', 'person', 'person', 'person', 'person']);
@@ -67,7 +67,7 @@ describe.skipIf(!hasShared)('YOLOv8n int8 (bare .onnx, labels from its metadata)
   });
 
   it('zidane.jpg → the two persons and the tie', async () => {
-    const body = await (await postImage(server.url, image('zidane.jpg'))).json();
+    const body = await json(await postImage(server.url, image('zidane.jpg')));
     expectBoxes(
       body.detections,
       [
@@ -128,7 +128,7 @@ describe.skipIf(!hasShared)('MobileNetV2 int8 with a rocket.json manifest (label
     ['kimono.jpg', [614], 'kimono'],
     ['tabby_cat_small.jpg', [281, 282, 283, 284, 285], undefined],
   ] as const)('%s → top-1 class %j', async (name, classes, label) => {
-    const body = await (await postImage(server.url, image(name))).json();
+    const body = await json(await postImage(server.url, image(name)));
     const top = body.predictions[0];
     expect(classes).toContain(top.class);
     if (label) expect(top.label).toBe(label);

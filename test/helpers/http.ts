@@ -56,3 +56,10 @@ export async function pngClaiming(width: number, height: number): Promise<Buffer
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** A response body as the tests read it: any JSON. */
+// biome-ignore lint/suspicious/noExplicitAny: tests index into arbitrary response JSON
+export type Json = any;
+
+/** Reads a response body as JSON. */
+export const json = (res: Response): Promise<Json> => res.json() as Promise<Json>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
-import { multipart, pngClaiming, postImage } from '../helpers/http.js';
+import { json, multipart, pngClaiming, postImage } from '../helpers/http.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
 import { ENTRY_POINTS, type EntryPoint, type RunningServer, startServer } from '../helpers/server.js';
 
@@ -38,13 +38,13 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
   async function expectGoodDetection(): Promise<void> {
     const res = await postImage(server.url, scene);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     const found = body.detections.map((d: { label: string }) => d.label).sort();
     expect(found).toEqual(['blue', 'green', 'red']);
   }
 
   it('serves the embedded demo rocket: /health, then detections with boxes in image pixels', async () => {
-    const health = await (await fetch(`${server.url}/health`)).json();
+    const health = await json(await fetch(`${server.url}/health`));
     expect(health).toMatchObject({
       status: 'ok',
       rocket: { name: 'demo-detector', task: 'detect' },
@@ -52,7 +52,7 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
     });
     const res = await postImage(server.url, scene);
     expect(res.headers.get('content-type')).toContain('application/json');
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({
       task: 'detect',
       image: { width: 640, height: 480 },
@@ -76,13 +76,13 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
       body: scene,
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).detections).toHaveLength(3);
+    expect((await json(res)).detections).toHaveLength(3);
   });
 
   it('applies query parameters: maxDetections and confidence', async () => {
-    const one = await (await postImage(server.url, scene, '?maxDetections=1')).json();
+    const one = await json(await postImage(server.url, scene, '?maxDetections=1'));
     expect(one.detections).toHaveLength(1);
-    const none = await (await postImage(server.url, scene, '?confidence=1')).json();
+    const none = await json(await postImage(server.url, scene, '?confidence=1'));
     expect(none.detections).toHaveLength(0);
   });
 
@@ -193,16 +193,16 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
     const { headers, body, query = '', method = 'POST' } = await bad.request();
     const res = await fetch(`${server.url}/process${query}`, { method, headers, body });
     expect(res.status).toBe(bad.status);
-    const json = await res.json();
-    expect(json.error.code).toBe(bad.code);
-    expect(typeof json.error.message).toBe('string');
+    const payload = await json(res);
+    expect(payload.error.code).toBe(bad.code);
+    expect(typeof payload.error.message).toBe('string');
     await expectGoodDetection();
   });
 
   it('answers unknown paths with 404 ROUTE_NOT_FOUND', async () => {
     const res = await fetch(`${server.url}/nowhere`);
     expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('ROUTE_NOT_FOUND');
+    expect((await json(res)).error.code).toBe('ROUTE_NOT_FOUND');
   });
 });
 
@@ -221,7 +221,7 @@ describe.each(entries)('a classifier rocket from a manifest through %s', (entry)
     '%j is %s, with probabilities from the softmax and labels from the manifest',
     async (rgb, label, cls) => {
       const res = await postImage(server.url, await solidImage([...rgb], 'png'), '', 'c.png');
-      const body = await res.json();
+      const body = await json(res);
       expect(body).toMatchObject({ task: 'classify', rocket: { name: 'colour', version: '1.0.0' } });
       expect(body.predictions).toHaveLength(3);
       expect(body.predictions[0]).toMatchObject({ label, class: cls });
@@ -231,7 +231,7 @@ describe.each(entries)('a classifier rocket from a manifest through %s', (entry)
   );
 
   it('honours topk', async () => {
-    const body = await (await postImage(server.url, await solidImage([230, 20, 20]), '?topk=1')).json();
+    const body = await json(await postImage(server.url, await solidImage([230, 20, 20]), '?topk=1'));
     expect(body.predictions).toHaveLength(1);
   });
 });
