@@ -43,12 +43,19 @@ export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 export class RocketError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Response headers this error calls for (e.g. `allow`, `retry-after`). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; headers?: Record<string, string> },
+  ) {
     super(message, options);
     this.name = 'RocketError';
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;
+    this.headers = { ...(code === 'NOT_READY' ? { 'retry-after': '1' } : {}), ...options?.headers };
   }
 }
 
@@ -61,14 +68,17 @@ export interface ErrorBody {
  * Maps any thrown value to a status and body. Unknown errors become INTERNAL; their message is kept
  * out of the body when `production` is true (it goes to the log instead).
  */
-export function toErrorResponse(err: unknown, production: boolean): { status: number; body: ErrorBody } {
+export function toErrorResponse(
+  err: unknown,
+  production: boolean,
+): { status: number; body: ErrorBody; headers: Readonly<Record<string, string>> } {
   if (err instanceof RocketError) {
     const hide = production && err.status >= 500;
     const message = hide ? ERROR_CATALOGUE[err.code].summary : err.message;
-    return { status: err.status, body: { error: { code: err.code, message } } };
+    return { status: err.status, body: { error: { code: err.code, message } }, headers: err.headers };
   }
   const message = production || !(err instanceof Error) ? ERROR_CATALOGUE.INTERNAL.summary : err.message;
-  return { status: 500, body: { error: { code: 'INTERNAL', message } } };
+  return { status: 500, body: { error: { code: 'INTERNAL', message } }, headers: {} };
 }
 
 /** The shared wording of parameter errors: "Expected <what> for <name> but received <value>". */

@@ -29,6 +29,7 @@ describe('error catalogue', () => {
     expect(internal).toEqual({
       status: 500,
       body: { error: { code: 'INTERNAL', message: ERROR_CATALOGUE.INTERNAL.summary } },
+      headers: {},
     });
     const failed = toErrorResponse(new RocketError('INFERENCE_FAILED', 'at /secret/path'), true);
     expect(failed.body.error.message).not.toContain('/secret');

@@ -1,32 +1,27 @@
 import type { ServerResponse } from 'node:http';
 import type { RocketApp } from '../app.js';
 import { RocketError, toErrorResponse } from '../errors.js';
-import { parseProcessQuery } from './params.js';
-import { type BodyRequest, readUpload } from './upload.js';
+import { compilePath, type Route, sendJson } from './route.js';
+import { ROUTES } from './routes/index.js';
+import type { BodyRequest } from './upload.js';
 
-type Handler = (req: BodyRequest, res: ServerResponse, url: URL, app: RocketApp) => Promise<void> | void;
+export { sendJson } from './route.js';
 
-/** Every route: path → method → handler. Entry points share this table. */
-const ROUTES: Record<string, Record<string, Handler>> = {
-  '/process': { POST: processImage },
-  '/health': { GET: health },
-};
+const compiled = ROUTES.map((route) => ({ route, match: compilePath(route.path) }));
 
-/** Sends a JSON body once; a late second reply (e.g. an error after success) is ignored. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent || res.writableEnded) return;
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(payload),
-    ...headers,
+/** Finds the route for a path and method; 404 or 405 (with the allowed methods) otherwise. */
+function findRoute(pathname: string, method: string): { route: Route; params: Record<string, string> } {
+  const allowed: string[] = [];
+  for (const { route, match } of compiled) {
+    const params = match(pathname);
+    if (!params) continue;
+    if (route.method === method) return { route, params };
+    allowed.push(route.method);
+  }
+  if (allowed.length === 0) throw new RocketError('ROUTE_NOT_FOUND', `No route ${pathname}; see docs/api.md`);
+  throw new RocketError('METHOD_NOT_ALLOWED', `${pathname} accepts ${allowed.join(', ')}, not ${method}`, {
+    headers: { allow: allowed.join(', ') },
   });
-  res.end(payload);
 }
 
 /**
@@ -35,21 +30,12 @@ export function sendJson(
  */
 export async function handleRequest(req: BodyRequest, res: ServerResponse, app: RocketApp): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const route = ROUTES[url.pathname.replace(/(.)\/+$/, '$1')];
   try {
-    if (!route) throw new RocketError('ROUTE_NOT_FOUND', `No route ${url.pathname}; see docs/api.md`);
-    const handler = route[req.method ?? 'GET'];
-    if (!handler) {
-      res.setHeader('allow', Object.keys(route).join(', '));
-      throw new RocketError(
-        'METHOD_NOT_ALLOWED',
-        `${url.pathname} accepts ${Object.keys(route).join(', ')}, not ${req.method}`,
-      );
-    }
-    await handler(req, res, url, app);
+    const { route, params } = findRoute(url.pathname, req.method ?? 'GET');
+    await route.handler({ req, res, url, params, app });
   } catch (err) {
     const production = process.env.NODE_ENV === 'production';
-    const { status, body } = toErrorResponse(err, production);
+    const { status, body, headers: errorHeaders } = toErrorResponse(err, production);
     if (status >= 500) {
       app.log.error(body.error.message, {
         code: body.error.code,
@@ -57,22 +43,9 @@ export async function handleRequest(req: BodyRequest, res: ServerResponse, app: 
         cause: String((err as Error)?.stack ?? err),
       });
     }
-    const headers: Record<string, string> = {};
-    if (body.error.code === 'NOT_READY') headers['retry-after'] = '1';
+    const headers: Record<string, string> = { ...errorHeaders };
     // A body we stopped reading cannot be followed by another request on the same connection.
     if (!req.readableEnded && !req.rawBody) headers.connection = 'close';
     sendJson(res, status, body, headers);
   }
-}
-
-async function processImage(req: BodyRequest, res: ServerResponse, url: URL, app: RocketApp): Promise<void> {
-  const overrides = parseProcessQuery(url.searchParams);
-  const pipeline = app.pipeline();
-  const upload = await readUpload(req, { maxBytes: app.config.MAX_UPLOAD_BYTES, field: 'input' });
-  sendJson(res, 200, await pipeline.process(upload.data, overrides));
-}
-
-function health(_req: BodyRequest, res: ServerResponse, _url: URL, app: RocketApp): void {
-  const state = app.health();
-  sendJson(res, state.status === 'ok' ? 200 : 503, state);
 }

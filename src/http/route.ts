@@ -1,0 +1,53 @@
+import type { ServerResponse } from 'node:http';
+import type { RocketApp } from '../app.js';
+import type { BodyRequest } from './upload.js';
+
+/** What a handler receives: the request, the response, the parsed URL, path parameters and the app. */
+export interface RouteContext {
+  req: BodyRequest;
+  res: ServerResponse;
+  url: URL;
+  params: Record<string, string>;
+  app: RocketApp;
+}
+
+/** One route. `path` may hold `{name}` segments, which become `params.name`. */
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  path: string;
+  /** Cheap routes never wait behind inference (health, metrics, docs). */
+  cheap?: boolean;
+  handler(ctx: RouteContext): Promise<void> | void;
+}
+
+/** Sends a JSON body once; a late second reply (e.g. an error after success) is ignored. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.writableEnded) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+/** Compiles `/v2/models/{name}` into a matcher that returns the path parameters, or undefined. */
+export function compilePath(path: string): (pathname: string) => Record<string, string> | undefined {
+  const names: string[] = [];
+  const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  const regex = new RegExp(`^${pattern}/?$`);
+  return (pathname) => {
+    const match = regex.exec(pathname);
+    if (!match) return undefined;
+    return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1] as string)]));
+  };
+}
