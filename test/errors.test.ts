@@ -37,6 +37,7 @@ describe('error catalogue', () => {
     expect(bad).toEqual({
       status: 400,
       body: { error: { code: 'INVALID_PARAMETER', message: 'Expected a number' } },
+      headers: {},
     });
     expect(toErrorResponse(new Error('boom'), false).body.error.message).toBe('boom');
   });
