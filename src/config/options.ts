@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
+import { join } from 'node:path';
 
 /** What a parser returns: a value, or a message saying what was expected. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
@@ -26,6 +27,8 @@ function integer(min: number, max: number): (raw: string) => Parsed<number> {
       : { ok: false, expected: `an integer from ${min} to ${max}` };
   };
 }
+
+const text = (raw: string): Parsed<string> => ok(raw.trim());
 
 /** 0 means "choose from the CPU count" for the two sizing keys. */
 const autoInteger = (max: number) => integer(0, max);
@@ -108,6 +111,93 @@ export const OPTIONS = {
         ? ok(v)
         : { ok: false, expected: 'one of native, reference' };
     },
+  },
+  CACHE_DIR: {
+    doc: 'Where downloaded rockets are kept, one directory per URL.',
+    allowed: 'a directory path',
+    default: join(homedir(), '.cache', 'rocketserve'),
+    parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : { ok: false, expected: 'a non-empty path' }),
+  },
+  ROCKET_REGISTRY: {
+    doc: 'Base URL (https, gs or s3) that owner/name[@version] rockets resolve against.',
+    allowed: 'empty, or an https://, http://, gs:// or s3:// URL',
+    default: '',
+    parse: text,
+  },
+  MAX_ROCKET_BYTES: {
+    doc: 'Largest rocket download accepted, in bytes.',
+    allowed: 'an integer from 1024 to 68719476736',
+    default: 4 * 1024 * 1024 * 1024,
+    parse: integer(1024, 64 * 1024 * 1024 * 1024),
+  },
+  MAX_INFLIGHT: {
+    doc: 'Requests decoded and inferred at once. 0 = automatic (2 per worker x BATCH_MAX).',
+    allowed: 'an integer from 0 to 4096',
+    default: 0,
+    parse: autoInteger(4096),
+  },
+  MAX_QUEUE: {
+    doc: 'Requests waiting beyond MAX_INFLIGHT; past it, 503 with Retry-After at once.',
+    allowed: 'an integer from 0 to 100000',
+    default: 64,
+    parse: integer(0, 100_000),
+  },
+  BATCH_MAX: {
+    doc: 'Largest micro-batch run as one inference when the model has a dynamic batch dimension. 1 = off.',
+    allowed: 'an integer from 1 to 256',
+    default: 1,
+    parse: integer(1, 256),
+  },
+  BATCH_WAIT_MS: {
+    doc: 'How long a micro-batch waits to fill, in milliseconds.',
+    allowed: 'an integer from 0 to 1000',
+    default: 2,
+    parse: integer(0, 1000),
+  },
+  SHUTDOWN_GRACE_S: {
+    doc: 'On SIGTERM/SIGINT, seconds in-flight and queued requests get to finish before exit.',
+    allowed: 'an integer from 0 to 3600',
+    default: 10,
+    parse: integer(0, 3600),
+  },
+  REQUEST_TIMEOUT_S: {
+    doc: 'Seconds a client gets to send a whole request (headers and body).',
+    allowed: 'an integer from 1 to 3600',
+    default: 60,
+    parse: integer(1, 3600),
+  },
+  HEADERS_TIMEOUT_S: {
+    doc: 'Seconds a client gets to send the request headers.',
+    allowed: 'an integer from 1 to 600',
+    default: 20,
+    parse: integer(1, 600),
+  },
+  KEEPALIVE_TIMEOUT_S: {
+    doc: 'Seconds an idle keep-alive connection stays open.',
+    allowed: 'an integer from 1 to 600',
+    default: 5,
+    parse: integer(1, 600),
+  },
+  MAX_HEADER_BYTES: {
+    doc: 'Largest request header block, in bytes; larger gets 431.',
+    allowed: 'an integer from 1024 to 1048576',
+    default: 16 * 1024,
+    parse: integer(1024, 1024 * 1024),
+  },
+  API_KEY: {
+    doc: 'When set, every route but liveness and readiness needs Authorization: Bearer KEY or X-API-Key: KEY. Prefer the environment to the file.',
+    allowed: 'empty, or a key of at least 16 characters',
+    default: '',
+    parse: (raw: string) =>
+      raw.trim() === '' || raw.trim().length >= 16
+        ? ok(raw.trim())
+        : { ok: false, expected: 'at least 16 characters' },
+  },
+  CORS_ORIGINS: {
+    doc: 'Origins browsers may call from: empty (no CORS headers), * (any), or a comma-separated list.',
+    allowed: 'empty, *, or comma-separated origins such as https://app.example.com',
+    default: '',
+    parse: text,
   },
   LOG_LEVEL: {
     doc: 'Lowest severity that is logged.',

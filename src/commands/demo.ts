@@ -1,0 +1,36 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { demoScenes, renderDemoScene } from '../demo/images.js';
+import { writeDemoRocket } from '../demo/rocket.js';
+import type { Command } from './types.js';
+
+/** `rocket demo`: writes the demo detector and one JPEG per built-in demo scene. */
+export const demoCommand: Command = {
+  summary: 'Write the embedded demo rocket and demo images it detects',
+  help: `Usage: rocket demo [--out DIR]
+
+Writes demo-detector.onnx and one JPEG per demo scene (shapes.jpg, near.jpg, ...) into DIR.
+
+Options:
+  --out <dir>   Output directory (default build/demo)
+  -h, --help    Show this help
+`,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { out: { type: 'string', default: join('build', 'demo') } },
+    });
+    const out = values.out;
+    await mkdir(out, { recursive: true });
+    const model = await writeDemoRocket(out);
+    const images = await Promise.all(
+      Object.values(demoScenes).map(async (scene) => {
+        const path = join(out, `${scene.name}.jpg`);
+        await writeFile(path, await renderDemoScene(scene, { format: 'jpeg', quality: 90 }));
+        return path;
+      }),
+    );
+    process.stdout.write(`${[model, ...images].join('\n')}\n`);
+  },
+};

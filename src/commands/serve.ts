@@ -1,0 +1,38 @@
+import { parseArgs } from 'node:util';
+import { RocketApp } from '../app.js';
+import { loadConfig } from '../config/load.js';
+import { createLogger } from '../log.js';
+import { startServer } from '../server.js';
+import type { Command } from './types.js';
+
+/** `rocket serve`: our own HTTP server around the rocket, until SIGTERM or SIGINT. */
+export const serveCommand: Command = {
+  summary: 'Serve the rocket named by config.ini / ROCKET_URL over HTTP (POST /process)',
+  help: `Usage: rocket serve [--config FILE]
+
+Serves the rocket over HTTP until SIGTERM or SIGINT. Configuration comes from ./config.ini
+(or --config / CONFIG_FILE) and environment variables of the same names; see config-example.ini.
+
+Options:
+  --config <file>   Read this config.ini instead of ./config.ini
+  -h, --help        Show this help
+`,
+  async run(argv) {
+    const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } } });
+    const config = loadConfig({ file: values.config });
+    const log = createLogger(config.LOG_LEVEL);
+    const app = new RocketApp(config, log);
+    const server = await startServer(app);
+    log.info('listening', { port: config.PORT, host: config.HOST });
+    const stop = (signal: string) => {
+      log.info('shutting down', { signal });
+      const deadline = setTimeout(() => process.exit(0), 10_000);
+      deadline.unref();
+      server.close(() => void app.close().then(() => process.exit(0)));
+      server.closeIdleConnections();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    await app.ready;
+  },
+};
