@@ -7,10 +7,14 @@ import { probeGpus } from './kernels/native.js';
 import type { Logger } from './log.js';
 import { RocketPipeline } from './pipeline/pipeline.js';
 import { loadRocket } from './rocket/load.js';
+import { Admission } from './serving/admission.js';
+import { Cors } from './serving/cors.js';
+import { Metrics } from './serving/metrics.js';
 
 /** What /health reports. */
 export type Health =
   | { status: 'loading' }
+  | { status: 'draining' }
   | { status: 'failed'; error: string }
   | {
       status: 'ok';
@@ -22,37 +26,70 @@ export type Health =
 
 /**
  * One served rocket: loads it (resolve → spec → worker pool with warm-up) in the background and
- * exposes the pipeline once ready. Entry points (our server, functions-framework, CLI) wrap this.
+ * exposes the pipeline once ready, with the admission control, metrics and CORS policy every
+ * entry point shares. Entry points (our server, functions-framework, CLI, Lambda) wrap this.
  */
 export class RocketApp {
   private state: Health = { status: 'loading' };
-  private loadedPipeline?: RocketPipeline;
-  private pool?: InferencePool;
+  private loaded?: { pipeline: RocketPipeline; pool: InferencePool; health: Health };
+  private draining = false;
   /** Settles when the rocket is ready to serve, or rejects with the startup error. */
   readonly ready: Promise<void>;
+  readonly admission: Admission;
+  readonly metrics: Metrics;
+  readonly cors: Cors;
 
   constructor(
     readonly config: Config,
     readonly log: Logger,
     cwd = process.cwd(),
   ) {
+    const { workers } = threadPlan(config);
+    this.admission = new Admission(config.MAX_INFLIGHT || 2 * workers * config.BATCH_MAX, config.MAX_QUEUE);
+    this.metrics = new Metrics(() => ({
+      queued: this.admission.queued,
+      inflight: this.admission.inflight,
+      workersBusy: this.loaded?.pool.busy ?? 0,
+      workers: this.loaded?.pool.size ?? 0,
+    }));
+    this.cors = new Cors(config.CORS_ORIGINS);
     this.ready = this.load(cwd);
     this.ready.catch(() => {}); // observed through health() and by the entry point
   }
 
+  /** Loading, ok, draining (after SIGTERM) or failed. */
   health(): Health {
-    return this.state;
+    return this.draining ? { status: 'draining' } : this.state;
   }
 
-  /** The pipeline, or NOT_READY while loading. */
+  /** True when the rocket is loaded and the app is not draining: what readiness probes ask. */
+  get isReady(): boolean {
+    return this.state.status === 'ok' && !this.draining;
+  }
+
+  /** The pipeline; NOT_READY while loading or draining. */
   pipeline(): RocketPipeline {
-    if (!this.loadedPipeline)
-      throw new RocketError('NOT_READY', 'The rocket is still loading; retry shortly');
-    return this.loadedPipeline;
+    if (this.draining)
+      throw new RocketError('NOT_READY', 'The server is shutting down; retry on another instance');
+    if (!this.loaded) throw new RocketError('NOT_READY', 'The rocket is still loading; retry shortly');
+    return this.loaded.pipeline;
+  }
+
+  /**
+   * Stops taking new work (readiness turns off), waits until every admitted request has been
+   * answered or `graceMs` passes, then stops the workers. Resolves true when nothing was cut off.
+   */
+  async drain(graceMs: number): Promise<boolean> {
+    this.draining = true;
+    const deadline = Date.now() + graceMs;
+    while (!this.admission.idle && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const clean = this.admission.idle;
+    await this.close();
+    return clean;
   }
 
   async close(): Promise<void> {
-    await this.pool?.close();
+    await this.loaded?.pool.close();
   }
 
   private async load(cwd: string): Promise<void> {
@@ -68,13 +105,18 @@ export class RocketApp {
         candidates: providerCandidates(config.DEVICE, gpus),
         intraOpThreads: intraOp,
         kernels: config.KERNELS,
+        batchMax: spec.dynamicBatch ? config.BATCH_MAX : 1,
       };
-      this.pool = await InferencePool.start(init, workers, (reason) =>
-        log.warn('DEVICE=auto fell back to the CPU', { reason }),
-      );
-      this.loadedPipeline = new RocketPipeline(spec, this.pool, config.MAX_PIXELS);
+      const pool = await InferencePool.start(init, workers, {
+        batchWaitMs: config.BATCH_WAIT_MS,
+        onFallback: (reason) => log.warn('DEVICE=auto fell back to the CPU', { reason }),
+        onBatch: (size, inferenceMs) => {
+          this.metrics.batchSize.observe(size);
+          this.metrics.inferenceSeconds.observe(inferenceMs / 1000);
+        },
+      });
       const device = config.DEVICE.kind === 'cuda' ? `cuda:${config.DEVICE.deviceId}` : config.DEVICE.kind;
-      this.state = {
+      const health: Health = {
         status: 'ok',
         rocket: {
           name: spec.name,
@@ -83,12 +125,25 @@ export class RocketApp {
           source: config.ROCKET_URL || 'embedded:demo',
         },
         device,
-        executionProvider: this.pool.provider,
+        executionProvider: pool.provider,
         workers,
       };
+      this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS), pool, health };
+      this.state = health;
+      this.metrics.info.set(
+        {
+          rocket: spec.name,
+          version: spec.version,
+          task: spec.task,
+          device,
+          execution_provider: pool.provider,
+        },
+        1,
+      );
       log.info('rocket ready', {
-        ...this.state,
+        ...health,
         intraOpThreads: intraOp,
+        batchMax: init.batchMax,
         labels: spec.labelSource,
         gpus: gpus.devices,
       });

@@ -18,19 +18,40 @@ export const ERROR_CATALOGUE = {
   EMPTY_INPUT: { status: 400, summary: 'The uploaded file or body is empty.' },
   INVALID_PARAMETER: { status: 400, summary: 'A query parameter has a value outside its allowed range.' },
   UNKNOWN_PARAMETER: { status: 400, summary: 'A query parameter is not one this route accepts.' },
+  UNAUTHORIZED: {
+    status: 401,
+    summary: 'API_KEY is set and the request has no valid key (Authorization: Bearer or X-API-Key).',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, summary: 'The body is larger than MAX_UPLOAD_BYTES.' },
   IMAGE_UNDECODABLE: {
     status: 422,
     summary: 'The file is not an image in a supported format, or is corrupt.',
   },
   IMAGE_TOO_LARGE: { status: 422, summary: 'The image has more pixels than MAX_PIXELS.' },
+  OVERLOADED: {
+    status: 503,
+    summary: 'MAX_INFLIGHT requests are running and MAX_QUEUE are waiting; retry after Retry-After seconds.',
+  },
   NOT_READY: { status: 503, summary: 'The rocket is still loading or warming up; retry shortly.' },
   INFERENCE_FAILED: { status: 500, summary: 'The model failed while running on this input.' },
   INTERNAL: { status: 500, summary: 'An unexpected server error; details are in the log.' },
   // Startup (reported on stderr and by a non-zero exit, never over HTTP)
   CONFIG_INVALID: { status: 500, summary: 'config.ini or the environment has an invalid or unknown key.' },
-  ROCKET_URL_UNSUPPORTED: { status: 500, summary: 'ROCKET_URL uses a form this version cannot resolve.' },
+  ROCKET_URL_UNSUPPORTED: { status: 500, summary: 'ROCKET_URL uses a form that cannot be resolved here.' },
   ROCKET_NOT_FOUND: { status: 500, summary: 'ROCKET_URL names a file or directory that does not exist.' },
+  ROCKET_URL_INVALID: { status: 500, summary: 'ROCKET_URL is malformed for its scheme.' },
+  ROCKET_DOWNLOAD_FAILED: {
+    status: 500,
+    summary: 'A remote rocket could not be downloaded (unreachable, not found, truncated, too large).',
+  },
+  ROCKET_CHECKSUM_MISMATCH: {
+    status: 500,
+    summary: 'A downloaded rocket does not match the sha256 its URL or registry gives.',
+  },
+  ROCKET_ARCHIVE_INVALID: {
+    status: 500,
+    summary: 'A rocket archive cannot be unpacked, or has an entry that would land outside it.',
+  },
   ROCKET_INVALID: { status: 500, summary: 'The rocket manifest or the model signature is not usable.' },
   MODEL_LOAD_FAILED: { status: 500, summary: 'onnxruntime could not load the model.' },
   PROVIDER_UNAVAILABLE: { status: 500, summary: 'The execution provider DEVICE asks for cannot be created.' },

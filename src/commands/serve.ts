@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { RocketApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
-import { startServer } from '../server.js';
+import { startServer, stopServer } from '../server.js';
 import type { Command } from './types.js';
 
 /** `rocket serve`: our own HTTP server around the rocket, until SIGTERM or SIGINT. */
@@ -24,15 +24,15 @@ Options:
     const app = new RocketApp(config, log);
     const server = await startServer(app);
     log.info('listening', { port: config.PORT, host: config.HOST });
-    const stop = (signal: string) => {
-      log.info('shutting down', { signal });
-      const deadline = setTimeout(() => process.exit(0), 10_000);
-      deadline.unref();
-      server.close(() => void app.close().then(() => process.exit(0)));
-      server.closeIdleConnections();
+    const stop = async (signal: string) => {
+      log.info('shutting down', { signal, graceS: config.SHUTDOWN_GRACE_S });
+      const clean = await stopServer(server, app);
+      if (clean) log.info('stopped: every admitted request was answered');
+      else log.warn('stopped: the grace period ended with requests still running');
+      process.exit(0);
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.once('SIGTERM', (s) => void stop(s));
+    process.once('SIGINT', (s) => void stop(s));
     await app.ready;
   },
 };

@@ -199,6 +199,12 @@ export const OPTIONS = {
     default: '',
     parse: text,
   },
+  GOOGLE_CLOUD_PROJECT: {
+    doc: 'Project id; when set, request logs link their trace to Cloud Trace (projects/ID/traces/TRACE).',
+    allowed: 'empty, or a Google Cloud project id',
+    default: '',
+    parse: text,
+  },
   LOG_LEVEL: {
     doc: 'Lowest severity that is logged.',
     allowed: LOG_LEVELS.join(', '),

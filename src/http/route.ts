@@ -9,14 +9,23 @@ export interface RouteContext {
   url: URL;
   params: Record<string, string>;
   app: RocketApp;
+  /** Aborts when the client disconnects before the response is complete. */
+  signal: AbortSignal;
 }
+
+/**
+ * How a route is admitted:
+ * - `probe`: liveness/readiness; no API key, never queued.
+ * - `cheap`: metadata, metrics, docs; API key, never queued behind inference.
+ * - `work`: anything that runs the model; API key, admission control (MAX_INFLIGHT / MAX_QUEUE).
+ */
+export type RouteKind = 'probe' | 'cheap' | 'work';
 
 /** One route. `path` may hold `{name}` segments, which become `params.name`. */
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'OPTIONS';
   path: string;
-  /** Cheap routes never wait behind inference (health, metrics, docs). */
-  cheap?: boolean;
+  kind: RouteKind;
   handler(ctx: RouteContext): Promise<void> | void;
 }
 

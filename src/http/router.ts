@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { RocketApp } from '../app.js';
 import { RocketError, toErrorResponse } from '../errors.js';
+import { requestLogFields } from '../serving/access-log.js';
+import { checkApiKey } from '../serving/auth.js';
 import { compilePath, type Route, sendJson } from './route.js';
 import { ROUTES } from './routes/index.js';
 import type { BodyRequest } from './upload.js';
@@ -26,26 +28,84 @@ function findRoute(pathname: string, method: string): { route: Route; params: Re
 
 /**
  * Handles one request against the app, whatever server received it (node:http or
- * functions-framework's Express). Errors map through the catalogue; 5xx causes go to the log.
+ * functions-framework's Express): CORS, routing, API key, admission control for routes that run
+ * the model, one log line and metrics per request. Errors map through the catalogue.
  */
 export async function handleRequest(req: BodyRequest, res: ServerResponse, app: RocketApp): Promise<void> {
+  const started = performance.now();
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const aborter = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) aborter.abort();
+  });
+  let routePath = 'unmatched';
+  let probe = false;
+  res.once('finish', () => observe(app, req, res, routePath, probe, (performance.now() - started) / 1000));
+  if (app.cors.apply(req, res)) return;
   try {
     const { route, params } = findRoute(url.pathname, req.method ?? 'GET');
-    await route.handler({ req, res, url, params, app });
-  } catch (err) {
-    const production = process.env.NODE_ENV === 'production';
-    const { status, body, headers: errorHeaders } = toErrorResponse(err, production);
-    if (status >= 500) {
-      app.log.error(body.error.message, {
-        code: body.error.code,
-        path: url.pathname,
-        cause: String((err as Error)?.stack ?? err),
-      });
+    routePath = route.path;
+    probe = route.kind === 'probe';
+    if (route.kind !== 'probe') checkApiKey(req.headers, app.config.API_KEY);
+    const ctx = { req, res, url, params, app, signal: aborter.signal };
+    if (route.kind !== 'work') {
+      await route.handler(ctx);
+      return;
     }
-    const headers: Record<string, string> = { ...errorHeaders };
-    // A body we stopped reading cannot be followed by another request on the same connection.
-    if (!req.readableEnded && !req.rawBody) headers.connection = 'close';
-    sendJson(res, status, body, headers);
+    app.pipeline(); // NOT_READY before queueing while loading or draining
+    let ticket: ReturnType<typeof app.admission.enter>;
+    try {
+      ticket = app.admission.enter();
+    } catch (err) {
+      app.metrics.rejected.inc();
+      throw err;
+    }
+    try {
+      const queued = performance.now();
+      await ticket.start(aborter.signal);
+      app.metrics.queueWaitSeconds.observe((performance.now() - queued) / 1000);
+      await route.handler(ctx);
+    } finally {
+      ticket.release();
+    }
+  } catch (err) {
+    sendError(app, req, res, url, err);
   }
+}
+
+function sendError(app: RocketApp, req: BodyRequest, res: ServerResponse, url: URL, err: unknown): void {
+  const { status, body, headers } = toErrorResponse(err, process.env.NODE_ENV === 'production');
+  if (status >= 500 && body.error.code !== 'OVERLOADED' && body.error.code !== 'NOT_READY') {
+    app.log.error(body.error.message, {
+      code: body.error.code,
+      path: url.pathname,
+      cause: String((err as Error)?.stack ?? err),
+    });
+  }
+  const extra: Record<string, string> = { ...headers };
+  if (body.error.code === 'PAYLOAD_TOO_LARGE' || app.health().status === 'draining')
+    extra.connection = 'close';
+  sendJson(res, status, body, extra);
+  // Whatever of the body was not read is discarded, so the connection stays usable (no reset).
+  if (!req.rawBody && !req.readableEnded && extra.connection !== 'close') req.resume();
+}
+
+/** One log line and the request metrics, when the response has been sent. */
+function observe(
+  app: RocketApp,
+  req: BodyRequest,
+  res: ServerResponse,
+  route: string,
+  probe: boolean,
+  seconds: number,
+): void {
+  const labels = { route, method: req.method ?? 'GET', status: String(res.statusCode) };
+  app.metrics.requests.inc(labels);
+  app.metrics.requestSeconds.observe(labels, seconds);
+  const fields = requestLogFields(req, res, seconds, app.config.GOOGLE_CLOUD_PROJECT || undefined);
+  const message = `${req.method} ${route} ${res.statusCode}`;
+  if (res.statusCode >= 500) app.log.error(message, fields);
+  else if (res.statusCode >= 400) app.log.warn(message, fields);
+  else if (probe) app.log.debug(message, fields);
+  else app.log.info(message, fields);
 }

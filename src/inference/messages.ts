@@ -10,6 +10,8 @@ export interface WorkerInit {
   candidates: ProviderCandidate[];
   intraOpThreads: number;
   kernels: 'native' | 'reference';
+  /** Largest batch a worker is sent (1 unless the model has a dynamic batch dimension). */
+  batchMax: number;
 }
 
 /** One image to run, decoded and resized on the main thread. `pixels` is transferred, not copied. */
@@ -23,17 +25,24 @@ export interface Job {
   thresholds: Thresholds;
 }
 
-/** Per-stage times measured inside the worker, in milliseconds. */
+/** Per-stage times of one batch measured inside the worker, in milliseconds. */
 export interface WorkerTiming {
   preprocessMs: number;
   inferenceMs: number;
   postprocessMs: number;
 }
 
-export type WorkerRequest = { type: 'init'; init: WorkerInit } | { type: 'job'; id: number; job: Job };
+/** One job's answer; `batchSize` is how many images shared its inference run. */
+export interface JobResult {
+  result: TaskResult;
+  timing: WorkerTiming;
+  batchSize: number;
+}
+
+export type WorkerRequest = { type: 'init'; init: WorkerInit } | { type: 'batch'; id: number; jobs: Job[] };
 
 export type WorkerReply =
   | { type: 'ready'; provider: string; fallbackReason?: string }
   | { type: 'init-error'; code: ErrorCode; message: string }
-  | { type: 'result'; id: number; result: TaskResult; timing: WorkerTiming }
-  | { type: 'job-error'; id: number; code: ErrorCode; message: string };
+  | { type: 'results'; id: number; results: TaskResult[]; timing: WorkerTiming }
+  | { type: 'batch-error'; id: number; code: ErrorCode; message: string };

@@ -3,8 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RocketError } from '../errors.js';
-import type { TaskResult } from '../pipeline/results.js';
-import type { Job, WorkerInit, WorkerReply, WorkerTiming } from './messages.js';
+import type { Job, JobResult, WorkerInit, WorkerReply } from './messages.js';
 
 /** The compiled worker script. Under vitest this module runs from src/, so use the built copy. */
 function workerScript(): string {
@@ -18,40 +17,50 @@ function workerScript(): string {
 
 interface Pending {
   job: Job;
-  resolve(value: { result: TaskResult; timing: WorkerTiming }): void;
+  queuedAt: number;
+  signal?: AbortSignal;
+  resolve(value: JobResult): void;
   reject(err: Error): void;
 }
 
 interface Slot {
   worker: Worker;
-  busy?: { id: number; pending: Pending };
+  busy?: { id: number; batch: Pending[] };
+}
+
+export interface PoolOptions {
+  /** How long a partial batch waits for more jobs, in ms (only when batchMax > 1). */
+  batchWaitMs?: number;
+  onFallback?: (reason: string) => void;
+  /** Called after each inference run with its batch size and session.run time. */
+  onBatch?: (size: number, inferenceMs: number) => void;
 }
 
 /**
- * A fixed set of inference worker threads, each with its own onnxruntime session, fed from one
- * FIFO queue. A worker that dies is replaced; only the job it held fails (INFERENCE_FAILED).
+ * Inference worker threads, each with its own onnxruntime session, fed from one FIFO queue.
+ * Jobs that arrive together run as one batch of up to `init.batchMax` (dynamic micro-batching);
+ * a partial batch waits at most `batchWaitMs`. A queued job whose signal aborts leaves the queue.
+ * A worker that dies is replaced; only the batch it held fails (INFERENCE_FAILED).
  */
 export class InferencePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
+  private timer?: NodeJS.Timeout;
 
   private constructor(
     private readonly init: WorkerInit,
     /** The execution provider the workers use (e.g. "cpu", "cuda:0"). */
     readonly provider: string,
+    private readonly options: PoolOptions,
   ) {}
 
   /** Starts `size` workers and resolves once every one has loaded its model and run its warm-up. */
-  static async start(
-    init: WorkerInit,
-    size: number,
-    onFallback?: (reason: string) => void,
-  ): Promise<InferencePool> {
+  static async start(init: WorkerInit, size: number, options: PoolOptions = {}): Promise<InferencePool> {
     const first = await spawn(init);
-    if (first.fallbackReason) onFallback?.(first.fallbackReason);
-    const pool = new InferencePool(init, first.provider);
+    if (first.fallbackReason) options.onFallback?.(first.fallbackReason);
+    const pool = new InferencePool(init, first.provider, options);
     pool.attach(first.worker);
     const rest = await Promise.all(Array.from({ length: size - 1 }, () => spawn(init)));
     for (const r of rest) pool.attach(r.worker);
@@ -62,16 +71,37 @@ export class InferencePool {
     return this.slots.length;
   }
 
+  /** Workers running a batch now. */
+  get busy(): number {
+    return this.slots.filter((s) => s.busy).length;
+  }
+
   /** Jobs waiting for a free worker. */
   get queued(): number {
     return this.queue.length;
   }
 
+  /** The worker threads, for tests that need to kill one mid-request. */
+  get workers(): readonly Worker[] {
+    return this.slots.map((s) => s.worker);
+  }
+
   /** Runs one job; `job.pixels` is transferred to the worker and unusable afterwards. */
-  run(job: Job): Promise<{ result: TaskResult; timing: WorkerTiming }> {
+  run(job: Job, signal?: AbortSignal): Promise<JobResult> {
     if (this.closed) return Promise.reject(new RocketError('NOT_READY', 'The server is shutting down'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      const pending: Pending = { job, queuedAt: performance.now(), signal, resolve, reject };
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.queue.indexOf(pending);
+          if (i < 0) return; // already running: its result is simply not delivered
+          this.queue.splice(i, 1);
+          reject(new RocketError('NOT_READY', 'The client went away before inference started'));
+        },
+        { once: true },
+      );
+      this.queue.push(pending);
       this.dispatch();
     });
   }
@@ -79,6 +109,7 @@ export class InferencePool {
   /** Terminates every worker; queued jobs fail with NOT_READY. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.timer);
     for (const p of this.queue.splice(0))
       p.reject(new RocketError('NOT_READY', 'The server is shutting down'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
@@ -94,35 +125,56 @@ export class InferencePool {
   }
 
   private dispatch(): void {
+    const batchMax = this.init.batchMax;
     for (const slot of this.slots) {
-      if (slot.busy) continue;
-      const pending = this.queue.shift();
-      if (!pending) return;
+      if (slot.busy || this.queue.length === 0) continue;
+      const oldest = this.queue[0] as Pending;
+      const waitLeft = (this.options.batchWaitMs ?? 0) - (performance.now() - oldest.queuedAt);
+      if (batchMax > 1 && this.queue.length < batchMax && waitLeft > 0) {
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined;
+          this.dispatch();
+        }, waitLeft);
+        return;
+      }
+      const batch = this.queue.splice(0, batchMax);
       const id = this.nextId++;
-      slot.busy = { id, pending };
-      const buffer = pending.job.pixels.buffer as ArrayBuffer;
-      slot.worker.postMessage({ type: 'job', id, job: pending.job }, [buffer]);
+      slot.busy = { id, batch };
+      const transfer = batch.map((p) => p.job.pixels.buffer as ArrayBuffer);
+      slot.worker.postMessage({ type: 'batch', id, jobs: batch.map((p) => p.job) }, transfer);
     }
   }
 
   private onReply(slot: Slot, reply: WorkerReply): void {
-    if ((reply.type !== 'result' && reply.type !== 'job-error') || slot.busy?.id !== reply.id) return;
-    const { pending } = slot.busy;
+    if ((reply.type !== 'results' && reply.type !== 'batch-error') || slot.busy?.id !== reply.id) return;
+    const { batch } = slot.busy;
     slot.busy = undefined;
-    if (reply.type === 'result') pending.resolve({ result: reply.result, timing: reply.timing });
-    else pending.reject(new RocketError(reply.code, reply.message));
+    if (reply.type === 'results') {
+      this.options.onBatch?.(batch.length, reply.timing.inferenceMs);
+      batch.forEach((p, i) =>
+        p.resolve({
+          result: reply.results[i] as JobResult['result'],
+          timing: reply.timing,
+          batchSize: batch.length,
+        }),
+      );
+    } else {
+      for (const p of batch) p.reject(new RocketError(reply.code, reply.message));
+    }
     this.dispatch();
   }
 
   private onExit(slot: Slot, code: number): void {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
-    slot.busy?.pending.reject(
-      new RocketError(
-        'INFERENCE_FAILED',
-        `The inference worker exited unexpectedly (exit code ${code}); retry the request`,
-      ),
-    );
+    for (const p of slot.busy?.batch ?? []) {
+      p.reject(
+        new RocketError(
+          'INFERENCE_FAILED',
+          `The inference worker exited unexpectedly (exit code ${code}); retry the request`,
+        ),
+      );
+    }
     if (this.closed) return;
     spawn(this.init).then(
       (r) => {

@@ -7,7 +7,7 @@ import { classifyRow } from '../pipeline/classify.js';
 import { DetectPostprocessor } from '../pipeline/detect.js';
 import type { TaskResult } from '../pipeline/results.js';
 import { fillInputTensor, inputDims } from '../pipeline/tensor.js';
-import type { Job, WorkerInit, WorkerReply, WorkerRequest } from './messages.js';
+import type { Job, WorkerInit, WorkerReply, WorkerRequest, WorkerTiming } from './messages.js';
 import { explainProviderFailure } from './providers.js';
 
 // One onnxruntime session per worker thread: session.run() computes on the calling thread, so it
@@ -17,7 +17,7 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts must run inside a worker thread');
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-let runner: ((job: Job) => Promise<{ result: TaskResult; timing: Record<string, number> }>) | undefined;
+let runner: ((jobs: Job[]) => Promise<{ results: TaskResult[]; timing: WorkerTiming }>) | undefined;
 
 port.on('message', async (message: WorkerRequest) => {
   if (message.type === 'init') {
@@ -33,11 +33,11 @@ port.on('message', async (message: WorkerRequest) => {
   }
   try {
     if (!runner) throw new RocketError('NOT_READY', 'The inference worker has not loaded its model');
-    const { result, timing } = await runner(message.job);
-    reply({ type: 'result', id: message.id, result, timing: timing as never });
+    const { results, timing } = await runner(message.jobs);
+    reply({ type: 'results', id: message.id, results, timing });
   } catch (err) {
     const code = err instanceof RocketError ? err.code : 'INFERENCE_FAILED';
-    reply({ type: 'job-error', id: message.id, code, message: (err as Error).message });
+    reply({ type: 'batch-error', id: message.id, code, message: (err as Error).message });
   }
 });
 
@@ -75,44 +75,57 @@ async function createRunner(init: WorkerInit) {
   const kernels = loadKernels(init.kernels);
   const pre = spec.preprocess;
   const dims = inputDims(pre);
-  const canvas = new Float32Array(dims.reduce((a, b) => a * b, 1));
+  const perImage = dims.reduce((a, b) => a * b, 1);
+  const canvas = new Float32Array(perImage * init.batchMax);
   const detect = new DetectPostprocessor(spec, kernels);
 
-  const run = async (job: Job) => {
+  /** Runs up to batchMax images as one [N, ...] tensor and splits the output per image. */
+  const run = async (jobs: Job[]) => {
     const t0 = performance.now();
-    const data = fillInputTensor(job, pre, kernels, canvas);
+    const n = jobs.length;
+    jobs.forEach((job, i) => {
+      fillInputTensor(job, pre, kernels, canvas.subarray(i * perImage, (i + 1) * perImage));
+    });
+    const input = new ort.Tensor('float32', canvas.subarray(0, n * perImage), [n, ...dims.slice(1)]);
     const t1 = performance.now();
-    const outputs = await session.run({ [spec.inputName]: new ort.Tensor('float32', data, dims) }, [
-      spec.outputName,
-    ]);
+    const outputs = await session.run({ [spec.inputName]: input }, [spec.outputName]);
     const t2 = performance.now();
     const out = outputs[spec.outputName];
-    if (out?.type !== 'float32') {
-      throw new RocketError('INFERENCE_FAILED', `Model output ${spec.outputName} is not a float32 tensor`);
+    if (out?.type !== 'float32' || out.dims[0] !== n) {
+      throw new RocketError(
+        'INFERENCE_FAILED',
+        `Model output ${spec.outputName} is not a float32 tensor with batch ${n}`,
+      );
     }
     const values = out.data as Float32Array;
-    const result: TaskResult =
-      spec.task === 'detect'
-        ? { task: 'detect', detections: detect.run(values, out.dims, job) }
-        : { task: 'classify', predictions: classifyRow(values, spec, job, kernels) };
+    const per = values.length / n;
+    const itemDims = [1, ...out.dims.slice(1)];
+    const results = jobs.map((job, i): TaskResult => {
+      const row = values.subarray(i * per, (i + 1) * per);
+      return spec.task === 'detect'
+        ? { task: 'detect', detections: detect.run(row, itemDims, job) }
+        : { task: 'classify', predictions: classifyRow(row, spec, job, kernels) };
+    });
     const t3 = performance.now();
-    return { result, timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 } };
+    return { results, timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 } };
   };
   await warmUp(run, spec);
   return { run, provider, fallbackReason };
 }
 
 /** One full run on a blank image, so the first real request does not pay for lazy initialisation. */
-async function warmUp(run: (job: Job) => Promise<unknown>, spec: WorkerInit['spec']) {
+async function warmUp(run: (jobs: Job[]) => Promise<unknown>, spec: WorkerInit['spec']) {
   const { width, height } = spec.preprocess;
   const channels = spec.preprocess.channelOrder === 'gray' ? 1 : 3;
-  await run({
-    pixels: new Uint8Array(width * height * channels),
-    width,
-    height,
-    channels,
-    original: { width, height },
-    placement: { resizeWidth: width, resizeHeight: height, offsetX: 0, offsetY: 0, scaleX: 1, scaleY: 1 },
-    thresholds: spec.thresholds,
-  });
+  await run([
+    {
+      pixels: new Uint8Array(width * height * channels),
+      width,
+      height,
+      channels,
+      original: { width, height },
+      placement: { resizeWidth: width, resizeHeight: height, offsetX: 0, offsetY: 0, scaleX: 1, scaleY: 1 },
+      thresholds: spec.thresholds,
+    },
+  ]);
 }

@@ -33,21 +33,31 @@ export class RocketPipeline {
     private readonly maxPixels: number,
   ) {}
 
-  /** Runs one encoded image. `overrides` replace the rocket's default thresholds. */
-  async process(bytes: Uint8Array, overrides: Partial<Thresholds> = {}): Promise<ProcessResponse> {
+  /**
+   * Runs one encoded image. `overrides` replace the rocket's default thresholds. When `signal`
+   * aborts (the client went away) before inference starts, the job leaves the queue.
+   */
+  async process(
+    bytes: Uint8Array,
+    overrides: Partial<Thresholds> = {},
+    signal?: AbortSignal,
+  ): Promise<ProcessResponse> {
     const start = performance.now();
     const image = await decodeForModel(bytes, this.spec.preprocess, this.maxPixels);
     const decoded = performance.now();
     const pixels = ownsBuffer(image.pixels) ? image.pixels : image.pixels.slice();
-    const { result, timing } = await this.pool.run({
-      pixels,
-      width: image.width,
-      height: image.height,
-      channels: image.channels,
-      original: image.original,
-      placement: image.placement,
-      thresholds: { ...this.spec.thresholds, ...overrides },
-    });
+    const { result, timing } = await this.pool.run(
+      {
+        pixels,
+        width: image.width,
+        height: image.height,
+        channels: image.channels,
+        original: image.original,
+        placement: image.placement,
+        thresholds: { ...this.spec.thresholds, ...overrides },
+      },
+      signal,
+    );
     const round = (ms: number) => Math.round(ms * 100) / 100;
     return {
       rocket: { name: this.spec.name, version: this.spec.version },

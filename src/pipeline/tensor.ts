@@ -3,19 +3,14 @@ import type { Kernels } from '../kernels/types.js';
 import type { Preprocess } from '../rocket/types.js';
 
 /**
- * Writes a decoded job into the model's input canvas (letterbox pad included), CHW float32, then
- * transposes to HWC when the model takes NHWC. `canvas` holds channels × height × width floats and
- * is reused between jobs; the returned array is what the tensor wraps.
+ * Writes a decoded job into `dst`, the model's input for one image (channels × height × width
+ * floats): normalised, letterbox pad included, CHW, or HWC when the model takes NHWC.
  */
-export function fillInputTensor(
-  job: Job,
-  pre: Preprocess,
-  kernels: Kernels,
-  canvas: Float32Array,
-): Float32Array {
+export function fillInputTensor(job: Job, pre: Preprocess, kernels: Kernels, dst: Float32Array): void {
   const { placement: p } = job;
   const crop = p.crop;
-  kernels.normalizeToChw(job.pixels, canvas, {
+  const chw = pre.layout === 'nchw' ? dst : new Float32Array(dst.length);
+  kernels.normalizeToChw(job.pixels, chw, {
     srcWidth: job.width,
     srcHeight: job.height,
     srcChannels: job.channels,
@@ -29,19 +24,17 @@ export function fillInputTensor(
     std: pre.std,
     padValue: pre.padValue,
   });
-  return pre.layout === 'nchw' ? canvas : chwToHwc(canvas, pre.channelOrder === 'gray' ? 1 : 3, pre);
+  if (chw !== dst) chwToHwc(chw, dst, pre.channelOrder === 'gray' ? 1 : 3);
 }
 
-function chwToHwc(chw: Float32Array, channels: number, pre: Preprocess): Float32Array {
-  const plane = pre.width * pre.height;
-  const hwc = new Float32Array(chw.length);
+function chwToHwc(chw: Float32Array, hwc: Float32Array, channels: number): void {
+  const plane = chw.length / channels;
   for (let c = 0; c < channels; c++) {
     for (let i = 0; i < plane; i++) hwc[i * channels + c] = chw[c * plane + i] as number;
   }
-  return hwc;
 }
 
-/** Input tensor dims for one image. */
+/** Input tensor dims for one image, batch first. */
 export function inputDims(pre: Preprocess): number[] {
   const c = pre.channelOrder === 'gray' ? 1 : 3;
   return pre.layout === 'nchw' ? [1, c, pre.height, pre.width] : [1, pre.height, pre.width, c];

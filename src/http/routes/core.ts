@@ -8,17 +8,18 @@ export const coreRoutes: Route[] = [
   {
     method: 'POST',
     path: '/process',
-    async handler({ req, res, url, app }) {
+    kind: 'work',
+    async handler({ req, res, url, app, signal }) {
       const overrides = parseProcessQuery(url.searchParams);
       const pipeline = app.pipeline();
       const upload = await readUpload(req, { maxBytes: app.config.MAX_UPLOAD_BYTES, field: 'input' });
-      sendJson(res, 200, await pipeline.process(upload.data, overrides));
+      sendJson(res, 200, await pipeline.process(upload.data, overrides, signal));
     },
   },
   {
     method: 'GET',
     path: '/health',
-    cheap: true,
+    kind: 'probe',
     handler({ res, app }) {
       const state = app.health();
       sendJson(res, state.status === 'ok' ? 200 : 503, state);

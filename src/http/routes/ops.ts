@@ -1,0 +1,35 @@
+import type { Route } from '../route.js';
+import { sendJson } from '../route.js';
+
+/** Liveness, readiness and metrics: answered at once, whatever inference is doing. */
+export const opsRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/livez',
+    kind: 'probe',
+    handler({ res }) {
+      sendJson(res, 200, { status: 'alive' });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/readyz',
+    kind: 'probe',
+    handler({ res, app }) {
+      sendJson(res, app.isReady ? 200 : 503, { status: app.health().status });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/metrics',
+    kind: 'cheap',
+    async handler({ res, app }) {
+      const body = await app.metrics.registry.metrics();
+      res.writeHead(200, {
+        'content-type': app.metrics.registry.contentType,
+        'content-length': Buffer.byteLength(body),
+      });
+      res.end(body);
+    },
+  },
+];

@@ -1,0 +1,97 @@
+import { RocketError } from '../errors.js';
+
+/** A place in the system, held from admission to the response. */
+export interface Ticket {
+  /** Waits for a processing slot (FIFO). Rejects with NOT_READY if `signal` aborts first. */
+  start(signal?: AbortSignal): Promise<void>;
+  /** Frees the slot or the queue place. Idempotent. */
+  release(): void;
+}
+
+/**
+ * Admission control in front of inference: at most `maxInflight` requests are processed at once
+ * and at most `maxQueue` wait for a slot. Anyone beyond is refused at once with 503 OVERLOADED and
+ * `Retry-After`, never left to time out. A waiter whose client disconnects leaves the queue.
+ */
+export class Admission {
+  private inflightCount = 0;
+  private readonly waiting: { grant: () => void; signal?: AbortSignal }[] = [];
+  private admitted = 0;
+
+  constructor(
+    readonly maxInflight: number,
+    readonly maxQueue: number,
+    /** Seconds clients are told to wait before retrying. */
+    private readonly retryAfterS = 1,
+  ) {}
+
+  get inflight(): number {
+    return this.inflightCount;
+  }
+
+  /** Admitted requests not yet processing. */
+  get queued(): number {
+    return this.admitted - this.inflightCount;
+  }
+
+  /** True when nothing is admitted: no request processing or waiting. */
+  get idle(): boolean {
+    return this.admitted === 0;
+  }
+
+  /** Admits a request or throws OVERLOADED (503, Retry-After). */
+  enter(): Ticket {
+    if (this.admitted >= this.maxInflight + this.maxQueue) {
+      throw new RocketError(
+        'OVERLOADED',
+        `The server is at capacity (${this.maxInflight} in flight, ${this.maxQueue} queued); retry after ${this.retryAfterS} s`,
+        { headers: { 'retry-after': String(this.retryAfterS) } },
+      );
+    }
+    this.admitted++;
+    let state: 'admitted' | 'running' | 'released' = 'admitted';
+    return {
+      start: (signal) => {
+        if (state !== 'admitted') return Promise.resolve();
+        if (this.inflightCount < this.maxInflight && this.waiting.length === 0) {
+          this.inflightCount++;
+          state = 'running';
+          return Promise.resolve();
+        }
+        return new Promise<void>((resolve, reject) => {
+          const entry = {
+            signal,
+            grant: () => {
+              signal?.removeEventListener('abort', onAbort);
+              state = 'running';
+              resolve();
+            },
+          };
+          const onAbort = () => {
+            const i = this.waiting.indexOf(entry);
+            if (i >= 0) this.waiting.splice(i, 1);
+            reject(new RocketError('NOT_READY', 'The client went away while its request was queued'));
+          };
+          signal?.addEventListener('abort', onAbort, { once: true });
+          this.waiting.push(entry);
+        });
+      },
+      release: () => {
+        if (state === 'released') return;
+        if (state === 'running') this.inflightCount--;
+        state = 'released';
+        this.admitted--;
+        this.grantNext();
+      },
+    };
+  }
+
+  private grantNext(): void {
+    while (this.inflightCount < this.maxInflight) {
+      const next = this.waiting.shift();
+      if (!next) return;
+      this.inflightCount++;
+      next.grant();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The Prometheus metrics of one server, in their own registry (so several apps in one process,
+ * as in tests, never collide). Exposed at GET /metrics.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'rocket_http_requests_total',
+    help: 'HTTP requests answered, by route, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly requestSeconds = new Histogram({
+    name: 'rocket_http_request_duration_seconds',
+    help: 'Time from request arrival to the end of the response, by route, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly queueWaitSeconds = new Histogram({
+    name: 'rocket_queue_wait_seconds',
+    help: 'Time an admitted request waited for a processing slot.',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly inferenceSeconds = new Histogram({
+    name: 'rocket_inference_seconds',
+    help: 'onnxruntime session.run time per batch.',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'rocket_batch_size',
+    help: 'Images per inference run.',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
+  readonly rejected = new Counter({
+    name: 'rocket_rejected_total',
+    help: 'Requests refused by admission control (503 OVERLOADED).',
+    registers: [this.registry],
+  });
+  readonly info = new Gauge({
+    name: 'rocket_info',
+    help: 'The rocket served and where it runs (value 1).',
+    labelNames: ['rocket', 'version', 'task', 'device', 'execution_provider'] as const,
+    registers: [this.registry],
+  });
+
+  /** `sample` is read at scrape time: queue depth, in-flight requests and busy workers. */
+  constructor(sample: () => { queued: number; inflight: number; workersBusy: number; workers: number }) {
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    gauge('rocket_queue_depth', 'Admitted requests waiting for a processing slot.', () => sample().queued);
+    gauge('rocket_inflight_requests', 'Requests being processed.', () => sample().inflight);
+    gauge('rocket_workers', 'Inference worker threads.', () => sample().workers);
+    gauge('rocket_worker_utilization', 'Fraction of inference workers running a batch right now.', () => {
+      const s = sample();
+      return s.workers === 0 ? 0 : s.workersBusy / s.workers;
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
