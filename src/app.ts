@@ -67,12 +67,16 @@ export class RocketApp {
     return this.state.status === 'ok' && !this.draining;
   }
 
-  /** The pipeline; NOT_READY while loading or draining. */
+  /** The pipeline; NOT_READY while loading. Requests admitted before a drain keep using it. */
   pipeline(): RocketPipeline {
-    if (this.draining)
-      throw new RocketError('NOT_READY', 'The server is shutting down; retry on another instance');
     if (!this.loaded) throw new RocketError('NOT_READY', 'The rocket is still loading; retry shortly');
     return this.loaded.pipeline;
+  }
+
+  /** Throws NOT_READY unless new work may be admitted: loaded, and not draining. */
+  assertAcceptingWork(): void {
+    if (this.draining) throw new RocketError('NOT_READY', 'The server is shutting down; retry on another instance');
+    this.pipeline();
   }
 
   /**
@@ -97,7 +101,7 @@ export class RocketApp {
     try {
       const url = config.ROCKET_URL || (await ensureDemoRocket());
       log.info('loading rocket', { rocketUrl: config.ROCKET_URL || '(embedded demo rocket)' });
-      const spec = await loadRocket(url, cwd);
+      const spec = await loadRocket(url, cwd, config);
       const gpus = probeGpus();
       const { workers, intraOp } = threadPlan(config);
       const init = {

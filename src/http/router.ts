@@ -52,7 +52,7 @@ export async function handleRequest(req: BodyRequest, res: ServerResponse, app: 
       await route.handler(ctx);
       return;
     }
-    app.pipeline(); // NOT_READY before queueing while loading or draining
+    app.assertAcceptingWork();
     let ticket: ReturnType<typeof app.admission.enter>;
     try {
       ticket = app.admission.enter();

@@ -7,11 +7,12 @@ import { GraphBuilder } from '../../src/onnx/build.js';
 /**
  * A colour classifier made in code: global average of the normalised RGB input, then logits
  * `10·c − 5·(sum of the other two)` for red, green and blue. A saturated red image is "red".
- * Input `pixels` [batch, 3, 16, 16]; output `logits` [batch, 3].
+ * Input `pixels` [batch, 3, size, size]; output `logits` [batch, 3]. A large size makes each run
+ * slow enough to interrupt.
  */
-export function buildColourClassifier(): Uint8Array {
+export function buildColourClassifier(size = 16): Uint8Array {
   const g = new GraphBuilder({ name: 'colour-classifier' });
-  const x = g.input('pixels', 'float32', ['batch', 3, 16, 16]);
+  const x = g.input('pixels', 'float32', ['batch', 3, size, size]);
   const pooled = g.op('Flatten', [g.op('GlobalAveragePool', [x])], { axis: { int: 1 } });
   const w = new Float32Array(9).map((_, i) => (i % 4 === 0 ? 10 : -5));
   const logits = g.op('MatMul', [pooled, g.initializer('w', w, [3, 3])]);
@@ -21,9 +22,9 @@ export function buildColourClassifier(): Uint8Array {
 }
 
 /** A rocket directory: the colour classifier, a labels file and a manifest. Returns its path. */
-export function writeColourRocket(): string {
+export function writeColourRocket(size = 16): string {
   const dir = mkdtempSync(join(tmpdir(), 'rocket-colour-'));
-  writeFileSync(join(dir, 'colour.onnx'), buildColourClassifier());
+  writeFileSync(join(dir, 'colour.onnx'), buildColourClassifier(size));
   writeFileSync(join(dir, 'labels.txt'), 'red\ngreen\nblue\n');
   const manifest = {
     name: 'colour',

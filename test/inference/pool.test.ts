@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeForModel } from '../../src/image/decode.js';
+import type { Job, WorkerInit } from '../../src/inference/messages.js';
+import { InferencePool } from '../../src/inference/pool.js';
+import { loadRocket } from '../../src/rocket/load.js';
+import { solidImage, writeColourRocket } from '../helpers/models.js';
+
+const pools: InferencePool[] = [];
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+async function colourPool(batchMax: number, batchWaitMs = 0, onBatch?: (size: number) => void, size = 16) {
+  const spec = await loadRocket(writeColourRocket(size), '/');
+  const init: WorkerInit = {
+    spec,
+    candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' }], required: true }],
+    intraOpThreads: 1,
+    kernels: 'native',
+    batchMax,
+  };
+  const pool = await InferencePool.start(init, 1, { batchWaitMs, onBatch });
+  pools.push(pool);
+  return { pool, spec };
+}
+
+async function job(spec: Awaited<ReturnType<typeof colourPool>>['spec'], rgb: [number, number, number]): Promise<Job> {
+  const image = await decodeForModel(await solidImage(rgb), spec.preprocess, 1e6);
+  return { ...image, pixels: image.pixels.slice(), thresholds: spec.thresholds };
+}
+
+const COLOURS: [number, number, number][] = [
+  [230, 20, 20],
+  [20, 200, 30],
+  [10, 20, 220],
+  [200, 180, 40],
+  [90, 90, 90],
+  [255, 0, 255],
+  [0, 160, 160],
+  [120, 60, 10],
+];
+
+describe('InferencePool', () => {
+  it('gives identical results with micro-batching and without', async () => {
+    const single = await colourPool(1);
+    const batches: number[] = [];
+    const batched = await colourPool(4, 50, (size) => batches.push(size));
+    const one = await Promise.all(COLOURS.map(async (c) => single.pool.run(await job(single.spec, c))));
+    const jobs = await Promise.all(COLOURS.map((c) => job(batched.spec, c)));
+    const many = await Promise.all(jobs.map((j) => batched.pool.run(j)));
+    expect(many.map((r) => r.result)).toEqual(one.map((r) => r.result));
+    expect(Math.max(...batches)).toBe(4);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(COLOURS.length);
+    expect(one.every((r) => r.batchSize === 1)).toBe(true);
+  });
+
+  it('replaces a worker that dies mid-request; only its request fails, the next ones succeed', async () => {
+    const { pool, spec } = await colourPool(1, 0, undefined, 2048); // ~12M floats a run: slow enough
+    const [slow, next] = await Promise.all([job(spec, [230, 20, 20]), job(spec, [10, 20, 220])]);
+    const doomed = pool.run(slow);
+    await pool.workers[0]?.terminate();
+    await expect(doomed).rejects.toMatchObject({ code: 'INFERENCE_FAILED', status: 500 });
+    const after = await pool.run(next);
+    expect(after.result.task === 'classify' && after.result.predictions[0]?.label).toBe('blue');
+    expect(pool.size).toBe(1);
+  });
+
+  it('drops a queued job whose client went away before inference', async () => {
+    const { pool, spec } = await colourPool(1, 0, undefined, 1024);
+    const [a, b] = await Promise.all([job(spec, [230, 20, 20]), job(spec, [20, 200, 30])]);
+    const first = pool.run(a);
+    const client = new AbortController();
+    const queued = pool.run(b, client.signal);
+    expect(pool.queued).toBe(1);
+    client.abort();
+    await expect(queued).rejects.toMatchObject({ code: 'NOT_READY' });
+    expect(pool.queued).toBe(0);
+    await first;
+  });
+});

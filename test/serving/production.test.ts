@@ -1,0 +1,190 @@
+import { once } from 'node:events';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
+import { json, postImage } from '../helpers/http.js';
+import { type RunningServer, startServer } from '../helpers/server.js';
+
+let scene: Buffer;
+beforeAll(async () => {
+  scene = await renderDemoScene(demoScenes.shapes, { format: 'jpeg', quality: 90 });
+});
+
+/** Sends one request and reports how it ended: a status and body, or the network error's code. */
+async function attempt(url: string, headers: Record<string, string> = {}) {
+  try {
+    const res = await postImage(url, scene, '', 'shapes.jpg', headers);
+    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await json(res) };
+  } catch (err) {
+    return { status: 0, error: String((err as { cause?: { code?: string } }).cause?.code ?? err) };
+  }
+}
+
+describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer('npm start server', { MAX_INFLIGHT: '1', MAX_QUEUE: '2' });
+  });
+  afterAll(() => server?.stop());
+
+  it('answers 20 parallel requests with only 200s and immediate 503 OVERLOADED + Retry-After', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => attempt(server.url)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 200 || s === 503), JSON.stringify(results.filter((r) => r.status === 0))).toBe(true);
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status === 503);
+    expect(ok.length).toBeGreaterThanOrEqual(3);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of ok) expect(r.body.detections).toHaveLength(3);
+    for (const r of refused) {
+      expect(r.retryAfter).toBe('1');
+      expect(r.body.error.code).toBe('OVERLOADED');
+    }
+    // Capacity frees up: the next request is served.
+    expect((await attempt(server.url)).status).toBe(200);
+  });
+
+  it('counts what it refused, and /metrics parses as Prometheus text exposition', async () => {
+    const res = await fetch(`${server.url}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const families = parsePrometheusTextFormat(await res.text());
+    const byName = new Map(families.map((f) => [f.name, f]));
+    for (const name of [
+      'rocket_http_requests_total',
+      'rocket_http_request_duration_seconds',
+      'rocket_queue_depth',
+      'rocket_queue_wait_seconds',
+      'rocket_inference_seconds',
+      'rocket_batch_size',
+      'rocket_worker_utilization',
+      'rocket_inflight_requests',
+      'process_resident_memory_bytes',
+      'rocket_info',
+    ]) {
+      expect(byName.has(name), name).toBe(true);
+    }
+    const requests = byName.get('rocket_http_requests_total');
+    const served = requests?.metrics.find((m) => m.labels?.route === '/process' && m.labels?.status === '200');
+    expect(Number(served?.value)).toBeGreaterThanOrEqual(4);
+    const refused = requests?.metrics.find((m) => m.labels?.route === '/process' && m.labels?.status === '503');
+    expect(Number(refused?.value)).toBeGreaterThan(0);
+    expect(Number(byName.get('rocket_rejected_total')?.metrics[0]?.value)).toBe(Number(refused?.value));
+    expect(byName.get('rocket_http_request_duration_seconds')?.type).toBe('HISTOGRAM');
+    expect(byName.get('rocket_info')?.metrics[0]?.labels).toMatchObject({
+      rocket: 'demo-detector',
+      task: 'detect',
+      device: 'cpu',
+      execution_provider: 'cpu',
+    });
+  });
+});
+
+describe('SIGTERM during a burst', () => {
+  it('finishes every accepted request, refuses new work, and exits 0 within the grace period', async () => {
+    const server = await startServer('npm start server', { SHUTDOWN_GRACE_S: '10', MAX_INFLIGHT: '1' });
+    const burst = Array.from({ length: 12 }, () => attempt(server.url));
+    // Wait until the server has admitted all 12 (running, queued or already answered).
+    for (;;) {
+      const families = parsePrometheusTextFormat(await (await fetch(`${server.url}/metrics`)).text());
+      const value = (name: string, match = (_: Record<string, string>) => true) =>
+        families
+          .find((f) => f.name === name)
+          ?.metrics.filter((m) => match(m.labels ?? {}))
+          .reduce((sum, m) => sum + Number(m.value), 0) ?? 0;
+      const answered = value('rocket_http_requests_total', (l) => l.route === '/process');
+      if (value('rocket_inflight_requests') + value('rocket_queue_depth') + answered >= 12) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const signalled = Date.now();
+    const exited = once(server.proc, 'exit');
+    server.proc.kill('SIGTERM');
+    const results = await Promise.all(burst);
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    for (const r of results) {
+      expect(r.status, JSON.stringify(r)).toBe(200);
+      expect(r.body.detections).toHaveLength(3);
+    }
+    expect(server.output()).toContain('every admitted request was answered');
+    const after = await attempt(server.url);
+    expect(after.status).toBe(0);
+    expect(after.error).toBe('ECONNREFUSED');
+  });
+});
+
+describe('API_KEY', () => {
+  const key = 'k3y-0123456789abcdef';
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer('npm start server', { API_KEY: key });
+  });
+  afterAll(() => server?.stop());
+
+  it('refuses requests without a valid key with 401 and WWW-Authenticate', async () => {
+    const none = await attempt(server.url);
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('UNAUTHORIZED');
+    expect((await attempt(server.url, { authorization: 'Bearer wrong-key-0123456789' })).status).toBe(401);
+    const metrics = await fetch(`${server.url}/metrics`);
+    expect(metrics.status).toBe(401);
+    expect(metrics.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('accepts the key as a Bearer token or X-API-Key', async () => {
+    expect((await attempt(server.url, { authorization: `Bearer ${key}` })).status).toBe(200);
+    expect((await attempt(server.url, { 'x-api-key': key })).status).toBe(200);
+  });
+
+  it('keeps the health probes open', async () => {
+    for (const path of ['/livez', '/readyz', '/health']) expect((await fetch(`${server.url}${path}`)).status).toBe(200);
+  });
+});
+
+describe('CORS and request logs', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer('npm start server', { CORS_ORIGINS: 'https://app.example.com' });
+  });
+  afterAll(() => server?.stop());
+
+  it('answers a preflight from an allowed origin, and only from it', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${server.url}/process`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key' },
+      });
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('x-api-key');
+    const other = await preflight('https://evil.example.com');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(other.status).toBe(405);
+  });
+
+  it('writes one structured log line per request, with the trace from X-Cloud-Trace-Context', async () => {
+    const trace = 'a'.repeat(32);
+    const res = await postImage(server.url, scene, '', 's.jpg', { 'x-cloud-trace-context': `${trace}/7;o=1` });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.includes(trace))
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      severity: 'INFO',
+      'logging.googleapis.com/trace': trace,
+      'logging.googleapis.com/spanId': '7',
+      httpRequest: { requestMethod: 'POST', requestUrl: '/process', status: 200 },
+    });
+  });
+
+  it('serves /livez and /readyz', async () => {
+    expect(await json(await fetch(`${server.url}/livez`))).toEqual({ status: 'alive' });
+    expect(await json(await fetch(`${server.url}/readyz`))).toEqual({ status: 'ok' });
+  });
+});
