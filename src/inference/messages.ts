@@ -39,10 +39,21 @@ export interface JobResult {
   batchSize: number;
 }
 
-export type WorkerRequest = { type: 'init'; init: WorkerInit } | { type: 'batch'; id: number; jobs: Job[] };
+/** A tensor as it crosses between threads: onnxruntime's type name, dims and data. */
+export interface WireTensor {
+  type: string;
+  dims: number[];
+  data: ArrayBufferView | string[] | boolean[];
+}
+
+export type WorkerRequest =
+  | { type: 'init'; init: WorkerInit }
+  | { type: 'batch'; id: number; jobs: Job[] }
+  | { type: 'tensors'; id: number; feeds: Record<string, WireTensor>; fetches: string[] };
 
 export type WorkerReply =
   | { type: 'ready'; provider: string; fallbackReason?: string }
   | { type: 'init-error'; code: ErrorCode; message: string }
   | { type: 'results'; id: number; results: TaskResult[]; timing: WorkerTiming }
+  | { type: 'tensors-result'; id: number; outputs: Record<string, WireTensor>; inferenceMs: number }
   | { type: 'batch-error'; id: number; code: ErrorCode; message: string };

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RocketError } from '../errors.js';
-import type { Job, JobResult, WorkerInit, WorkerReply } from './messages.js';
+import type { Job, JobResult, WireTensor, WorkerInit, WorkerReply } from './messages.js';
 
 /** The compiled worker script. Under vitest this module runs from src/, so use the built copy. */
 function workerScript(): string {
@@ -15,13 +15,19 @@ function workerScript(): string {
   throw new Error(`Inference worker script not found at ${sibling} or ${built}; run npm run build:ts`);
 }
 
-interface Pending {
-  job: Job;
+/** A queued image job (batchable) or raw-tensor run (always alone). */
+type Pending = {
   queuedAt: number;
-  signal?: AbortSignal;
-  resolve(value: JobResult): void;
   reject(err: Error): void;
-}
+} & (
+  | { kind: 'image'; job: Job; resolve(value: JobResult): void }
+  | {
+      kind: 'tensors';
+      feeds: Record<string, WireTensor>;
+      fetches: string[];
+      resolve(value: Record<string, WireTensor>): void;
+    }
+);
 
 interface Slot {
   worker: Worker;
@@ -86,24 +92,44 @@ export class InferencePool {
     return this.slots.map((s) => s.worker);
   }
 
-  /** Runs one job; `job.pixels` is transferred to the worker and unusable afterwards. */
+  /** Runs one image job; `job.pixels` is transferred to the worker and unusable afterwards. */
   run(job: Job, signal?: AbortSignal): Promise<JobResult> {
-    if (this.closed) return Promise.reject(new RocketError('NOT_READY', 'The server is shutting down'));
     return new Promise((resolve, reject) => {
-      const pending: Pending = { job, queuedAt: performance.now(), signal, resolve, reject };
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const i = this.queue.indexOf(pending);
-          if (i < 0) return; // already running: its result is simply not delivered
-          this.queue.splice(i, 1);
-          reject(new RocketError('NOT_READY', 'The client went away before inference started'));
-        },
-        { once: true },
-      );
-      this.queue.push(pending);
-      this.dispatch();
+      this.enqueue({ kind: 'image', job, queuedAt: performance.now(), resolve, reject }, signal);
     });
+  }
+
+  /**
+   * Runs the model on raw tensors and returns the outputs named in `fetches` (all tensor outputs
+   * when empty). Typed-array buffers in `feeds` are transferred.
+   */
+  runTensors(
+    feeds: Record<string, WireTensor>,
+    fetches: string[],
+    signal?: AbortSignal,
+  ): Promise<Record<string, WireTensor>> {
+    return new Promise((resolve, reject) => {
+      this.enqueue({ kind: 'tensors', feeds, fetches, queuedAt: performance.now(), resolve, reject }, signal);
+    });
+  }
+
+  private enqueue(pending: Pending, signal?: AbortSignal): void {
+    if (this.closed) {
+      pending.reject(new RocketError('NOT_READY', 'The server is shutting down'));
+      return;
+    }
+    signal?.addEventListener(
+      'abort',
+      () => {
+        const i = this.queue.indexOf(pending);
+        if (i < 0) return; // already running: its result is simply not delivered
+        this.queue.splice(i, 1);
+        pending.reject(new RocketError('NOT_READY', 'The client went away before inference started'));
+      },
+      { once: true },
+    );
+    this.queue.push(pending);
+    this.dispatch();
   }
 
   /** Terminates every worker; queued jobs fail with NOT_READY. */
@@ -129,35 +155,61 @@ export class InferencePool {
     for (const slot of this.slots) {
       if (slot.busy || this.queue.length === 0) continue;
       const oldest = this.queue[0] as Pending;
+      const id = this.nextId++;
+      if (oldest.kind === 'tensors') {
+        this.queue.shift();
+        slot.busy = { id, batch: [oldest] };
+        const transfer = Object.values(oldest.feeds).flatMap((t) =>
+          ArrayBuffer.isView(t.data) ? [t.data.buffer as ArrayBuffer] : [],
+        );
+        slot.worker.postMessage(
+          { type: 'tensors', id, feeds: oldest.feeds, fetches: oldest.fetches },
+          transfer,
+        );
+        continue;
+      }
+      const images = this.leadingImages(batchMax);
       const waitLeft = (this.options.batchWaitMs ?? 0) - (performance.now() - oldest.queuedAt);
-      if (batchMax > 1 && this.queue.length < batchMax && waitLeft > 0) {
+      if (batchMax > 1 && images < batchMax && images === this.queue.length && waitLeft > 0) {
         this.timer ??= setTimeout(() => {
           this.timer = undefined;
           this.dispatch();
         }, waitLeft);
         return;
       }
-      const batch = this.queue.splice(0, batchMax);
-      const id = this.nextId++;
+      const batch = this.queue.splice(0, images) as Extract<Pending, { kind: 'image' }>[];
       slot.busy = { id, batch };
       const transfer = batch.map((p) => p.job.pixels.buffer as ArrayBuffer);
       slot.worker.postMessage({ type: 'batch', id, jobs: batch.map((p) => p.job) }, transfer);
     }
   }
 
+  /** How many image jobs stand at the head of the queue, up to `max`. */
+  private leadingImages(max: number): number {
+    let n = 0;
+    while (n < max && this.queue[n]?.kind === 'image') n++;
+    return n;
+  }
+
   private onReply(slot: Slot, reply: WorkerReply): void {
-    if ((reply.type !== 'results' && reply.type !== 'batch-error') || slot.busy?.id !== reply.id) return;
+    const ours = reply.type === 'results' || reply.type === 'batch-error' || reply.type === 'tensors-result';
+    if (!ours || slot.busy?.id !== reply.id) return;
     const { batch } = slot.busy;
     slot.busy = undefined;
     if (reply.type === 'results') {
       this.options.onBatch?.(batch.length, reply.timing.inferenceMs);
-      batch.forEach((p, i) =>
+      batch.forEach((p, i) => {
+        if (p.kind !== 'image') return;
         p.resolve({
           result: reply.results[i] as JobResult['result'],
           timing: reply.timing,
           batchSize: batch.length,
-        }),
-      );
+        });
+      });
+    } else if (reply.type === 'tensors-result') {
+      this.options.onBatch?.(1, reply.inferenceMs);
+      const [p] = batch;
+      if (p?.kind === 'tensors') p.resolve(reply.outputs);
     } else {
       for (const p of batch) p.reject(new RocketError(reply.code, reply.message));
     }

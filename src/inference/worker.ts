@@ -7,7 +7,7 @@ import { classifyRow } from '../pipeline/classify.js';
 import { DetectPostprocessor } from '../pipeline/detect.js';
 import type { TaskResult } from '../pipeline/results.js';
 import { fillInputTensor, inputDims } from '../pipeline/tensor.js';
-import type { Job, WorkerInit, WorkerReply, WorkerRequest, WorkerTiming } from './messages.js';
+import type { Job, WireTensor, WorkerInit, WorkerReply, WorkerRequest, WorkerTiming } from './messages.js';
 import { explainProviderFailure } from './providers.js';
 
 // One onnxruntime session per worker thread: session.run() computes on the calling thread, so it
@@ -18,12 +18,14 @@ if (!port) throw new Error('worker.ts must run inside a worker thread');
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 let runner: ((jobs: Job[]) => Promise<{ results: TaskResult[]; timing: WorkerTiming }>) | undefined;
+let session: ort.InferenceSession | undefined;
 
 port.on('message', async (message: WorkerRequest) => {
   if (message.type === 'init') {
     try {
       const created = await createRunner(message.init);
       runner = created.run;
+      session = created.session;
       reply({ type: 'ready', provider: created.provider, fallbackReason: created.fallbackReason });
     } catch (err) {
       const code = err instanceof RocketError ? err.code : 'MODEL_LOAD_FAILED';
@@ -32,7 +34,20 @@ port.on('message', async (message: WorkerRequest) => {
     return;
   }
   try {
-    if (!runner) throw new RocketError('NOT_READY', 'The inference worker has not loaded its model');
+    if (!runner || !session)
+      throw new RocketError('NOT_READY', 'The inference worker has not loaded its model');
+    if (message.type === 'tensors') {
+      const started = performance.now();
+      const outputs = await runTensors(session, message.feeds, message.fetches);
+      const transfer = Object.values(outputs).flatMap((t) =>
+        ArrayBuffer.isView(t.data) ? [t.data.buffer as ArrayBuffer] : [],
+      );
+      reply(
+        { type: 'tensors-result', id: message.id, outputs, inferenceMs: performance.now() - started },
+        transfer,
+      );
+      return;
+    }
     const { results, timing } = await runner(message.jobs);
     reply({ type: 'results', id: message.id, results, timing });
   } catch (err) {
@@ -110,7 +125,33 @@ async function createRunner(init: WorkerInit) {
     return { results, timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 } };
   };
   await warmUp(run, spec);
-  return { run, provider, fallbackReason };
+  return { run, session, provider, fallbackReason };
+}
+
+/** Runs the model on raw tensors (Open Inference Protocol, tabular rockets) and returns the outputs asked for. */
+async function runTensors(
+  session: ort.InferenceSession,
+  feeds: Record<string, WireTensor>,
+  fetches: string[],
+): Promise<Record<string, WireTensor>> {
+  const inputs: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds)) {
+    inputs[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+  }
+  let outputs: ort.InferenceSession.OnnxValueMapType;
+  try {
+    outputs = await session.run(inputs, fetches);
+  } catch (err) {
+    throw new RocketError(
+      'INFERENCE_FAILED',
+      `The model rejected the input tensors: ${(err as Error).message}`,
+    );
+  }
+  const result: Record<string, WireTensor> = {};
+  for (const [name, value] of Object.entries(outputs)) {
+    result[name] = { type: value.type, dims: [...value.dims], data: value.data as WireTensor['data'] };
+  }
+  return result;
 }
 
 /** One full run on a blank image, so the first real request does not pay for lazy initialisation. */

@@ -1,4 +1,5 @@
 import { decodeForModel } from '../image/decode.js';
+import type { WireTensor } from '../inference/messages.js';
 import type { InferencePool } from '../inference/pool.js';
 import type { RocketSpec, Task, Thresholds } from '../rocket/types.js';
 import type { Detection, Prediction } from './results.js';
@@ -72,6 +73,15 @@ export class RocketPipeline {
         totalMs: round(performance.now() - start),
       },
     };
+  }
+
+  /** Runs the model on raw tensors in a worker (Open Inference Protocol, tabular rockets). */
+  runTensors(
+    feeds: Record<string, WireTensor>,
+    fetches: string[],
+    signal?: AbortSignal,
+  ): Promise<Record<string, WireTensor>> {
+    return this.pool.runTensors(feeds, fetches, signal);
   }
 }
 

@@ -2,14 +2,23 @@ import { basename } from 'node:path';
 import { RocketError } from '../errors.js';
 import { parseUltralyticsNames } from './labels.js';
 import type { Manifest } from './manifest.js';
-import type { OutputFormat, Preprocess, RocketSpec, Task } from './types.js';
+import type { OutputFormat, Preprocess, RocketSpec, Task, TensorSignature } from './types.js';
 
 /** The parts of an ONNX model's signature that inference reads (see src/onnx/read.ts). */
 export interface ModelSignature {
   metadata: Record<string, string>;
-  inputs: { name: string; dims: (number | string)[] }[];
-  outputs: { name: string; dims: (number | string)[] }[];
+  inputs: SignatureEntry[];
+  outputs: SignatureEntry[];
 }
+
+type SignatureEntry = { name: string; dims: (number | string)[]; kind?: string; elemType?: number };
+
+const toSignature = (e: SignatureEntry): TensorSignature => ({
+  name: e.name,
+  kind: e.kind ?? 'tensor',
+  elemType: e.elemType ?? 1,
+  dims: e.dims,
+});
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];
@@ -70,6 +79,7 @@ export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestC
     modelPath,
     inputName: input.name,
     outputName: output.name,
+    signature: { inputs: sig.inputs.map(toSignature), outputs: sig.outputs.map(toSignature) },
     dynamicBatch: typeof input.dims[0] !== 'number' || input.dims[0] < 1,
     preprocess,
     outputFormat: m?.output?.format ?? outputFormat(task, output.dims),

@@ -44,6 +44,17 @@ export interface Thresholds {
   classAware: boolean;
 }
 
+/** One graph input or output as the model file declares it. */
+export interface TensorSignature {
+  name: string;
+  /** `tensor`, or `sequence`/`map` for values onnxruntime-node cannot return (e.g. scikit-learn's ZipMap). */
+  kind: string;
+  /** ONNX TensorProto.DataType code (1 float32, 7 int64, ...); 0 when not a tensor. */
+  elemType: number;
+  /** Sizes; symbolic dimensions by name, unknown ones as '?'. */
+  dims: (number | string)[];
+}
+
 /** A rocket ready to load: the model file, its signature and how to run it. */
 export interface RocketSpec {
   name: string;
@@ -53,6 +64,8 @@ export interface RocketSpec {
   modelPath: string;
   inputName: string;
   outputName: string;
+  /** Every graph input and output, for raw-tensor inference and model metadata. */
+  signature: { inputs: TensorSignature[]; outputs: TensorSignature[] };
   /** True when the model's batch dimension is symbolic. */
   dynamicBatch: boolean;
   preprocess: Preprocess;

@@ -77,4 +77,21 @@ describe('InferencePool', () => {
     expect(pool.queued).toBe(0);
     await first;
   });
+
+  it('runs raw tensors and returns the requested outputs, in a queue shared with image jobs', async () => {
+    const { pool, spec } = await colourPool(4, 5);
+    const red = new Float32Array(3 * 16 * 16).fill(0);
+    red.fill(0.9, 0, 256);
+    const [image, raw] = await Promise.all([
+      pool.run(await job(spec, [10, 20, 220])),
+      pool.runTensors({ pixels: { type: 'float32', dims: [1, 3, 16, 16], data: red } }, ['logits']),
+    ]);
+    expect(image.result.task === 'classify' && image.result.predictions[0]?.label).toBe('blue');
+    expect(raw.logits?.dims).toEqual([1, 3]);
+    const logits = Array.from(raw.logits?.data as Float32Array);
+    [9, -4.5, -4.5].forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 4));
+    await expect(
+      pool.runTensors({ pixels: { type: 'float32', dims: [1, 3, 8, 8], data: new Float32Array(192) } }, ['logits']),
+    ).rejects.toMatchObject({ code: 'INFERENCE_FAILED' });
+  });
 });

@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { percentile } from './floor.js';
+
+export interface LoadResult {
+  concurrency: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  throughputRps: number;
+  non2xx: number;
+  errors: number;
+  /** Latency of GET /health probes sent every 20 ms during this load, in ms. */
+  healthP50Ms: number;
+  healthP99Ms: number;
+}
+
+/** Starts `rocket serve` as a child process on `port` and waits for /health to answer 200. */
+export async function startServer(root: string, env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, [join(root, 'dist', 'src', 'cli.js'), 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited with code ${proc.exitCode}`);
+    const status = await probe(port).catch(() => 0);
+    if (status === 200) return proc;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One GET /health; resolves with its status (latency measured by the caller). */
+function probe(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Drives POST /process with `image` at `concurrency` for `seconds`, probing /health meanwhile. */
+export async function measureLoad(port: number, imagePath: string, concurrency: number, seconds: number): Promise<LoadResult> {
+  const boundary = 'rocketbench';
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="input"; filename="image.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    readFileSync(imagePath),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const healthMs: number[] = [];
+  let probing = true;
+  const prober = (async () => {
+    while (probing) {
+      const t = performance.now();
+      await probe(port);
+      healthMs.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/process`,
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body,
+    connections: concurrency,
+    duration: seconds,
+  });
+  probing = false;
+  await prober;
+  return {
+    concurrency,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    throughputRps: result.requests.total / seconds,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    healthP50Ms: percentile(healthMs, 50),
+    healthP99Ms: percentile(healthMs, 99),
+  };
+}
+
+/** Peak resident set size of a process so far (VmHWM), in MB. */
+export function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}

@@ -1,0 +1,86 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureDemoRocket } from '../src/demo/embedded.js';
+import { type FloorResult, measureFloor } from './floor.js';
+import { type LoadResult, measureLoad, peakRssMb, startServer } from './load.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const HELP = `Usage: npm run bench -- [--rocket URL] [--image FILE] [--seconds N] [--out FILE]
+
+Measures the in-process floor (decode, preprocess, inference, postprocess; no HTTP) and the HTTP
+server under load (concurrency 1 and 4, with /health probes), then prints the ratios to the floor.
+Server settings (WORKERS, INTRA_OP_THREADS, BATCH_MAX, ...) come from the environment.
+
+  --rocket   ROCKET_URL to serve (default: the embedded demo rocket)
+  --image    image to POST (default: build/demo/shapes.jpg)
+  --seconds  seconds per measurement (default 10)
+  --out      JSON report path (default: bench-results/bench-<time>.json)
+`;
+
+const { values } = parseArgs({
+  options: {
+    rocket: { type: 'string' },
+    image: { type: 'string', default: join(ROOT, 'build', 'demo', 'shapes.jpg') },
+    seconds: { type: 'string', default: '10' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const seconds = Number(values.seconds);
+const rocket = values.rocket ?? (await ensureDemoRocket());
+const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+const cores = availableParallelism();
+
+// The floor: the server's own thread plan, plus the other extreme, to find the best the cores allow.
+const plans: Record<string, string>[] = [{}, { WORKERS: String(cores), INTRA_OP_THREADS: '1' }, { WORKERS: '1', INTRA_OP_THREADS: String(cores) }];
+const floors: (FloorResult & { plan: Record<string, string> })[] = [];
+for (const plan of plans) {
+  floors.push({ plan, ...(await measureFloor(rocket, values.image, { ...env, ...plan }, seconds, 4)) });
+}
+const floor = floors[0] as FloorResult;
+const bestFloorRps = Math.max(...floors.map((f) => f.throughputRps));
+
+const port = 5600 + Math.floor(Math.random() * 300);
+const server = await startServer(ROOT, { ...env, ROCKET_URL: rocket }, port);
+const loads: LoadResult[] = [];
+for (const concurrency of [1, 4]) loads.push(await measureLoad(port, values.image, concurrency, seconds));
+const rssMb = peakRssMb(server.pid as number);
+server.kill('SIGTERM');
+
+const [c1, c4] = loads as [LoadResult, LoadResult];
+const ratios = {
+  c1LatencyOverFloor: c1.latencyP50Ms / floor.latencyP50Ms,
+  c4ThroughputOverBestFloor: c4.throughputRps / bestFloorRps,
+};
+const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
+const lines = [
+  `rocketserve bench: ${rocket} on ${values.image}`,
+  `machine: ${cores} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+  '',
+  `floor (in-process, no HTTP), sequential p50 ms: decode ${floor.stagesP50.decodeMs.toFixed(1)}, preprocess ${floor.stagesP50.preprocessMs.toFixed(1)}, inference ${floor.stagesP50.inferenceMs.toFixed(1)}, postprocess ${floor.stagesP50.postprocessMs.toFixed(1)}, total ${floor.latencyP50Ms.toFixed(1)}`,
+  ...floors.map((f) => `floor throughput at concurrency 4, ${JSON.stringify(f.plan) === '{}' ? 'server plan' : JSON.stringify(f.plan)}: ${f.throughputRps.toFixed(1)} req/s`),
+  '',
+  '                 p50 ms   p99 ms    req/s  health p50  health p99   non-2xx  errors',
+  ...loads.map(
+    (l) =>
+      `server c=${l.concurrency}     ${fmt(l.latencyP50Ms)} ${fmt(l.latencyP99Ms)} ${fmt(l.throughputRps)}    ${fmt(l.healthP50Ms, 2)}    ${fmt(l.healthP99Ms, 2)}  ${String(l.non2xx).padStart(8)} ${String(l.errors).padStart(7)}`,
+  ),
+  '',
+  `peak RSS of the server: ${rssMb.toFixed(0)} MB`,
+  `c=1 p50 / floor p50:            ${ratios.c1LatencyOverFloor.toFixed(3)}   (target <= 1.15)`,
+  `c=4 req/s / best floor req/s:   ${ratios.c4ThroughputOverBestFloor.toFixed(3)}   (target >= 0.85)`,
+  `health p99 under c=4:           ${c4.healthP99Ms.toFixed(2)} ms (target <= 5)`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+const out = values.out ?? join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+mkdirSync(join(out, '..'), { recursive: true });
+const report = { rocket, image: values.image, seconds, cores, env: { ...plans[0] }, floors, loads, peakRssMb: rssMb, ratios };
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`report: ${out}\n`);
+process.exit(0);
