@@ -75,7 +75,8 @@ export class RocketApp {
 
   /** Throws NOT_READY unless new work may be admitted: loaded, and not draining. */
   assertAcceptingWork(): void {
-    if (this.draining) throw new RocketError('NOT_READY', 'The server is shutting down; retry on another instance');
+    if (this.draining)
+      throw new RocketError('NOT_READY', 'The server is shutting down; retry on another instance');
     this.pipeline();
   }
 

@@ -6,6 +6,7 @@
 export const ERROR_CATALOGUE = {
   // Requests
   ROUTE_NOT_FOUND: { status: 404, summary: 'No route answers this path.' },
+  MODEL_NOT_FOUND: { status: 404, summary: 'The request names a model this server does not serve.' },
   METHOD_NOT_ALLOWED: { status: 405, summary: 'The route exists but not for this HTTP method.' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
@@ -16,6 +17,15 @@ export const ERROR_CATALOGUE = {
   UNEXPECTED_FIELD: { status: 400, summary: 'A file was sent in a field other than `input`.' },
   TOO_MANY_FILES: { status: 400, summary: 'More than one file was sent.' },
   EMPTY_INPUT: { status: 400, summary: 'The uploaded file or body is empty.' },
+  UNSUPPORTED_INPUT: {
+    status: 400,
+    summary:
+      'The input kind does not fit this rocket (an image for a tabular rocket, or rows for an image one).',
+  },
+  INVALID_INPUT: {
+    status: 400,
+    summary: 'The rows, CSV or JSON body do not match the model inputs.',
+  },
   INVALID_PARAMETER: { status: 400, summary: 'A query parameter has a value outside its allowed range.' },
   UNKNOWN_PARAMETER: { status: 400, summary: 'A query parameter is not one this route accepts.' },
   UNAUTHORIZED: {

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { demoScenes, renderDemoScene } from '../demo/images.js';
+import { writeDemoRegressionRocket } from '../demo/regression.js';
 import { writeDemoRocket } from '../demo/rocket.js';
 import type { Command } from './types.js';
 
@@ -10,7 +11,8 @@ export const demoCommand: Command = {
   summary: 'Write the embedded demo rocket and demo images it detects',
   help: `Usage: rocket demo [--out DIR]
 
-Writes demo-detector.onnx and one JPEG per demo scene (shapes.jpg, near.jpg, ...) into DIR.
+Writes demo-detector.onnx, one JPEG per demo scene (shapes.jpg, near.jpg, ...) and the demo
+regression rocket (regression/, y = 949.4·f + 152.1) into DIR.
 
 Options:
   --out <dir>   Output directory (default build/demo)
@@ -31,6 +33,7 @@ Options:
         return path;
       }),
     );
-    process.stdout.write(`${[model, ...images].join('\n')}\n`);
+    const regression = await writeDemoRegressionRocket(join(out, 'regression'));
+    process.stdout.write(`${[model, ...images, regression].join('\n')}\n`);
   },
 };

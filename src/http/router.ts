@@ -104,8 +104,9 @@ function observe(
   app.metrics.requestSeconds.observe(labels, seconds);
   const fields = requestLogFields(req, res, seconds, app.config.GOOGLE_CLOUD_PROJECT || undefined);
   const message = `${req.method} ${route} ${res.statusCode}`;
-  if (res.statusCode >= 500) app.log.error(message, fields);
+  // Probes answering 503 while loading or draining are expected: they stay at debug.
+  if (probe) app.log.debug(message, fields);
+  else if (res.statusCode >= 500) app.log.error(message, fields);
   else if (res.statusCode >= 400) app.log.warn(message, fields);
-  else if (probe) app.log.debug(message, fields);
   else app.log.info(message, fields);
 }

@@ -16,9 +16,11 @@ export interface UploadLimits {
   maxBytes: number;
   /** The multipart field that carries the file (`input` for /process). */
   field: string;
+  /** Files accepted in that field (default 1); more gets TOO_MANY_FILES. */
+  maxFiles?: number;
 }
 
-const IMAGE_BODY = /^(image\/[\w.+-]+|application\/octet-stream)$/;
+const FILE_BODY = /^(image\/[\w.+-]+|application\/octet-stream|text\/csv)$/;
 
 /**
  * Reads the one file a request carries: a `multipart/form-data` part named `limits.field`, or a
@@ -26,14 +28,23 @@ const IMAGE_BODY = /^(image\/[\w.+-]+|application\/octet-stream)$/;
  * size limit twice: Content-Length before reading, and a running count while streaming.
  */
 export async function readUpload(req: BodyRequest, limits: UploadLimits): Promise<Upload> {
+  const [upload] = await readUploads(req, { ...limits, maxFiles: 1 });
+  return upload as Upload;
+}
+
+/**
+ * Reads every file a request carries in `limits.field` (up to `maxFiles`), in order: multipart
+ * parts, or one raw body with an image or CSV content type.
+ */
+export async function readUploads(req: BodyRequest, limits: UploadLimits): Promise<Upload[]> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'multipart/form-data') return readMultipart(req, limits);
-  if (IMAGE_BODY.test(type)) {
+  if (FILE_BODY.test(type)) {
     const data = await readBody(req, limits.maxBytes);
     if (data.length === 0) throw new RocketError('EMPTY_INPUT', 'The request body is empty');
-    return { data, mimeType: type };
+    return [{ data, mimeType: type }];
   }
   const noBody = req.rawBody
     ? req.rawBody.length === 0
@@ -57,6 +68,18 @@ function tooLarge(maxBytes: number): RocketError {
   );
 }
 
+/** Reads and parses a JSON body (already buffered by functions-framework, or streamed), within `maxBytes`. */
+export async function readJson(req: BodyRequest, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const text = (await readBody(req, maxBytes)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new RocketError('INVALID_INPUT', `The body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
 async function readBody(req: BodyRequest, maxBytes: number): Promise<Buffer> {
   if (req.rawBody) {
     if (req.rawBody.length > maxBytes) throw tooLarge(maxBytes);
@@ -72,13 +95,19 @@ async function readBody(req: BodyRequest, maxBytes: number): Promise<Buffer> {
   return Buffer.concat(chunks, size);
 }
 
-function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload> {
+function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload[]> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: limits.maxBytes, files: 1, fields: 32, parts: 64, fieldSize: 64 * 1024 },
+        limits: {
+          fileSize: limits.maxBytes,
+          files: limits.maxFiles ?? 1,
+          fields: 32,
+          parts: 64,
+          fieldSize: 64 * 1024,
+        },
       });
     } catch (err) {
       reject(
@@ -86,7 +115,7 @@ function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload> 
       );
       return;
     }
-    let upload: Upload | undefined;
+    const uploads: Upload[] = [];
     let failure: RocketError | undefined;
     let textField: string | undefined;
     const fail = (err: RocketError) => {
@@ -106,8 +135,10 @@ function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload> 
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('limit', () => fail(tooLarge(limits.maxBytes)));
+      const upload: Upload = { data: Buffer.alloc(0), mimeType: info.mimeType, filename: info.filename };
+      uploads.push(upload);
       stream.on('end', () => {
-        upload = { data: Buffer.concat(chunks), mimeType: info.mimeType, filename: info.filename };
+        upload.data = Buffer.concat(chunks);
       });
     });
     parser.on('field', (name) => {
@@ -129,9 +160,9 @@ function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload> 
     );
     parser.on('close', () => {
       if (failure) reject(failure);
-      else if (upload && upload.data.length === 0)
+      else if (uploads.some((u) => u.data.length === 0)) {
         reject(new RocketError('EMPTY_INPUT', 'The uploaded file is empty'));
-      else if (upload) resolve(upload);
+      } else if (uploads.length > 0) resolve(uploads);
       else if (textField) {
         reject(
           new RocketError(

@@ -1,6 +1,7 @@
-import sharp, { type Metadata } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { RocketError } from '../errors.js';
 import type { Preprocess } from '../rocket/types.js';
+import { decodeBmp, isBmp } from './bmp.js';
 import { type Placement, planPlacement } from './geometry.js';
 
 /** An image decoded and resized for one model: HWC uint8 pixels plus what maps results back. */
@@ -15,30 +16,61 @@ export interface DecodedImage {
   placement: Placement;
 }
 
+/** An encoded image opened for decoding: its size after EXIF orientation, and fresh pipelines on it. */
+export interface OpenedImage {
+  width: number;
+  height: number;
+  /** sharp's name of the format (`jpeg`, `png`, ...), or `bmp`. */
+  format: string;
+  /** A new sharp pipeline that yields the oriented image. */
+  pipeline(): Sharp;
+}
+
+/**
+ * Reads an image's header and checks its size against `maxPixels`, without decoding its pixels
+ * (except BMP, which sharp cannot read: it is decoded here to raw RGB, after the same checks, and
+ * fed to sharp as raw pixels so everything downstream is the same).
+ */
+export async function openImage(bytes: Uint8Array, maxPixels: number): Promise<OpenedImage> {
+  if (isBmp(bytes)) {
+    const { data, width, height, channels } = decodeBmp(bytes, maxPixels);
+    const raw = { width, height, channels };
+    return {
+      width,
+      height,
+      format: 'bmp',
+      pipeline: () => sharp(data, { raw, limitInputPixels: maxPixels }),
+    };
+  }
+  const options = { limitInputPixels: maxPixels, failOn: 'warning', autoOrient: true } as const;
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, options).metadata();
+  } catch (err) {
+    throw translateSharpError(err);
+  }
+  const width = meta.autoOrient?.width ?? meta.width;
+  const height = meta.autoOrient?.height ?? meta.height;
+  if (!width || !height) throw new RocketError('IMAGE_UNDECODABLE', 'The image has no readable dimensions');
+  if (width * height > maxPixels) throw tooLarge(width, height, maxPixels);
+  return { width, height, format: meta.format ?? 'unknown', pipeline: () => sharp(bytes, options) };
+}
+
 /**
  * Decodes an upload straight to the model's input size. Resizing inside the decoder lets libvips
  * shrink JPEGs on load, so a large photo never exists at full size in memory. The only module that
- * knows sharp's error texts: they become IMAGE_UNDECODABLE or IMAGE_TOO_LARGE.
+ * knows sharp's error texts: they become IMAGE_UNDECODABLE or IMAGE_TOO_LARGE. BMP goes through
+ * {@link decodeBmp} first.
  */
 export async function decodeForModel(
   bytes: Uint8Array,
   pre: Preprocess,
   maxPixels: number,
 ): Promise<DecodedImage> {
-  const options = { limitInputPixels: maxPixels, failOn: 'warning', autoOrient: true } as const;
-  let meta: Metadata;
-  try {
-    meta = await sharp(bytes, options).metadata();
-  } catch (err) {
-    throw translate(err);
-  }
-  const width = meta.autoOrient?.width ?? meta.width;
-  const height = meta.autoOrient?.height ?? meta.height;
-  if (!width || !height) throw new RocketError('IMAGE_UNDECODABLE', 'The image has no readable dimensions');
-  if (width * height > maxPixels) throw tooLarge(width, height, maxPixels);
-
+  const image = await openImage(bytes, maxPixels);
+  const { width, height } = image;
   const placement = planPlacement(width, height, pre);
-  let pipeline = sharp(bytes, options).resize(placement.resizeWidth, placement.resizeHeight, {
+  let pipeline = image.pipeline().resize(placement.resizeWidth, placement.resizeHeight, {
     fit: 'fill',
     kernel: pre.interpolation,
   });
@@ -54,11 +86,11 @@ export async function decodeForModel(
       width: info.width,
       height: info.height,
       channels: info.channels,
-      original: { width, height, format: meta.format ?? 'unknown' },
+      original: { width, height, format: image.format },
       placement,
     };
   } catch (err) {
-    throw translate(err);
+    throw translateSharpError(err);
   }
 }
 
@@ -69,7 +101,8 @@ function tooLarge(width: number, height: number, maxPixels: number): RocketError
   );
 }
 
-function translate(err: unknown): RocketError {
+/** Maps a sharp error to IMAGE_TOO_LARGE or IMAGE_UNDECODABLE (sharp's texts are known only here). */
+export function translateSharpError(err: unknown): RocketError {
   const message = err instanceof Error ? err.message : String(err);
   if (/pixel limit/i.test(message)) {
     return new RocketError(
@@ -81,7 +114,7 @@ function translate(err: unknown): RocketError {
     );
   }
   const why = /unsupported image format/i.test(message)
-    ? 'the data is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF)'
+    ? 'the data is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, AVIF, BMP)'
     : `the image is corrupt or truncated (${message.split('\n')[0]})`;
   return new RocketError('IMAGE_UNDECODABLE', `Cannot decode the image: ${why}`, { cause: err });
 }

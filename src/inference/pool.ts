@@ -18,6 +18,8 @@ function workerScript(): string {
 /** A queued image job (batchable) or raw-tensor run (always alone). */
 type Pending = {
   queuedAt: number;
+  /** Jobs of one request sharing a group run together, whatever BATCH_MAX says. */
+  group?: number;
   reject(err: Error): void;
 } & (
   | { kind: 'image'; job: Job; resolve(value: JobResult): void }
@@ -52,6 +54,7 @@ export class InferencePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
   private nextId = 1;
+  private nextGroup = 1;
   private closed = false;
   private timer?: NodeJS.Timeout;
 
@@ -97,6 +100,22 @@ export class InferencePool {
     return new Promise((resolve, reject) => {
       this.enqueue({ kind: 'image', job, queuedAt: performance.now(), resolve, reject }, signal);
     });
+  }
+
+  /**
+   * Runs the images of one request as one batch (the model must have a dynamic batch dimension).
+   * Each `pixels` buffer is transferred.
+   */
+  runMany(jobs: Job[], signal?: AbortSignal): Promise<JobResult[]> {
+    const group = this.nextGroup++;
+    return Promise.all(
+      jobs.map(
+        (job) =>
+          new Promise<JobResult>((resolve, reject) => {
+            this.enqueue({ kind: 'image', job, group, queuedAt: performance.now(), resolve, reject }, signal);
+          }),
+      ),
+    );
   }
 
   /**
@@ -168,9 +187,15 @@ export class InferencePool {
         );
         continue;
       }
-      const images = this.leadingImages(batchMax);
+      const images = oldest.group ? this.groupSize(oldest.group) : this.leadingImages(batchMax);
       const waitLeft = (this.options.batchWaitMs ?? 0) - (performance.now() - oldest.queuedAt);
-      if (batchMax > 1 && images < batchMax && images === this.queue.length && waitLeft > 0) {
+      if (
+        !oldest.group &&
+        batchMax > 1 &&
+        images < batchMax &&
+        images === this.queue.length &&
+        waitLeft > 0
+      ) {
         this.timer ??= setTimeout(() => {
           this.timer = undefined;
           this.dispatch();
@@ -184,10 +209,17 @@ export class InferencePool {
     }
   }
 
-  /** How many image jobs stand at the head of the queue, up to `max`. */
+  /** How many ungrouped image jobs stand at the head of the queue, up to `max`. */
   private leadingImages(max: number): number {
     let n = 0;
-    while (n < max && this.queue[n]?.kind === 'image') n++;
+    while (n < max && this.queue[n]?.kind === 'image' && !this.queue[n]?.group) n++;
+    return n;
+  }
+
+  /** How many jobs of `group` stand together at the head of the queue. */
+  private groupSize(group: number): number {
+    let n = 0;
+    while (this.queue[n]?.group === group) n++;
     return n;
   }
 

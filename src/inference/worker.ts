@@ -3,11 +3,8 @@ import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import { loadKernels } from '../kernels/index.js';
 import { probeGpus } from '../kernels/native.js';
-import { classifyRow } from '../pipeline/classify.js';
-import { DetectPostprocessor } from '../pipeline/detect.js';
-import type { TaskResult } from '../pipeline/results.js';
-import { fillInputTensor, inputDims } from '../pipeline/tensor.js';
-import type { Job, WireTensor, WorkerInit, WorkerReply, WorkerRequest, WorkerTiming } from './messages.js';
+import { blankJob, createImageRunner, type ImageRunner } from './image-runner.js';
+import type { WireTensor, WorkerInit, WorkerReply, WorkerRequest } from './messages.js';
 import { explainProviderFailure } from './providers.js';
 
 // One onnxruntime session per worker thread: session.run() computes on the calling thread, so it
@@ -17,7 +14,7 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts must run inside a worker thread');
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-let runner: ((jobs: Job[]) => Promise<{ results: TaskResult[]; timing: WorkerTiming }>) | undefined;
+let runner: ImageRunner | undefined;
 let session: ort.InferenceSession | undefined;
 
 port.on('message', async (message: WorkerRequest) => {
@@ -34,8 +31,7 @@ port.on('message', async (message: WorkerRequest) => {
     return;
   }
   try {
-    if (!runner || !session)
-      throw new RocketError('NOT_READY', 'The inference worker has not loaded its model');
+    if (!session) throw new RocketError('NOT_READY', 'The inference worker has not loaded its model');
     if (message.type === 'tensors') {
       const started = performance.now();
       const outputs = await runTensors(session, message.feeds, message.fetches);
@@ -48,6 +44,7 @@ port.on('message', async (message: WorkerRequest) => {
       );
       return;
     }
+    if (!runner) throw new RocketError('INFERENCE_FAILED', 'This rocket takes tensors, not images');
     const { results, timing } = await runner(message.jobs);
     reply({ type: 'results', id: message.id, results, timing });
   } catch (err) {
@@ -87,44 +84,19 @@ async function createSession(init: WorkerInit) {
 async function createRunner(init: WorkerInit) {
   const { session, provider, fallbackReason } = await createSession(init);
   const { spec } = init;
-  const kernels = loadKernels(init.kernels);
-  const pre = spec.preprocess;
-  const dims = inputDims(pre);
-  const perImage = dims.reduce((a, b) => a * b, 1);
-  const canvas = new Float32Array(perImage * init.batchMax);
-  const detect = new DetectPostprocessor(spec, kernels);
-
-  /** Runs up to batchMax images as one [N, ...] tensor and splits the output per image. */
-  const run = async (jobs: Job[]) => {
-    const t0 = performance.now();
-    const n = jobs.length;
-    jobs.forEach((job, i) => {
-      fillInputTensor(job, pre, kernels, canvas.subarray(i * perImage, (i + 1) * perImage));
-    });
-    const input = new ort.Tensor('float32', canvas.subarray(0, n * perImage), [n, ...dims.slice(1)]);
-    const t1 = performance.now();
-    const outputs = await session.run({ [spec.inputName]: input }, [spec.outputName]);
-    const t2 = performance.now();
-    const out = outputs[spec.outputName];
-    if (out?.type !== 'float32' || out.dims[0] !== n) {
-      throw new RocketError(
-        'INFERENCE_FAILED',
-        `Model output ${spec.outputName} is not a float32 tensor with batch ${n}`,
-      );
-    }
-    const values = out.data as Float32Array;
-    const per = values.length / n;
-    const itemDims = [1, ...out.dims.slice(1)];
-    const results = jobs.map((job, i): TaskResult => {
-      const row = values.subarray(i * per, (i + 1) * per);
-      return spec.task === 'detect'
-        ? { task: 'detect', detections: detect.run(row, itemDims, job) }
-        : { task: 'classify', predictions: classifyRow(row, spec, job, kernels) };
-    });
-    const t3 = performance.now();
-    return { results, timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 } };
-  };
-  await warmUp(run, spec);
+  if (spec.task === 'tabular') {
+    // One warm-up row of zeros; tabular rockets only ever take raw tensors.
+    const zeros = new Float32Array(spec.tabular.features);
+    const fetches = spec.tabular.outputs.map((o) => o.name);
+    await runTensors(
+      session,
+      { [spec.inputName]: { type: 'float32', dims: [1, zeros.length], data: zeros } },
+      fetches,
+    );
+    return { run: undefined, session, provider, fallbackReason };
+  }
+  const run = createImageRunner(session, spec, loadKernels(init.kernels), init.batchMax);
+  await run([blankJob(spec)]); // warm-up: the first real request pays for no lazy initialisation
   return { run, session, provider, fallbackReason };
 }
 
@@ -152,21 +124,4 @@ async function runTensors(
     result[name] = { type: value.type, dims: [...value.dims], data: value.data as WireTensor['data'] };
   }
   return result;
-}
-
-/** One full run on a blank image, so the first real request does not pay for lazy initialisation. */
-async function warmUp(run: (jobs: Job[]) => Promise<unknown>, spec: WorkerInit['spec']) {
-  const { width, height } = spec.preprocess;
-  const channels = spec.preprocess.channelOrder === 'gray' ? 1 : 3;
-  await run([
-    {
-      pixels: new Uint8Array(width * height * channels),
-      width,
-      height,
-      channels,
-      original: { width, height },
-      placement: { resizeWidth: width, resizeHeight: height, offsetX: 0, offsetY: 0, scaleX: 1, scaleY: 1 },
-      thresholds: spec.thresholds,
-    },
-  ]);
 }

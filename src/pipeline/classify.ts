@@ -1,6 +1,6 @@
 import type { Job } from '../inference/messages.js';
 import type { Kernels } from '../kernels/types.js';
-import type { RocketSpec } from '../rocket/types.js';
+import type { ImageRocketSpec } from '../rocket/types.js';
 import type { Prediction } from './results.js';
 
 /**
@@ -9,7 +9,12 @@ import type { Prediction } from './results.js';
  * within 1e-3) are used as they are. Predictions below the confidence threshold are dropped,
  * except that the top-1 is always returned.
  */
-export function classifyRow(row: Float32Array, spec: RocketSpec, job: Job, kernels: Kernels): Prediction[] {
+export function classifyRow(
+  row: Float32Array,
+  spec: ImageRocketSpec,
+  job: Job,
+  kernels: Kernels,
+): Prediction[] {
   const probabilities =
     spec.outputFormat === 'probabilities' || (spec.outputFormat === 'auto' && looksLikeProbabilities(row))
       ? row

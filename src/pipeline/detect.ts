@@ -1,6 +1,6 @@
 import type { Job } from '../inference/messages.js';
 import type { Kernels, YoloCandidates } from '../kernels/types.js';
-import type { RocketSpec } from '../rocket/types.js';
+import type { ImageRocketSpec } from '../rocket/types.js';
 import type { Detection } from './results.js';
 
 /**
@@ -12,7 +12,7 @@ export class DetectPostprocessor {
   private kept?: Int32Array;
 
   constructor(
-    private readonly spec: RocketSpec,
+    private readonly spec: ImageRocketSpec,
     private readonly kernels: Kernels,
   ) {}
 

@@ -1,8 +1,10 @@
+import { RocketError } from '../errors.js';
 import { decodeForModel } from '../image/decode.js';
-import type { WireTensor } from '../inference/messages.js';
+import type { Job, JobResult, WireTensor } from '../inference/messages.js';
 import type { InferencePool } from '../inference/pool.js';
-import type { RocketSpec, Task, Thresholds } from '../rocket/types.js';
-import type { Detection, Prediction } from './results.js';
+import type { ImageRocketSpec, RocketSpec, Task, Thresholds } from '../rocket/types.js';
+import type { Detection, OutputImage, Prediction } from './results.js';
+import { predictRows, type TabularPrediction } from './tabular.js';
 
 /** Milliseconds spent in each stage of one request. */
 export interface Timing {
@@ -23,6 +25,19 @@ export interface ProcessResponse {
   timing: Timing;
 }
 
+/** An image-to-image result: the envelope plus the produced image (the route encodes it). */
+export type ImageProcessResponse = ProcessResponse & { output?: OutputImage };
+
+/** The JSON body of a tabular prediction. */
+export interface TabularResponse {
+  rocket: { name: string; version: string };
+  task: 'tabular';
+  predictions: TabularPrediction[];
+  timing: { inferenceMs: number; totalMs: number };
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
 /**
  * The core pipeline, independent of any HTTP framework: decode (main thread, inside libvips'
  * own threads) → preprocess, infer, postprocess (an inference worker thread).
@@ -42,36 +57,72 @@ export class RocketPipeline {
     bytes: Uint8Array,
     overrides: Partial<Thresholds> = {},
     signal?: AbortSignal,
-  ): Promise<ProcessResponse> {
+  ): Promise<ImageProcessResponse> {
+    const [response] = await this.processMany([bytes], overrides, signal);
+    return response as ImageProcessResponse;
+  }
+
+  /**
+   * Runs several encoded images; with a dynamic batch dimension they share one inference run.
+   * Results come back in input order.
+   */
+  async processMany(
+    images: Uint8Array[],
+    overrides: Partial<Thresholds> = {},
+    signal?: AbortSignal,
+  ): Promise<ImageProcessResponse[]> {
+    const spec = this.imageSpec();
     const start = performance.now();
-    const image = await decodeForModel(bytes, this.spec.preprocess, this.maxPixels);
-    const decoded = performance.now();
-    const pixels = ownsBuffer(image.pixels) ? image.pixels : image.pixels.slice();
-    const { result, timing } = await this.pool.run(
-      {
-        pixels,
-        width: image.width,
-        height: image.height,
-        channels: image.channels,
-        original: image.original,
-        placement: image.placement,
-        thresholds: { ...this.spec.thresholds, ...overrides },
-      },
-      signal,
-    );
-    const round = (ms: number) => Math.round(ms * 100) / 100;
-    return {
-      rocket: { name: this.spec.name, version: this.spec.version },
+    // Y-channel models take the luma of an RGB decode (computed in the worker, JFIF weights).
+    const pre =
+      spec.image2image?.mode === 'y' ? { ...spec.preprocess, channelOrder: 'rgb' as const } : spec.preprocess;
+    const decodedAll = await Promise.all(images.map((bytes) => decodeForModel(bytes, pre, this.maxPixels)));
+    const decodeMs = performance.now() - start;
+    const jobs: Job[] = decodedAll.map((image) => ({
+      pixels: ownsBuffer(image.pixels) ? image.pixels : image.pixels.slice(),
+      width: image.width,
+      height: image.height,
+      channels: image.channels,
+      original: image.original,
+      placement: image.placement,
+      thresholds: { ...spec.thresholds, ...overrides },
+    }));
+    const results: JobResult[] =
+      spec.dynamicBatch && jobs.length > 1
+        ? await this.pool.runMany(jobs, signal)
+        : await Promise.all(jobs.map((job) => this.pool.run(job, signal)));
+    const totalMs = performance.now() - start;
+    return results.map(({ result, timing }, i) => ({
+      rocket: { name: spec.name, version: spec.version },
       task: result.task,
-      image: { width: image.original.width, height: image.original.height },
-      ...(result.task === 'detect' ? { detections: result.detections } : { predictions: result.predictions }),
+      image: { width: decodedAll[i]?.original.width ?? 0, height: decodedAll[i]?.original.height ?? 0 },
+      ...(result.task === 'detect' ? { detections: result.detections } : {}),
+      ...(result.task === 'classify' ? { predictions: result.predictions } : {}),
+      ...(result.task === 'image2image' ? { output: result.output } : {}),
       timing: {
-        decodeMs: round(decoded - start),
+        decodeMs: round(decodeMs),
         preprocessMs: round(timing.preprocessMs),
         inferenceMs: round(timing.inferenceMs),
         postprocessMs: round(timing.postprocessMs),
-        totalMs: round(performance.now() - start),
+        totalMs: round(totalMs),
       },
+    }));
+  }
+
+  /** Runs rows of features through a tabular rocket. */
+  async predict(rows: number[][], signal?: AbortSignal): Promise<TabularResponse> {
+    if (this.spec.task !== 'tabular') {
+      throw new RocketError('UNSUPPORTED_INPUT', `This rocket is ${this.spec.task}: send an image, not rows`);
+    }
+    const start = performance.now();
+    const { predictions, inferenceMs } = await predictRows(this.spec, rows, (feeds, fetches) =>
+      this.pool.runTensors(feeds, fetches, signal),
+    );
+    return {
+      rocket: { name: this.spec.name, version: this.spec.version },
+      task: 'tabular',
+      predictions,
+      timing: { inferenceMs: round(inferenceMs), totalMs: round(performance.now() - start) },
     };
   }
 
@@ -82,6 +133,16 @@ export class RocketPipeline {
     signal?: AbortSignal,
   ): Promise<Record<string, WireTensor>> {
     return this.pool.runTensors(feeds, fetches, signal);
+  }
+
+  private imageSpec(): ImageRocketSpec {
+    if (this.spec.task === 'tabular') {
+      throw new RocketError(
+        'UNSUPPORTED_INPUT',
+        'This rocket is tabular: send rows (JSON, CSV or query parameters), not an image',
+      );
+    }
+    return this.spec;
   }
 }
 

@@ -19,7 +19,16 @@ export interface Prediction {
   confidence: number;
 }
 
+/** An image produced by an image-to-image rocket: HWC RGB bytes. */
+export interface OutputImage {
+  width: number;
+  height: number;
+  channels: 3;
+  pixels: Uint8Array;
+}
+
 /** What a task's postprocessing returns; the response envelope adds rocket, image and timing. */
 export type TaskResult =
   | { task: 'detect'; detections: Detection[] }
-  | { task: 'classify'; predictions: Prediction[] };
+  | { task: 'classify'; predictions: Prediction[] }
+  | { task: 'image2image'; output: OutputImage };

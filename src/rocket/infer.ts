@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
 import { RocketError } from '../errors.js';
+import { inferTabular } from './infer-tabular.js';
 import { parseUltralyticsNames } from './labels.js';
 import type { Manifest } from './manifest.js';
-import type { OutputFormat, Preprocess, RocketSpec, Task, TensorSignature } from './types.js';
+import type { ImageTask, OutputFormat, Preprocess, RocketSpec, TensorSignature } from './types.js';
 
 /** The parts of an ONNX model's signature that inference reads (see src/onnx/read.ts). */
 export interface ModelSignature {
@@ -23,25 +24,48 @@ const toSignature = (e: SignatureEntry): TensorSignature => ({
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];
 
-/** Where a manifest sits and the labels it resolved, if any. */
+/** Where a manifest sits and what it resolved: labels file, feature mapping. */
 export interface ManifestContext {
   manifest?: Manifest;
   labelsFromFile?: string[];
+  /** Client field names in the model's feature order (tabular rockets). */
+  featureNames?: string[];
 }
 
 /**
  * Builds the full {@link RocketSpec} from the model's signature and metadata, with any manifest
- * fields taking precedence. Throws ROCKET_INVALID naming what could not be inferred.
+ * fields taking precedence. Rank-2 inputs are tabular; rank-4 inputs are images. Throws
+ * ROCKET_INVALID naming what could not be inferred.
  */
 export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestContext = {}): RocketSpec {
   const m = ctx.manifest;
   const input = sig.inputs[0];
-  const output = sig.outputs[0];
-  if (!input || !output) throw invalid(modelPath, 'the model has no graph input or output');
+  const output = sig.outputs.find((o) => (o.kind ?? 'tensor') === 'tensor');
+  if (!input || !output) throw invalid(modelPath, 'the model has no graph input or tensor output');
+  const metadataLabels = parseUltralyticsNames(sig.metadata.names);
+  const labels = ctx.labelsFromFile ?? metadataLabels ?? [];
+  const base = {
+    name: m?.name ?? basename(modelPath).replace(/\.onnx$/i, ''),
+    version: m?.version ?? sig.metadata.version ?? '0',
+    modelPath,
+    inputName: input.name,
+    signature: { inputs: sig.inputs.map(toSignature), outputs: sig.outputs.map(toSignature) },
+    dynamicBatch: typeof input.dims[0] !== 'number' || input.dims[0] < 1,
+    labels,
+    labelSource: ctx.labelsFromFile ? 'file' : metadataLabels ? 'metadata' : 'none',
+  } as const;
+  if (m?.task === 'tabular' || (!m?.task && input.dims.length === 2)) {
+    return {
+      ...base,
+      task: 'tabular',
+      tabular: inferTabular(modelPath, toSignature(input), sig.outputs.map(toSignature), ctx.featureNames),
+      thresholds: { ...DEFAULT_THRESHOLDS, confidence: 0, ...m?.thresholds },
+    };
+  }
   if (input.dims.length !== 4) {
     throw invalid(
       modelPath,
-      `input ${input.name} has shape [${input.dims}]; an image model takes 4 dimensions`,
+      `input ${input.name} has shape [${input.dims}]; an image model takes 4 dimensions, a tabular one 2`,
     );
   }
   const task = m?.task ?? metadataTask(sig.metadata) ?? taskFromShape(output.dims);
@@ -56,45 +80,44 @@ export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestC
   const channels = layout === 'nchw' ? input.dims[1] : input.dims[3];
   const [height, width] = inputSize(input.dims, layout, sig.metadata, m, task);
   const gray = m?.preprocess?.channelOrder === 'gray' || (channels === 1 && !m?.preprocess?.channelOrder);
+  // Image-to-image models see the whole image (stretch) in 0..1; grey classifiers (MNIST) see 0..255.
+  const unitScale = !gray || task === 'image2image';
+  const imagenet = task === 'classify' && !gray;
   const preprocess: Preprocess = {
     width,
     height,
-    resize: task === 'detect' ? 'letterbox' : gray ? 'stretch' : 'center-crop',
+    resize: task === 'detect' ? 'letterbox' : task === 'classify' && !gray ? 'center-crop' : 'stretch',
     interpolation: 'linear',
     cropRatio: 0.875,
     padValue: 114,
     channelOrder: gray ? 'gray' : 'rgb',
-    scale: gray ? 1 : 1 / 255,
-    mean: task === 'classify' && !gray ? IMAGENET_MEAN : gray ? [0] : [0, 0, 0],
-    std: task === 'classify' && !gray ? IMAGENET_STD : gray ? [1] : [1, 1, 1],
+    scale: unitScale ? 1 / 255 : 1,
+    mean: imagenet ? IMAGENET_MEAN : gray ? [0] : [0, 0, 0],
+    std: imagenet ? IMAGENET_STD : gray ? [1] : [1, 1, 1],
     layout,
     ...withoutSize(m?.preprocess),
   };
-  const metadataLabels = parseUltralyticsNames(sig.metadata.names);
-  const labels = ctx.labelsFromFile ?? metadataLabels ?? [];
+  const expectChannels = preprocess.channelOrder === 'gray' ? 1 : 3;
+  if (preprocess.mean.length !== expectChannels || preprocess.std.length !== expectChannels) {
+    throw invalid(
+      modelPath,
+      `preprocess.mean and preprocess.std need ${expectChannels} value(s) for channelOrder ${preprocess.channelOrder}`,
+    );
+  }
   return {
-    name: m?.name ?? basename(modelPath).replace(/\.onnx$/i, ''),
-    version: m?.version ?? sig.metadata.version ?? '0',
+    ...base,
     task,
-    modelPath,
-    inputName: input.name,
     outputName: output.name,
-    signature: { inputs: sig.inputs.map(toSignature), outputs: sig.outputs.map(toSignature) },
-    dynamicBatch: typeof input.dims[0] !== 'number' || input.dims[0] < 1,
     preprocess,
-    outputFormat: m?.output?.format ?? outputFormat(task, output.dims),
-    labels,
-    labelSource: ctx.labelsFromFile ? 'file' : metadataLabels ? 'metadata' : 'none',
-    thresholds: {
-      confidence: task === 'detect' ? 0.25 : 0,
-      iou: 0.7,
-      topk: 5,
-      maxDetections: 300,
-      classAware: true,
-      ...m?.thresholds,
-    },
+    outputFormat: m?.output?.format ?? outputFormat(task, output.dims, labels.length),
+    ...(task === 'image2image'
+      ? { image2image: { mode: m?.image2image?.mode ?? (gray ? 'y' : 'rgb') } }
+      : {}),
+    thresholds: { ...DEFAULT_THRESHOLDS, confidence: task === 'detect' ? 0.25 : 0, ...m?.thresholds },
   };
 }
+
+const DEFAULT_THRESHOLDS = { confidence: 0.25, iou: 0.7, topk: 5, maxDetections: 300, classAware: true };
 
 function invalid(modelPath: string, why: string): RocketError {
   return new RocketError('ROCKET_INVALID', `Rocket ${modelPath}: ${why}`);
@@ -102,20 +125,24 @@ function invalid(modelPath: string, why: string): RocketError {
 
 const isChannels = (d: number | string | undefined) => d === 1 || d === 3;
 
-function metadataTask(metadata: Record<string, string>): Task | undefined {
+function metadataTask(metadata: Record<string, string>): ImageTask | undefined {
   const t = metadata.task;
   return t === 'detect' || t === 'classify' ? t : undefined;
 }
 
-function taskFromShape(dims: (number | string)[]): Task | undefined {
+function taskFromShape(dims: (number | string)[]): ImageTask | undefined {
+  if (dims.length === 4) return 'image2image';
   if (dims.length === 3) return 'detect';
   if (dims.length === 2) return 'classify';
   return undefined;
 }
 
-function outputFormat(task: Task, dims: (number | string)[]): OutputFormat {
-  if (task === 'classify') return 'auto';
+function outputFormat(task: ImageTask, dims: (number | string)[], classes: number): OutputFormat {
+  if (task !== 'detect') return 'auto';
   const [, a, b] = dims;
+  // With known class names the row width settles it: 4 + C rows (v8) or 5 + C columns (v5).
+  if (classes > 0 && a === 4 + classes) return 'yolov8';
+  if (classes > 0 && b === 5 + classes) return 'yolov5';
   // YOLOv8 puts the (few) box+class rows before the (many) anchors; YOLOv5 the other way round.
   if (typeof a === 'number' && (typeof b !== 'number' || a < b)) return 'yolov8';
   return 'yolov5';
@@ -126,7 +153,7 @@ function inputSize(
   layout: 'nchw' | 'nhwc',
   metadata: Record<string, string>,
   m: Manifest | undefined,
-  task: Task,
+  task: ImageTask,
 ): [number, number] {
   const size = m?.preprocess?.size;
   if (size !== undefined) return typeof size === 'number' ? [size, size] : [size[1], size[0]];

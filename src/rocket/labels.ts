@@ -42,3 +42,37 @@ export function readLabelsFile(path: string): string[] {
       return (synset?.[1] ?? line).trim();
     });
 }
+
+/**
+ * Reads a tabular mapping file: a JSON array of client field names in the model's feature order,
+ * or an object mapping each field name to its feature index. Returns names in feature order.
+ */
+export function readMappingFile(path: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new RocketError('ROCKET_INVALID', `Cannot read mapping file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (Array.isArray(parsed) && parsed.every((n) => typeof n === 'string')) return parsed;
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const entries = Object.entries(parsed);
+    const names: string[] = [];
+    for (const [name, index] of entries) {
+      if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= entries.length) {
+        throw new RocketError(
+          'ROCKET_INVALID',
+          `Mapping file ${path}: index of "${name}" must be 0..${entries.length - 1}`,
+        );
+      }
+      names[index as number] = name;
+    }
+    if (names.filter(Boolean).length === entries.length) return names;
+  }
+  throw new RocketError(
+    'ROCKET_INVALID',
+    `Mapping file ${path} must be a JSON array of field names, or an object of field name → feature index`,
+  );
+}

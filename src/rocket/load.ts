@@ -4,10 +4,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { RocketError } from '../errors.js';
 import { readModelInfo } from '../onnx/read.js';
 import { inferSpec, type ManifestContext } from './infer.js';
-import { readLabelsFile } from './labels.js';
+import { readLabelsFile, readMappingFile } from './labels.js';
 import { assertLoadable } from './loadable.js';
 import { readManifest } from './manifest.js';
-import { resolveRocketUrl } from './resolve.js';
+import { type ResolveConfig, resolveContext, resolveRocketUrl } from './resolve.js';
 import type { RocketSpec } from './types.js';
 
 /**
@@ -34,6 +34,7 @@ export async function loadRocketSpec(path: string, isDirectory: boolean): Promis
     }
     ctx.manifest = manifest;
     if (manifest.labels) ctx.labelsFromFile = readLabelsFile(within(manifest.labels));
+    if (manifest.mapping) ctx.featureNames = readMappingFile(within(manifest.mapping));
   }
   let info: ReturnType<typeof readModelInfo>;
   try {
@@ -48,19 +49,18 @@ export async function loadRocketSpec(path: string, isDirectory: boolean): Promis
     );
   }
   assertLoadable(modelPath, info);
-  const spec = inferSpec(modelPath, info, ctx);
-  const channels = spec.preprocess.channelOrder === 'gray' ? 1 : 3;
-  if (spec.preprocess.mean.length !== channels || spec.preprocess.std.length !== channels) {
-    throw new RocketError(
-      'ROCKET_INVALID',
-      `Rocket ${modelPath}: preprocess.mean and preprocess.std need ${channels} value(s) for channelOrder ${spec.preprocess.channelOrder}`,
-    );
-  }
-  return spec;
+  return inferSpec(modelPath, info, ctx);
 }
 
-/** Resolves ROCKET_URL and loads its spec. */
-export async function loadRocket(url: string, cwd: string): Promise<RocketSpec> {
-  const { path, isDirectory } = await resolveRocketUrl(url, { cwd });
+/**
+ * Resolves ROCKET_URL (a local path, or a remote rocket downloaded once into CACHE_DIR) and loads
+ * its spec. `config` supplies CACHE_DIR, ROCKET_REGISTRY and MAX_ROCKET_BYTES (defaults otherwise).
+ */
+export async function loadRocket(
+  url: string,
+  cwd: string,
+  config: Partial<ResolveConfig> = {},
+): Promise<RocketSpec> {
+  const { path, isDirectory } = await resolveRocketUrl(url, resolveContext(cwd, config));
   return loadRocketSpec(path, isDirectory);
 }

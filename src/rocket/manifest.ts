@@ -44,6 +44,18 @@ export const manifestSchema = z
       .object({ format: z.enum(OUTPUT_FORMATS) })
       .partial()
       .strict(),
+    image2image: z
+      .object({
+        mode: z.enum(['rgb', 'y']).describe('rgb: the model maps RGB to RGB; y: the Y channel of YCbCr.'),
+      })
+      .partial()
+      .strict(),
+    mapping: z
+      .string()
+      .min(1)
+      .describe(
+        'Tabular: JSON file naming the client fields in the model feature order (array, or name → index).',
+      ),
     labels: z
       .string()
       .min(1)

@@ -1,28 +1,54 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Config, OPTIONS } from '../config/options.js';
 import { RocketError } from '../errors.js';
+import type { ProgressReporter } from './sources/download.js';
+import { gsSource, httpSource, huggingFaceSource, registrySource, s3Source } from './sources/index.js';
+import { terminalProgress } from './sources/progress.js';
 
 /** A way of turning a ROCKET_URL into a local path (a .onnx file or a rocket directory). */
 export interface RocketSource {
   /** Short name used in messages ("local file", "https download"). */
   name: string;
   /** True when this source handles the URL. Sources are tried in order. */
-  matches(url: string): boolean;
+  matches(url: string, ctx: ResolveContext): boolean;
   fetch(url: string, ctx: ResolveContext): Promise<string>;
 }
 
+/** What resolving needs: where relative paths start, the cache, the registry and the size limit. */
 export interface ResolveContext {
   cwd: string;
+  /** Absolute CACHE_DIR: downloaded rockets, one entry per URL. */
+  cacheDir: string;
+  /** ROCKET_REGISTRY: base URL of `owner/name[@version]` rockets; empty when none. */
+  registry: string;
+  /** MAX_ROCKET_BYTES: the largest download (and unpacked archive) accepted. */
+  maxBytes: number;
+  /** Download progress; by default a line on stderr when it is a terminal, else nothing. */
+  progress?: ProgressReporter;
 }
 
-const REGISTRY_FORM = /^[\w.-]+\/[\w.-]+(@[\w.-]+)?$/;
-const REMOTE_SCHEME = /^(https?|gs|s3|hf):\/\//i;
+/** The configuration keys resolving reads. */
+export type ResolveConfig = Pick<Config, 'CACHE_DIR' | 'ROCKET_REGISTRY' | 'MAX_ROCKET_BYTES'>;
+
+/** A {@link ResolveContext} from configuration; keys not given take their defaults. */
+export function resolveContext(cwd: string, config: Partial<ResolveConfig> = {}): ResolveContext {
+  return {
+    cwd,
+    cacheDir: resolve(cwd, config.CACHE_DIR ?? OPTIONS.CACHE_DIR.default),
+    registry: config.ROCKET_REGISTRY ?? OPTIONS.ROCKET_REGISTRY.default,
+    maxBytes: config.MAX_ROCKET_BYTES ?? OPTIONS.MAX_ROCKET_BYTES.default,
+    progress: terminalProgress(),
+  };
+}
+
+const ANY_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** Paths on local disk, plain or as file:// URLs. */
 export const localSource: RocketSource = {
   name: 'local path',
-  matches: (url) => url.startsWith('file://') || !REMOTE_SCHEME.test(url),
+  matches: (url) => url.startsWith('file://') || !ANY_SCHEME.test(url),
   async fetch(url, ctx) {
     const path = url.startsWith('file://')
       ? fileURLToPath(url)
@@ -30,31 +56,32 @@ export const localSource: RocketSource = {
         ? url
         : resolve(ctx.cwd, url);
     if (existsSync(path)) return path;
-    if (REGISTRY_FORM.test(url)) {
-      throw new RocketError(
-        'ROCKET_URL_UNSUPPORTED',
-        `ROCKET_URL "${url}" looks like a registry name (owner/name); registry rockets are not supported yet, ` +
-          `and no local path ${path} exists. Point ROCKET_URL at a .onnx file or a rocket directory.`,
-      );
-    }
     throw new RocketError('ROCKET_NOT_FOUND', `ROCKET_URL "${url}": no such file or directory ${path}`);
   },
 };
 
-/** Remote schemes this version recognises but cannot fetch yet. */
+/** Schemes no source handles (ftp://, …). */
 export const unsupportedRemoteSource: RocketSource = {
   name: 'remote URL',
-  matches: (url) => REMOTE_SCHEME.test(url),
+  matches: (url) => ANY_SCHEME.test(url) && !url.startsWith('file://'),
   async fetch(url) {
     throw new RocketError(
       'ROCKET_URL_UNSUPPORTED',
-      `ROCKET_URL "${url}": remote rockets (https, gs, s3, hf) are not supported yet; download the file and point ROCKET_URL at it.`,
+      `ROCKET_URL "${url}": unsupported scheme; use a local path, https://, http://, gs://, s3://, hf:// or owner/name`,
     );
   },
 };
 
-/** The sources in the order they are tried. Remote sources slot in here. */
-export const DEFAULT_SOURCES: readonly RocketSource[] = [unsupportedRemoteSource, localSource];
+/** The sources in the order they are tried. An existing local path always wins over owner/name. */
+export const DEFAULT_SOURCES: readonly RocketSource[] = [
+  httpSource,
+  gsSource,
+  s3Source,
+  huggingFaceSource,
+  registrySource,
+  unsupportedRemoteSource,
+  localSource,
+];
 
 /** Resolves ROCKET_URL to a local path that exists, using the first source that matches. */
 export async function resolveRocketUrl(
@@ -62,7 +89,7 @@ export async function resolveRocketUrl(
   ctx: ResolveContext,
   sources: readonly RocketSource[] = DEFAULT_SOURCES,
 ): Promise<{ path: string; isDirectory: boolean }> {
-  const source = sources.find((s) => s.matches(url));
+  const source = sources.find((s) => s.matches(url, ctx));
   if (!source)
     throw new RocketError('ROCKET_URL_UNSUPPORTED', `ROCKET_URL "${url}": no source handles this form`);
   const path = await source.fetch(url, ctx);

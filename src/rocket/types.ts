@@ -1,7 +1,9 @@
 /** What a rocket is once resolved and inferred: everything the pipeline needs, as plain data. */
 
-export const TASKS = ['detect', 'classify'] as const;
+export const TASKS = ['detect', 'classify', 'image2image', 'tabular'] as const;
 export type Task = (typeof TASKS)[number];
+/** Tasks whose input is an image. */
+export type ImageTask = Exclude<Task, 'tabular'>;
 
 export const RESIZE_MODES = ['letterbox', 'stretch', 'center-crop'] as const;
 export type ResizeMode = (typeof RESIZE_MODES)[number];
@@ -55,24 +57,58 @@ export interface TensorSignature {
   dims: (number | string)[];
 }
 
-/** A rocket ready to load: the model file, its signature and how to run it. */
-export interface RocketSpec {
+/**
+ * Image-to-image output: `rgb` models return an RGB image; `y` models (the super-resolution
+ * convention) take and return the Y channel of YCbCr, and Cb/Cr are upscaled bicubically.
+ * Output pixels are the inverse of the input normalisation: (value × std + mean) / scale.
+ */
+export interface Image2ImageSpec {
+  mode: 'rgb' | 'y';
+}
+
+/** Tabular input and output: feature order, and which outputs carry labels, probabilities or values. */
+export interface TabularSpec {
+  /** Number of features per row. */
+  features: number;
+  /** Client field names in the model's feature order (from the manifest's mapping file), if any. */
+  featureNames?: string[];
+  /** Tensor outputs fetched; non-tensor outputs (ZipMap) are never requested. */
+  outputs: { name: string; role: 'label' | 'probabilities' | 'value' }[];
+}
+
+/** What every rocket has. */
+interface BaseSpec {
   name: string;
   version: string;
-  task: Task;
   /** Absolute path of the .onnx file. */
   modelPath: string;
   inputName: string;
-  outputName: string;
   /** Every graph input and output, for raw-tensor inference and model metadata. */
   signature: { inputs: TensorSignature[]; outputs: TensorSignature[] };
   /** True when the model's batch dimension is symbolic. */
   dynamicBatch: boolean;
-  preprocess: Preprocess;
-  outputFormat: OutputFormat;
   /** Label of each class index; a missing entry is reported as the index itself. */
   labels: string[];
   /** Where the labels came from: the model's metadata, a labels file, or none (indices). */
   labelSource: 'metadata' | 'file' | 'none';
   thresholds: Thresholds;
 }
+
+/** A rocket that takes an image: detect, classify or image-to-image. */
+export interface ImageRocketSpec extends BaseSpec {
+  task: ImageTask;
+  outputName: string;
+  preprocess: Preprocess;
+  outputFormat: OutputFormat;
+  /** Present for task `image2image`. */
+  image2image?: Image2ImageSpec;
+}
+
+/** A rocket that takes rows of numbers (scikit-learn exports). */
+export interface TabularRocketSpec extends BaseSpec {
+  task: 'tabular';
+  tabular: TabularSpec;
+}
+
+/** A rocket ready to load: the model file, its signature and how to run it. */
+export type RocketSpec = ImageRocketSpec | TabularRocketSpec;

@@ -131,16 +131,27 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
       code: 'IMAGE_TOO_LARGE',
     },
     {
-      name: 'two files',
+      name: 'more files than MAX_FILES (16)',
+      request: async () =>
+        asRequest(
+          multipart(
+            Array.from({ length: 17 }, (_, k) => ({ name: 'input', filename: `${k}.jpg`, data: scene })),
+          ),
+        ),
+      status: 400,
+      code: 'TOO_MANY_FILES',
+    },
+    {
+      name: 'a second file in another field',
       request: async () =>
         asRequest(
           multipart([
             { name: 'input', filename: 'a.jpg', data: scene },
-            { name: 'input', filename: 'b.jpg', data: scene },
+            { name: 'extra', filename: 'b.jpg', data: scene },
           ]),
         ),
       status: 400,
-      code: 'TOO_MANY_FILES',
+      code: 'UNEXPECTED_FIELD',
     },
     {
       name: 'non-multipart body',
@@ -197,6 +208,24 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
     expect(payload.error.code).toBe(bad.code);
     expect(typeof payload.error.message).toBe('string');
     await expectGoodDetection();
+  });
+
+  it('answers several input files with an array of results, in order', async () => {
+    const other = await renderDemoScene(demoScenes.square, { format: 'png' });
+    const { body, contentType } = multipart([
+      { name: 'input', filename: 'a.jpg', data: scene },
+      { name: 'input', filename: 'b.png', data: other },
+    ]);
+    const res = await fetch(`${server.url}/process`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
+    const results = await json(res);
+    expect(results).toHaveLength(2);
+    expect(results[0].image).toEqual({ width: 640, height: 480 });
+    expect(results[1].image).toEqual({ width: 512, height: 512 });
+    expect(results[1].detections.length).toBe(demoScenes.square.objects.length);
   });
 
   it('answers unknown paths with 404 ROUTE_NOT_FOUND', async () => {

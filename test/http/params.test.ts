@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RocketError } from '../../src/errors.js';
-import { parseProcessQuery } from '../../src/http/params.js';
+import { parseProcessParams, parseProcessQuery } from '../../src/http/params.js';
 
 const parse = (q: string) => parseProcessQuery(new URLSearchParams(q));
 const codeOf = (q: string) => {
@@ -41,5 +41,49 @@ describe('parseProcessQuery', () => {
   it('rejects unknown parameters so typos show', () => {
     expect(codeOf('confidance=0.5')).toMatchObject({ code: 'UNKNOWN_PARAMETER' });
     expect(codeOf('confidance=0.5')?.message).toContain('confidance');
+  });
+
+  it('leaves format to POST /process: threshold-only routes reject it', () => {
+    expect(codeOf('format=image')).toMatchObject({ code: 'UNKNOWN_PARAMETER' });
+  });
+});
+
+describe('parseProcessParams', () => {
+  const params = (q: string) => parseProcessParams(new URLSearchParams(q));
+  const failure = (q: string) => {
+    try {
+      params(q);
+    } catch (err) {
+      return { code: (err as RocketError).code, message: (err as Error).message };
+    }
+    return undefined;
+  };
+
+  it('leaves the format unset by default (chosen per task) and splits thresholds from it', () => {
+    expect(params('')).toEqual({ thresholds: {}, format: undefined });
+    expect(params('format=png')).toEqual({ thresholds: {}, format: 'png' });
+    expect(params('format=image&confidence=0.5')).toEqual({
+      thresholds: { confidence: 0.5 },
+      format: 'image',
+    });
+    expect(params('format=json')).toEqual({ thresholds: {}, format: 'json' });
+  });
+
+  it.each([['format=gif'], ['format='], ['format=IMAGE'], ['format=image&format=json']])(
+    '%s is INVALID_PARAMETER in the shared wording',
+    (q) => {
+      const err = failure(q);
+      expect(err?.code).toBe('INVALID_PARAMETER');
+      expect(err?.message).toMatch(/^Expected one of json, image, png, jpeg, webp for format but received /);
+    },
+  );
+
+  it('still rejects unknown names, listing format among the accepted ones', () => {
+    const err = failure('fromat=image');
+    expect(err?.code).toBe('UNKNOWN_PARAMETER');
+    expect(err?.message).toContain('format');
+    expect(failure('confidence=2')?.message).toBe(
+      'Expected a number from 0 to 1 for confidence but received "2"',
+    );
   });
 });

@@ -25,6 +25,7 @@ async function colourPool(batchMax: number, batchWaitMs = 0, onBatch?: (size: nu
 }
 
 async function job(spec: Awaited<ReturnType<typeof colourPool>>['spec'], rgb: [number, number, number]): Promise<Job> {
+  if (spec.task === 'tabular') throw new Error('expected an image rocket');
   const image = await decodeForModel(await solidImage(rgb), spec.preprocess, 1e6);
   return { ...image, pixels: image.pixels.slice(), thresholds: spec.thresholds };
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RocketError } from '../../src/errors.js';
-import { inferSpec, type ModelSignature } from '../../src/rocket/infer.js';
+import { inferSpec as inferAny, type ModelSignature } from '../../src/rocket/infer.js';
 import { parseUltralyticsNames } from '../../src/rocket/labels.js';
+import type { ImageRocketSpec } from '../../src/rocket/types.js';
+
+/** inferSpec for image models: fails the test if the spec is tabular. */
+const inferSpec = (...args: Parameters<typeof inferAny>): ImageRocketSpec => {
+  const spec = inferAny(...args);
+  if (spec.task === 'tabular') throw new Error('expected an image rocket');
+  return spec;
+};
 
 const sig = (
   input: (number | string)[],

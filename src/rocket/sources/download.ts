@@ -38,7 +38,10 @@ export function splitChecksum(url: string): { base: string; sha256?: string } {
   return { base: url.slice(0, match.index), sha256: digest.toLowerCase() };
 }
 
-/** The file name a downloaded bare model gets: the URL's last path segment when it ends in .onnx. */
+/**
+ * The file name a downloaded bare model gets: the URL's last path segment when it ends in .onnx
+ * (an hf:// `@revision` aside), else `model.onnx`. Rockets are named after it.
+ */
 export function modelFileName(url: string): string {
   const last = url.split(/[?#]/)[0]?.split('/').pop() ?? '';
   let name = last;
@@ -47,6 +50,7 @@ export function modelFileName(url: string): string {
   } catch {
     // keep the raw segment
   }
+  name = name.replace(/(\.onnx)@[^@]*$/i, '$1'); // hf://…/model.onnx@revision
   return /^[\w.-]+\.onnx$/i.test(name) ? name : 'model.onnx';
 }
 

@@ -1,0 +1,95 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { RocketApp } from '../app.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/options.js';
+import { parseProcessQuery } from '../http/params.js';
+import { annotateDetections } from '../image/annotate.js';
+import { createLogger } from '../log.js';
+import type { Command } from './types.js';
+
+const THRESHOLD_FLAGS = {
+  confidence: 'confidence',
+  iou: 'iou',
+  topk: 'topk',
+  'max-detections': 'maxDetections',
+} as const;
+
+/**
+ * `rocket predict <image>`: loads the rocket once (the same RocketApp and pipeline the server
+ * uses), runs one image, and prints the response JSON, or writes the annotated JPEG with --out.
+ */
+export const predictCommand: Command = {
+  summary: 'Run the rocket on one image: print the JSON, or write the image with boxes (--out)',
+  help: `Usage: rocket predict <image> [--rocket URL] [--out FILE] [options]
+
+Loads the rocket (ROCKET_URL from config.ini or the environment, or --rocket), runs it on one
+image (JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP) and prints the same JSON as POST /process.
+With --out, writes the image as a JPEG with the detections drawn instead (detect rockets).
+Remote rockets are downloaded into CACHE_DIR first, with progress on a terminal.
+
+Options:
+  --rocket <url>          The rocket: a .onnx file, a rocket directory, https://, gs://, s3://,
+                          hf:// or owner/name[@version] (default: ROCKET_URL, else the demo rocket)
+  --out <file>            Write the annotated JPEG here instead of printing JSON
+  --confidence <0..1>     Minimum confidence (as the confidence query parameter)
+  --iou <0..1>            NMS IoU threshold
+  --topk <n>              Predictions returned (classify)
+  --max-detections <n>    Detections returned (detect)
+  --config <file>         Read this config.ini instead of ./config.ini
+  -h, --help              Show this help
+`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        rocket: { type: 'string' },
+        out: { type: 'string' },
+        config: { type: 'string' },
+        confidence: { type: 'string' },
+        iou: { type: 'string' },
+        topk: { type: 'string' },
+        'max-detections': { type: 'string' },
+      },
+    });
+    const [imagePath, ...extra] = positionals;
+    if (!imagePath || extra.length > 0) throw new Error(`Expected one image\n\n${predictCommand.help}`);
+    const query = new URLSearchParams();
+    for (const [flag, name] of Object.entries(THRESHOLD_FLAGS)) {
+      const value = values[flag as keyof typeof THRESHOLD_FLAGS];
+      if (value !== undefined) query.set(name, value);
+    }
+    const overrides = parseProcessQuery(query);
+    const bytes = await readFile(imagePath).catch((err: Error) => {
+      throw new Error(`Cannot read image ${imagePath}: ${err.message}`);
+    });
+    const base = loadConfig({ file: values.config });
+    const config: Config = Object.freeze({
+      ...base,
+      ROCKET_URL: values.rocket ?? base.ROCKET_URL,
+      WORKERS: base.WORKERS || 1,
+    });
+    const log = createLogger(base.LOG_LEVEL === 'debug' ? 'debug' : 'warn', (l) => process.stderr.write(l));
+    const app = new RocketApp(config, log);
+    try {
+      await app.ready;
+      const pipeline = app.pipeline();
+      if (values.out !== undefined && pipeline.spec.task !== 'detect') {
+        throw new Error(
+          `--out draws detections, but rocket ${pipeline.spec.name} is a ${pipeline.spec.task} rocket`,
+        );
+      }
+      const result = await pipeline.process(bytes, overrides);
+      if (values.out === undefined) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      const detections = result.detections ?? [];
+      await writeFile(values.out, await annotateDetections(bytes, detections, config.MAX_PIXELS));
+      process.stdout.write(`Wrote ${values.out}: ${detections.length} detection(s) drawn\n`);
+    } finally {
+      await app.close();
+    }
+  },
+};

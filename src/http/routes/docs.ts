@@ -1,0 +1,94 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { type Asset, AssetDir, makeAsset, sendAsset } from '../../openapi/assets.js';
+import { buildOpenApi } from '../../openapi/document.js';
+import type { Route, RouteContext } from '../route.js';
+import { sendJson } from '../route.js';
+
+const swaggerRoot = () => dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+const swaggerVersion = () => String(createRequire(import.meta.url)('swagger-ui-dist/package.json').version);
+
+/** Swagger UI's files, from the swagger-ui-dist package: nothing comes from a CDN. */
+let swaggerFiles: AssetDir | undefined;
+const files = () =>
+  (swaggerFiles ??= new AssetDir(swaggerRoot(), [
+    'swagger-ui.css',
+    'swagger-ui-bundle.js',
+    'favicon-32x32.png',
+    'favicon-16x16.png',
+  ]));
+
+/** Starts Swagger UI on the document beside the page; no validator badge (it would call out). */
+const INIT = makeAsset(
+  'init.js',
+  Buffer.from(`window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: new URL('openapi.json', document.baseURI).href,
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
+  });
+});
+`),
+);
+
+const asset = (name: string): Asset => (name === 'init.js' ? INIT : files().require(name));
+
+/** The Swagger UI page; URLs are relative so the page works under a path prefix too. */
+function page(ctx: RouteContext): Asset {
+  const base = ctx.url.pathname.endsWith('/') ? '../' : './';
+  const href = (name: string) => `docs/${name}?v=${asset(name).hash}`;
+  return makeAsset(
+    'docs.html',
+    Buffer.from(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<base href="${base}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>rocketserve API</title>
+<link rel="stylesheet" href="${href('swagger-ui.css')}">
+<link rel="icon" type="image/png" href="${href('favicon-32x32.png')}">
+</head>
+<body>
+<main id="swagger-ui" data-swagger-ui="${swaggerVersion()}"></main>
+<script src="${href('swagger-ui-bundle.js')}"></script>
+<script src="${href('init.js')}"></script>
+</body>
+</html>
+`),
+  );
+}
+
+let document: unknown;
+
+/** The OpenAPI document of every route, built once (ROUTES is imported late: it imports this module). */
+async function openApi(): Promise<unknown> {
+  if (!document) {
+    const { ROUTES } = await import('./index.js');
+    document = buildOpenApi(ROUTES);
+  }
+  return document;
+}
+
+/** GET /openapi.json, and Swagger UI at /docs (alias /swagger) served from swagger-ui-dist. */
+export const docsRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    kind: 'cheap',
+    async handler({ res }) {
+      sendJson(res, 200, await openApi(), { 'cache-control': 'no-cache' });
+    },
+  },
+  { method: 'GET', path: '/docs', kind: 'cheap', handler: (ctx) => sendAsset(ctx, page(ctx), 'page') },
+  { method: 'GET', path: '/swagger', kind: 'cheap', handler: (ctx) => sendAsset(ctx, page(ctx), 'page') },
+  {
+    method: 'GET',
+    path: '/docs/{file}',
+    kind: 'cheap',
+    handler: (ctx) => sendAsset(ctx, asset(ctx.params.file ?? ''), 'file'),
+  },
+];

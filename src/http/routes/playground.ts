@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { RocketError } from '../../errors.js';
+import { type Asset, AssetDir, makeAsset, sendAsset } from '../../openapi/assets.js';
+import { packageRoot } from '../../openapi/package.js';
+import type { Route } from '../route.js';
+
+/** The playground's built files (web/ → build/web/ by `npm run build:web`). */
+let built: AssetDir | undefined;
+const web = () => (built ??= new AssetDir(join(packageRoot(), 'build', 'web'), ['index.html', 'app.js', 'app.css']));
+
+let page: Asset | undefined;
+
+/** index.html with each `{{v:FILE}}` replaced by FILE's content hash, so the files cache for good. */
+function indexPage(): Asset {
+  if (page) return page;
+  const template = web().get('index.html');
+  if (!template) {
+    throw new RocketError('INTERNAL', `The playground is not built: run npm run build:web (${web().dir} is missing)`);
+  }
+  const html = template.body.toString('utf8').replace(/\{\{v:([\w.-]+)\}\}/g, (_, name: string) => web().require(name).hash);
+  page = makeAsset('index.html', Buffer.from(html));
+  return page;
+}
+
+/**
+ * The web playground: `GET /` and its scripts and styles. Kind `probe` so that the page loads
+ * without the API key (it holds nothing secret); the page asks for the key when the API answers 401.
+ */
+export const playgroundRoutes: Route[] = [
+  { method: 'GET', path: '/', kind: 'probe', handler: (ctx) => sendAsset(ctx, indexPage(), 'page') },
+  {
+    method: 'GET',
+    path: '/static/{file}',
+    kind: 'probe',
+    handler: (ctx) => sendAsset(ctx, web().require(ctx.params.file ?? ''), 'file'),
+  },
+];

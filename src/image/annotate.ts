@@ -1,0 +1,97 @@
+import type { Detection } from '../pipeline/results.js';
+import { openImage, translateSharpError } from './decode.js';
+
+/** Box colours, by class index modulo the list (distinct, readable on photos). */
+const COLOURS = [
+  '#ff3838',
+  '#2c99a8',
+  '#ff9d97',
+  '#ff701f',
+  '#ffb21d',
+  '#cfd231',
+  '#48f90a',
+  '#92cc17',
+  '#3ddb86',
+  '#1a9334',
+  '#00d4bb',
+  '#ff6b00',
+  '#00c2ff',
+  '#344593',
+  '#6473ff',
+  '#0018ec',
+  '#8438ff',
+  '#520085',
+  '#cb38ff',
+  '#ff95c8',
+] as const;
+
+const escapeXml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
+
+/** White text on dark colours, black on light ones. */
+function textColour(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as [
+    number,
+    number,
+    number,
+  ];
+  return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? '#000' : '#fff';
+}
+
+/**
+ * An SVG overlay of `width × height` with one outlined box and one filled label (`label 0.87`) per
+ * detection. Line width and font size follow the image size; labels sit above their box when
+ * there is room, else just inside it, and never leave the image. Higher confidences draw last.
+ */
+export function detectionsSvg(width: number, height: number, detections: readonly Detection[]): string {
+  const line = Math.max(2, Math.round(((width + height) / 2) * 0.003));
+  const font = Math.max(11, line * 5);
+  const labelHeight = Math.round(font * 1.3);
+  const parts: string[] = [];
+  for (const d of [...detections].sort((a, b) => a.confidence - b.confidence)) {
+    const colour = COLOURS[d.class % COLOURS.length] ?? COLOURS[0];
+    const { x1, y1, x2, y2 } = d.box;
+    const text = `${d.label} ${d.confidence.toFixed(2)}`;
+    const labelWidth = Math.round(text.length * font * 0.62 + line * 2);
+    const lx = Math.max(0, Math.min(x1 - line / 2, width - labelWidth));
+    const ly = y1 - labelHeight >= 0 ? y1 - labelHeight : Math.min(y1, height - labelHeight);
+    parts.push(
+      `<rect x="${x1}" y="${y1}" width="${Math.max(0, x2 - x1)}" height="${Math.max(0, y2 - y1)}" fill="none" stroke="${colour}" stroke-width="${line}"/>`,
+      `<rect x="${lx}" y="${ly}" width="${labelWidth}" height="${labelHeight}" fill="${colour}"/>`,
+      `<text x="${lx + line}" y="${ly + labelHeight - Math.round(font * 0.32)}" fill="${textColour(colour)}">${escapeXml(text)}</text>`,
+    );
+  }
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<g font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="${font}" font-weight="bold">` +
+    `${parts.join('')}</g></svg>`
+  );
+}
+
+/**
+ * The uploaded image as a JPEG with its detections drawn on it (boxes in the pixels of the image
+ * after EXIF orientation, as the JSON reports them). Any format the pipeline reads, BMP included.
+ */
+export async function annotateDetections(
+  bytes: Uint8Array,
+  detections: readonly Detection[],
+  maxPixels: number,
+  quality = 90,
+): Promise<Buffer> {
+  const image = await openImage(bytes, maxPixels);
+  const overlay = Buffer.from(detectionsSvg(image.width, image.height, detections));
+  try {
+    return await image
+      .pipeline()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .composite([{ input: overlay, top: 0, left: 0 }])
+      .jpeg({ quality })
+      .toBuffer();
+  } catch (err) {
+    throw translateSharpError(err);
+  }
+}

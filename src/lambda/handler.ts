@@ -1,0 +1,85 @@
+import type { RocketApp } from '../app.js';
+import { RocketError, toErrorResponse } from '../errors.js';
+import { handleRequest } from '../http/router.js';
+import { LAMBDA_PAYLOAD_LIMIT_BYTES, type LambdaHttpEvent, type LambdaHttpResult } from './events.js';
+import { eventBody, toRequest } from './request.js';
+import { LambdaResponse } from './response.js';
+
+/** How a Lambda handler gets its app, and the payload limit it enforces. */
+export interface LambdaHandlerOptions {
+  /** Creates the app; called once per container (on the first invocation, or by `warm()`). */
+  createApp(): RocketApp;
+  /** Largest event body and response body, in bytes; default {@link LAMBDA_PAYLOAD_LIMIT_BYTES}. */
+  payloadLimitBytes?: number;
+  /** Replaces 5xx messages with the catalogue summary; default `NODE_ENV === 'production'`. */
+  production?: boolean;
+}
+
+/** A Lambda handler for payload v2.0 events, with its one app. */
+export interface LambdaHandler {
+  handle(event: LambdaHttpEvent): Promise<LambdaHttpResult>;
+  /** Creates the app now and starts loading the rocket (call during Lambda's init phase). */
+  warm(): RocketApp;
+}
+
+function errorResult(err: unknown, production: boolean): LambdaHttpResult {
+  const { status, body, headers } = toErrorResponse(err, production);
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+/**
+ * Adapts Function URL and API Gateway HTTP API (payload v2.0) events to the shared router, so
+ * Lambda answers exactly what `POST /process` answers over HTTP. The app is created once per
+ * container and reused by every invocation; each invocation waits until the rocket is ready.
+ * Bodies over Lambda's 6 MB payload limit get `413 PAYLOAD_TOO_LARGE` before they are decoded.
+ */
+export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandler {
+  const limit = options.payloadLimitBytes ?? LAMBDA_PAYLOAD_LIMIT_BYTES;
+  const production = options.production ?? process.env.NODE_ENV === 'production';
+  let app: RocketApp | undefined;
+  const warm = (): RocketApp => {
+    app ??= options.createApp();
+    return app;
+  };
+
+  async function handle(event: LambdaHttpEvent): Promise<LambdaHttpResult> {
+    const current = warm();
+    try {
+      await current.ready;
+    } catch (err) {
+      current.log.error('rocket failed to load', { error: (err as Error).message });
+      return errorResult(err, production);
+    }
+    const sent = event.body ? Buffer.byteLength(event.body, 'utf8') : 0;
+    if (sent > limit) {
+      const encoded = event.isBase64Encoded ? ' (base64-encoded, so about 3/4 of that is the file)' : '';
+      return errorResult(
+        new RocketError(
+          'PAYLOAD_TOO_LARGE',
+          `The request body is ${sent} bytes${encoded}; AWS Lambda accepts at most ${limit} bytes per ` +
+            'request. Send a smaller image, or use the container image (Cloud Run, ECS, Kubernetes) for larger uploads.',
+        ),
+        production,
+      );
+    }
+    const res = new LambdaResponse();
+    await handleRequest(toRequest(event, eventBody(event)), res.asServerResponse(), current);
+    await res.finished;
+    const result = res.toResult();
+    if (Buffer.byteLength(result.body, 'utf8') > limit) {
+      current.log.error('response exceeds the Lambda payload limit', { bytes: result.body.length, limit });
+      return errorResult(
+        new RocketError('INTERNAL', `The response is larger than AWS Lambda's ${limit}-byte payload limit`),
+        production,
+      );
+    }
+    return result;
+  }
+
+  return { handle, warm };
+}

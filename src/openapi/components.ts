@@ -1,0 +1,122 @@
+/**
+ * The schemas of the OpenAPI document's `components.schemas`: the v2 protocol's (which validate v2
+ * requests) and the response bodies of the other routes. Request schemas are written as inputs
+ * (what is accepted), response schemas as outputs (exactly what is sent).
+ */
+import { z } from 'zod';
+import { ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
+import * as v2 from '../v2/schemas.js';
+
+type Meta = { id: string };
+
+/** Schemas of request bodies, by id. */
+export const requestSchemas = z.registry<Meta>();
+/** Schemas of response bodies, by id. */
+export const responseSchemas = z.registry<Meta>();
+
+const ms = z.number().describe('Milliseconds.');
+const rocket = z.object({ name: z.string(), version: z.string() });
+const image = z.object({ width: z.number().int(), height: z.number().int() }).describe('Size after EXIF orientation.');
+
+export const box = z
+  .object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() })
+  .describe('xyxy in image pixels, clamped to the image, rounded to 0.1 px.');
+export const detection = z.object({
+  label: z.string(),
+  class: z.number().int(),
+  confidence: z.number().min(0).max(1),
+  box,
+});
+export const prediction = z.object({ label: z.string(), class: z.number().int(), confidence: z.number().min(0).max(1) });
+export const timing = z.object({
+  decodeMs: ms,
+  preprocessMs: ms,
+  inferenceMs: ms,
+  postprocessMs: ms,
+  totalMs: ms,
+});
+
+const envelope = { rocket, image, timing };
+export const detectResponse = z.object({ ...envelope, task: z.literal('detect'), detections: z.array(detection) });
+export const classifyResponse = z.object({ ...envelope, task: z.literal('classify'), predictions: z.array(prediction) });
+export const image2imageResponse = z.object({
+  ...envelope,
+  task: z.literal('image2image'),
+  output: z.object({
+    width: z.number().int(),
+    height: z.number().int(),
+    contentType: z.string(),
+    data: z.string().describe('The output image, base64.'),
+  }),
+});
+export const tabularPrediction = z.object({
+  label: z.string().optional(),
+  class: z.number().int().optional(),
+  probabilities: z.array(z.number()).optional(),
+  value: z.union([z.number(), z.array(z.number())]).optional(),
+});
+export const tabularResponse = z.object({
+  rocket,
+  task: z.literal('tabular'),
+  predictions: z.array(tabularPrediction),
+  timing: z.object({ inferenceMs: ms, totalMs: ms }),
+});
+export const processResult = z.union([detectResponse, classifyResponse, image2imageResponse, tabularResponse]);
+export const processResults = z
+  .union([processResult, z.array(processResult)])
+  .describe('One result; a JSON array of results when several files were sent.');
+
+const processingTimeMs = ms.describe('The same as timing.totalMs.');
+export const predictResponse = z.union([
+  detectResponse.extend({ processingTimeMs }),
+  classifyResponse.extend({ processingTimeMs }),
+]);
+
+const codes = Object.keys(ERROR_CATALOGUE) as [ErrorCode, ...ErrorCode[]];
+export const errorBody = z.object({
+  error: z.object({ code: z.enum(codes), message: z.string().describe('For people; may change.') }),
+});
+
+export const health = z.union([
+  z.object({
+    status: z.literal('ok'),
+    rocket: rocket.extend({ task: z.string(), source: z.string() }),
+    device: z.string(),
+    executionProvider: z.string(),
+    workers: z.number().int(),
+  }),
+  z.object({ status: z.enum(['loading', 'draining']) }),
+  z.object({ status: z.literal('failed'), error: z.string() }),
+]);
+export const status = z.object({ status: z.string() });
+
+export const predictRequest = z.object({
+  image: z.string().describe('The image, base64 (a data: URL prefix is accepted).'),
+  model: z.string().optional().describe("The rocket's name; another name is refused."),
+});
+export const tabularRows = z.object({
+  inputs: z.array(z.union([z.array(z.number()), z.record(z.string(), z.number())])).describe(
+    'Rows: arrays of feature values, or objects of named fields (rockets with a mapping file).',
+  ),
+});
+
+// biome-ignore format: one registration per line reads better
+const REQUESTS: [z.ZodType, string][] = [
+  [v2.v2InferenceRequest, 'V2InferenceRequest'], [v2.v2RequestInput, 'V2RequestInput'],
+  [v2.v2RequestOutput, 'V2RequestOutput'], [v2.v2Parameters, 'V2Parameters'],
+  [predictRequest, 'PredictRequest'], [tabularRows, 'TabularRows'],
+];
+// biome-ignore format: one registration per line reads better
+const RESPONSES: [z.ZodType, string][] = [
+  [v2.v2InferenceResponse, 'V2InferenceResponse'], [v2.v2ResponseOutput, 'V2ResponseOutput'],
+  [v2.v2ModelMetadata, 'V2ModelMetadata'], [v2.v2TensorMetadata, 'V2TensorMetadata'],
+  [v2.v2ServerMetadata, 'V2ServerMetadata'], [v2.v2Error, 'V2Error'], [v2.v2Live, 'V2Live'],
+  [v2.v2Ready, 'V2Ready'], [v2.v2ModelReady, 'V2ModelReady'],
+  [box, 'Box'], [detection, 'Detection'], [prediction, 'Prediction'], [timing, 'Timing'],
+  [detectResponse, 'DetectResponse'], [classifyResponse, 'ClassifyResponse'],
+  [image2imageResponse, 'Image2ImageResponse'], [tabularPrediction, 'TabularPrediction'],
+  [tabularResponse, 'TabularResponse'], [processResult, 'ProcessResult'], [processResults, 'ProcessResults'],
+  [predictResponse, 'PredictResponse'], [errorBody, 'Error'], [health, 'Health'], [status, 'Status'],
+];
+for (const [schema, id] of REQUESTS) requestSchemas.add(schema, { id });
+for (const [schema, id] of RESPONSES) responseSchemas.add(schema, { id });

@@ -1,0 +1,33 @@
+import { binary, html } from './common.js';
+import type { RouteDocs } from './types.js';
+
+const page = (summary: string) => ({
+  summary,
+  tags: ['docs'],
+  responses: { '200': { description: 'The page.', content: html } },
+});
+
+const asset = (summary: string, param: string) => ({
+  summary,
+  tags: ['docs'],
+  pathParams: { [param]: 'The file name.' },
+  responses: {
+    '200': { description: 'The file, with Cache-Control and ETag.', content: { '*/*': binary } },
+    '304': { description: 'Not modified (If-None-Match).' },
+    '404': { description: 'No such file.' },
+  },
+});
+
+/** The OpenAPI document, Swagger UI and the web playground. */
+export const webDocs: RouteDocs = {
+  'GET /openapi.json': {
+    summary: 'This OpenAPI 3.1 document',
+    tags: ['docs'],
+    responses: { '200': { description: 'The document.', content: { 'application/json': { type: 'object' } } } },
+  },
+  'GET /docs': page('Swagger UI for this document'),
+  'GET /swagger': page('Swagger UI (alias of /docs)'),
+  'GET /docs/{file}': asset("Swagger UI's files (from the swagger-ui-dist package)", 'file'),
+  'GET /': page('The web playground: drop an image, see the results'),
+  'GET /static/{file}': asset("The playground's scripts and styles", 'file'),
+};

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RocketApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/load.js';
+import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
+import { LAMBDA_PAYLOAD_LIMIT_BYTES, type LambdaHttpEvent } from '../../src/lambda/events.js';
+import { createLambdaHandler } from '../../src/lambda/handler.js';
+import { createLogger } from '../../src/log.js';
+import { type Json, multipart } from '../helpers/http.js';
+import { type RunningServer, startServer } from '../helpers/server.js';
+
+/** A recorded event shape from AWS's documentation, with the body filled in. */
+function fixture(name: string, body?: Buffer, contentType?: string): LambdaHttpEvent {
+  const event = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'));
+  if (body) event.body = body.toString('base64');
+  if (contentType) event.headers['content-type'] = contentType;
+  return event as LambdaHttpEvent;
+}
+
+const newApp = () =>
+  new RocketApp(loadConfig({ env: { WORKERS: '1' }, cwd: tmpdir() }), createLogger('error', () => {}));
+
+const withoutTiming = ({ timing, ...rest }: Json) => {
+  expect(timing.totalMs).toBeGreaterThan(0);
+  return rest;
+};
+
+describe('Lambda handler (payload v2.0 events)', () => {
+  const createApp = vi.fn(newApp);
+  const lambda = createLambdaHandler({ createApp });
+  let server: RunningServer;
+  let shapes: Buffer;
+
+  beforeAll(async () => {
+    shapes = await renderDemoScene(demoScenes.shapes, { format: 'jpeg', quality: 90 });
+    server = await startServer('npm start server');
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await lambda.warm().close();
+  });
+
+  it('answers a Function URL multipart event with the same JSON as POST /process', async () => {
+    const { body, contentType } = multipart([
+      { name: 'input', filename: 'shapes.jpg', type: 'image/jpeg', data: shapes },
+    ]);
+    const result = await lambda.handle(fixture('function-url-multipart', body, contentType));
+    expect(result.statusCode).toBe(200);
+    expect(result.isBase64Encoded).toBe(false);
+    expect(result.headers['content-type']).toMatch(/^application\/json/);
+    const fromLambda = JSON.parse(result.body);
+
+    const res = await fetch(`${server.url}/process`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const fromHttp = await res.json();
+
+    expect(withoutTiming(fromLambda)).toEqual(withoutTiming(fromHttp));
+    expect(fromLambda.detections.map((d: Json) => d.label).sort()).toEqual(['blue', 'green', 'red']);
+  });
+
+  it('answers an HTTP API event on a named stage, with a raw image body and its query string', async () => {
+    const png = await renderDemoScene(demoScenes.near);
+    const result = await lambda.handle(fixture('http-api-v2-raw-image', png));
+    expect(result.statusCode).toBe(200);
+    const json = JSON.parse(result.body);
+    expect(json.image).toEqual({ width: 640, height: 480 });
+    expect(json.detections).toHaveLength(2); // maxDetections=2 from rawQueryString
+    for (const d of json.detections) expect(d.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('passes the query string through to the parameter checks', async () => {
+    const event = fixture('http-api-v2-raw-image', shapes, 'image/jpeg');
+    event.rawQueryString = 'confidence=2';
+    const result = await lambda.handle(event);
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).error.code).toBe('INVALID_PARAMETER');
+  });
+
+  it('answers GET /health from a Function URL event without a body', async () => {
+    const result = await lambda.handle(fixture('function-url-get-health'));
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ status: 'ok', device: 'cpu', executionProvider: 'cpu' });
+  });
+
+  it('answers 413 PAYLOAD_TOO_LARGE for a 7 MB body, naming the Lambda limit', async () => {
+    const big = Buffer.alloc(7 * 1024 * 1024, 0xab);
+    const result = await lambda.handle(fixture('http-api-v2-raw-image', big, 'image/jpeg'));
+    expect(result.statusCode).toBe(413);
+    const { error } = JSON.parse(result.body);
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(error.message).toContain(String(LAMBDA_PAYLOAD_LIMIT_BYTES));
+    expect(error.message).toContain('AWS Lambda');
+  });
+
+  it('maps unknown paths and methods through the error catalogue', async () => {
+    const missing = fixture('function-url-get-health');
+    missing.rawPath = '/nope';
+    expect(JSON.parse((await lambda.handle(missing)).body).error.code).toBe('ROUTE_NOT_FOUND');
+    const wrongMethod = fixture('function-url-get-health');
+    wrongMethod.requestContext.http.method = 'DELETE';
+    const result = await lambda.handle(wrongMethod);
+    expect(result.statusCode).toBe(405);
+    expect(result.headers.allow).toBe('GET');
+  });
+
+  it('creates the app once and reuses it across invocations', () => {
+    expect(createApp).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('Lambda handler when the rocket cannot load', () => {
+  it('answers every invocation with the startup error code', async () => {
+    const app = new RocketApp(
+      loadConfig({ env: { ROCKET_URL: '/no/such/rocket.onnx' }, cwd: tmpdir() }),
+      createLogger('error', () => {}),
+    );
+    const lambda = createLambdaHandler({ createApp: () => app, production: true });
+    const result = await lambda.handle(fixture('function-url-get-health'));
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body).error.code).toBe('ROCKET_NOT_FOUND');
+  });
+});
