@@ -158,7 +158,7 @@ describe('rocket paths that do not exist', () => {
     expect(output).toContain('/nonexistent/model.onnx');
   });
 
-  it('say that registry names are not supported yet', async () => {
+  it('say that a registry name needs ROCKET_REGISTRY when none is set', async () => {
     const { code, output } = await failedStartup('npm start server', { ROCKET_URL: 'lucas/yolov3' });
     expect(code).toBe(1);
     expect(output).toContain('ROCKET_URL_UNSUPPORTED');

@@ -60,8 +60,8 @@ export const OPTIONS = {
     parse: parseDevice,
   },
   ROCKET_URL: {
-    doc: 'The rocket: a .onnx file or a directory with rocket.json. Empty serves the embedded demo rocket.',
-    allowed: 'a path to a .onnx file or a rocket directory (remote forms come later)',
+    doc: 'The rocket: a .onnx file, a directory with rocket.json, or a remote rocket (see docs/rocket.md). Empty serves the embedded demo rocket.',
+    allowed: 'a local path, https://…/model.onnx or …/rocket.tar.gz, gs://, s3://, hf://owner/repo/file.onnx[@rev], or owner/name[@version] with ROCKET_REGISTRY',
     default: '',
     parse: (raw: string) => ok(raw.trim()),
   },

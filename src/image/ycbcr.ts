@@ -38,3 +38,9 @@ export function ycbcrToRgb(y: Float32Array, cb: Float32Array, cr: Float32Array):
 
 /** Rounds to the nearest integer and clamps to 0..255. */
 export const clampByte = (v: number): number => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+
+/**
+ * Clamps to 0..255 and truncates, as `np.uint8(np.clip(x, 0, 255))` does: the convention of the
+ * image-to-image apps rocketserve replaces (and of the published super-resolution reference).
+ */
+export const truncateByte = (v: number): number => (v <= 0 ? 0 : v >= 255 ? 255 : Math.floor(v));

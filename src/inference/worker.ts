@@ -85,14 +85,13 @@ async function createRunner(init: WorkerInit) {
   const { session, provider, fallbackReason } = await createSession(init);
   const { spec } = init;
   if (spec.task === 'tabular') {
-    // One warm-up row of zeros; tabular rockets only ever take raw tensors.
-    const zeros = new Float32Array(spec.tabular.features);
-    const fetches = spec.tabular.outputs.map((o) => o.name);
-    await runTensors(
-      session,
-      { [spec.inputName]: { type: 'float32', dims: [1, zeros.length], data: zeros } },
-      fetches,
-    );
+    // One warm-up row of zeros when the width is known; tabular rockets only ever take raw tensors.
+    if (spec.tabular.features !== null) {
+      const zeros = new Float32Array(spec.tabular.features);
+      const fetches = spec.tabular.outputs.map((o) => o.name);
+      const feeds = { [spec.inputName]: { type: 'float32', dims: [1, zeros.length], data: zeros } };
+      await runTensors(session, feeds, fetches);
+    }
     return { run: undefined, session, provider, fallbackReason };
   }
   const run = createImageRunner(session, spec, loadKernels(init.kernels), init.batchMax);

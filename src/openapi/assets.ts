@@ -73,7 +73,11 @@ export function sendAsset({ req, res, url }: RouteContext, asset: Asset, kind: '
       : url.searchParams.get('v') === asset.hash
         ? 'public, max-age=31536000, immutable'
         : 'public, max-age=3600';
-  const headers: Record<string, string | number> = { etag, 'cache-control': cacheControl, vary: 'accept-encoding' };
+  const headers: Record<string, string | number> = {
+    etag,
+    'cache-control': cacheControl,
+    vary: 'accept-encoding',
+  };
   const match = req.headers['if-none-match'];
   if (match && match.split(',').some((t) => t.trim() === etag)) {
     res.writeHead(304, headers);

@@ -15,7 +15,10 @@ const WHY: Record<number, string> = {
 /** rocketserve's catalogue error responses (`{"error": {code, message}}`) for these statuses. */
 export function catalogueErrors(...statuses: number[]): Record<string, ResponseDoc> {
   return Object.fromEntries(
-    statuses.map((s) => [String(s), { description: WHY[s] ?? 'Error.', content: { 'application/json': errorBody } }]),
+    statuses.map((s) => [
+      String(s),
+      { description: WHY[s] ?? 'Error.', content: { 'application/json': errorBody } },
+    ]),
   );
 }
 

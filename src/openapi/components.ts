@@ -16,7 +16,9 @@ export const responseSchemas = z.registry<Meta>();
 
 const ms = z.number().describe('Milliseconds.');
 const rocket = z.object({ name: z.string(), version: z.string() });
-const image = z.object({ width: z.number().int(), height: z.number().int() }).describe('Size after EXIF orientation.');
+const image = z
+  .object({ width: z.number().int(), height: z.number().int() })
+  .describe('Size after EXIF orientation.');
 
 export const box = z
   .object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() })
@@ -27,7 +29,11 @@ export const detection = z.object({
   confidence: z.number().min(0).max(1),
   box,
 });
-export const prediction = z.object({ label: z.string(), class: z.number().int(), confidence: z.number().min(0).max(1) });
+export const prediction = z.object({
+  label: z.string(),
+  class: z.number().int(),
+  confidence: z.number().min(0).max(1),
+});
 export const timing = z.object({
   decodeMs: ms,
   preprocessMs: ms,
@@ -37,8 +43,16 @@ export const timing = z.object({
 });
 
 const envelope = { rocket, image, timing };
-export const detectResponse = z.object({ ...envelope, task: z.literal('detect'), detections: z.array(detection) });
-export const classifyResponse = z.object({ ...envelope, task: z.literal('classify'), predictions: z.array(prediction) });
+export const detectResponse = z.object({
+  ...envelope,
+  task: z.literal('detect'),
+  detections: z.array(detection),
+});
+export const classifyResponse = z.object({
+  ...envelope,
+  task: z.literal('classify'),
+  predictions: z.array(prediction),
+});
 export const image2imageResponse = z.object({
   ...envelope,
   task: z.literal('image2image'),
@@ -61,7 +75,12 @@ export const tabularResponse = z.object({
   predictions: z.array(tabularPrediction),
   timing: z.object({ inferenceMs: ms, totalMs: ms }),
 });
-export const processResult = z.union([detectResponse, classifyResponse, image2imageResponse, tabularResponse]);
+export const processResult = z.union([
+  detectResponse,
+  classifyResponse,
+  image2imageResponse,
+  tabularResponse,
+]);
 export const processResults = z
   .union([processResult, z.array(processResult)])
   .describe('One result; a JSON array of results when several files were sent.');
@@ -95,9 +114,9 @@ export const predictRequest = z.object({
   model: z.string().optional().describe("The rocket's name; another name is refused."),
 });
 export const tabularRows = z.object({
-  inputs: z.array(z.union([z.array(z.number()), z.record(z.string(), z.number())])).describe(
-    'Rows: arrays of feature values, or objects of named fields (rockets with a mapping file).',
-  ),
+  inputs: z
+    .array(z.union([z.array(z.number()), z.record(z.string(), z.number())]))
+    .describe('Rows: arrays of feature values, or objects of named fields (rockets with a mapping file).'),
 });
 
 // biome-ignore format: one registration per line reads better

@@ -7,7 +7,11 @@ const imageUpload = (field: string, many: boolean) => ({
   type: 'object',
   properties: {
     [field]: many
-      ? { type: 'array', items: binary, description: 'One or more images (up to 16); JPEG, PNG, WebP, GIF, TIFF, AVIF, BMP.' }
+      ? {
+          type: 'array',
+          items: binary,
+          description: 'One or more images (up to 16); JPEG, PNG, WebP, GIF, TIFF, AVIF, BMP.',
+        }
       : { ...binary, description: 'The image.' },
   },
   required: [field],
@@ -34,8 +38,14 @@ export const coreDocs: RouteDocs = {
     },
     responses: {
       '200': {
-        description: 'The result: JSON (per task), or an image for format=image (detect) or image-to-image rockets.',
-        content: { 'application/json': c.processResults, 'image/jpeg': binary, 'image/png': binary, 'image/webp': binary },
+        description:
+          'The result: JSON (per task), or an image for format=image (detect) or image-to-image rockets.',
+        content: {
+          'application/json': c.processResults,
+          'image/jpeg': binary,
+          'image/png': binary,
+          'image/webp': binary,
+        },
       },
       ...catalogueErrors(400, 401, 413, 415, 422, 500, 503),
     },
@@ -72,7 +82,9 @@ export const coreDocs: RouteDocs = {
   'GET /isAlive': {
     summary: 'Liveness for clients of Flask-style apps: `true`',
     tags: ['compatibility'],
-    responses: { '200': { description: 'Alive.', content: { 'application/json': { type: 'boolean', const: true } } } },
+    responses: {
+      '200': { description: 'Alive.', content: { 'application/json': { type: 'boolean', const: true } } },
+    },
   },
   'GET /prediction': {
     summary: 'One tabular prediction from query parameters (`/prediction/?f=0.05` → `199.57`)',
@@ -98,7 +110,11 @@ export const coreDocs: RouteDocs = {
       '200': {
         description: 'The top-1 label.',
         content: {
-          'application/json': { type: 'object', properties: { class: { type: 'string' } }, required: ['class'] },
+          'application/json': {
+            type: 'object',
+            properties: { class: { type: 'string' } },
+            required: ['class'],
+          },
         },
       },
       ...catalogueErrors(400, 401, 413, 422, 503),
@@ -109,7 +125,10 @@ export const coreDocs: RouteDocs = {
     tags: ['compatibility'],
     requestBody: { required: true, content: { 'application/json': c.predictRequest } },
     responses: {
-      '200': { description: 'The /process result plus processingTimeMs.', content: { 'application/json': c.predictResponse } },
+      '200': {
+        description: 'The /process result plus processingTimeMs.',
+        content: { 'application/json': c.predictResponse },
+      },
       ...catalogueErrors(400, 401, 404, 413, 422, 503),
     },
   },

@@ -2,7 +2,10 @@ import * as v2 from '../v2/schemas.js';
 import { binary } from './common.js';
 import type { OperationDoc, ResponseDoc, RouteDocs } from './types.js';
 
-const v2Error = (description: string): ResponseDoc => ({ description, content: { 'application/json': v2.v2Error } });
+const v2Error = (description: string): ResponseDoc => ({
+  description,
+  content: { 'application/json': v2.v2Error },
+});
 const NAME = { name: "The rocket's name (its manifest name, or the model file's name)." };
 const VERSION = { ...NAME, version: "The rocket's version." };
 const TAGS = ['v2 (Open Inference Protocol)'];
@@ -69,7 +72,9 @@ export const v2Docs: RouteDocs = {
   'GET /v2': {
     summary: 'Server metadata: name, version, extensions',
     tags: TAGS,
-    responses: { '200': { description: 'Server metadata.', content: { 'application/json': v2.v2ServerMetadata } } },
+    responses: {
+      '200': { description: 'Server metadata.', content: { 'application/json': v2.v2ServerMetadata } },
+    },
   },
   'GET /v2/health/live': {
     summary: 'Server liveness',

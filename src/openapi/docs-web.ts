@@ -23,7 +23,9 @@ export const webDocs: RouteDocs = {
   'GET /openapi.json': {
     summary: 'This OpenAPI 3.1 document',
     tags: ['docs'],
-    responses: { '200': { description: 'The document.', content: { 'application/json': { type: 'object' } } } },
+    responses: {
+      '200': { description: 'The document.', content: { 'application/json': { type: 'object' } } },
+    },
   },
   'GET /docs': page('Swagger UI for this document'),
   'GET /swagger': page('Swagger UI (alias of /docs)'),

@@ -66,8 +66,16 @@ function parameters(route: Route, doc: OperationDoc): JsonSchema[] {
     schema: bare(z.toJSONSchema(q.schema, { io: 'input' }) as JsonSchema),
   }));
   const free = doc.freeQuery
-    ? [{ name: doc.freeQuery.name, in: 'query', description: doc.freeQuery.doc, style: 'form', explode: true,
-        schema: { type: 'object', additionalProperties: doc.freeQuery.values } }]
+    ? [
+        {
+          name: doc.freeQuery.name,
+          in: 'query',
+          description: doc.freeQuery.doc,
+          style: 'form',
+          explode: true,
+          schema: { type: 'object', additionalProperties: doc.freeQuery.values },
+        },
+      ]
     : [];
   const headers = Object.entries(doc.headers ?? {}).map(([name, h]) => ({
     name,
@@ -121,7 +129,10 @@ export function buildOpenApi(routes: readonly Route[], docs: RouteDocs = ROUTE_D
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of routes) {
     paths[route.path] ??= {};
-    (paths[route.path] as Record<string, JsonSchema>)[route.method.toLowerCase()] = operation(route, docs[key(route)] as OperationDoc);
+    (paths[route.path] as Record<string, JsonSchema>)[route.method.toLowerCase()] = operation(
+      route,
+      docs[key(route)] as OperationDoc,
+    );
   }
   return {
     openapi: '3.1.0',

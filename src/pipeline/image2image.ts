@@ -1,5 +1,5 @@
 import { resizeBicubic } from '../image/bicubic.js';
-import { clampByte, rgbToYcbcr, ycbcrToRgb } from '../image/ycbcr.js';
+import { clampByte, rgbToYcbcr, truncateByte, ycbcrToRgb } from '../image/ycbcr.js';
 import type { Job } from '../inference/messages.js';
 import type { ImageRocketSpec } from '../rocket/types.js';
 import type { OutputImage } from './results.js';
@@ -18,8 +18,9 @@ export function splitLuma(job: Job): { luma: Job; cb: Float32Array; cr: Float32A
 
 /**
  * Turns one image of an image-to-image output (`[C, H, W]` floats, C = 3 or 1) into RGB bytes,
- * inverting the input normalisation: pixel = (value × std + mean) / scale. A Y-channel output is
- * merged with the input's Cb/Cr planes upscaled bicubically to the output size.
+ * inverting the input normalisation: pixel = (value × std + mean) / scale, clipped to 0..255 and
+ * truncated (NumPy's uint8 cast, as the apps it replaces do). A Y-channel output is merged with
+ * the input's Cb/Cr planes upscaled bicubically to the output size.
  */
 export function toOutputImage(
   values: Float32Array,
@@ -34,7 +35,7 @@ export function toOutputImage(
   if (spec.image2image?.mode === 'y') {
     if (!chroma) throw new Error('Y-channel output needs the input chroma');
     const y = new Float32Array(plane);
-    for (let i = 0; i < plane; i++) y[i] = clampByte(denormalise(values[i] as number, 0));
+    for (let i = 0; i < plane; i++) y[i] = truncateByte(denormalise(values[i] as number, 0));
     const cb = resizeBicubic(chroma.cb, chroma.width, chroma.height, width, height);
     const cr = resizeBicubic(chroma.cr, chroma.width, chroma.height, width, height);
     return { width, height, channels: 3, pixels: ycbcrToRgb(y, cb, cr) };
@@ -44,7 +45,7 @@ export function toOutputImage(
   for (let c = 0; c < Math.min(3, channels); c++) {
     const target = bgr ? 2 - c : c;
     for (let i = 0; i < plane; i++)
-      rgb[i * 3 + target] = clampByte(denormalise(values[c * plane + i] as number, c));
+      rgb[i * 3 + target] = truncateByte(denormalise(values[c * plane + i] as number, c));
   }
   return { width, height, channels: 3, pixels: rgb };
 }

@@ -25,8 +25,8 @@ export async function predictRows(
   rows: number[][],
   run: RunTensors,
 ): Promise<{ predictions: TabularPrediction[]; inferenceMs: number }> {
-  const f = spec.tabular.features;
   if (rows.length === 0) throw new RocketError('MISSING_INPUT', 'Send at least one row of features');
+  const f = spec.tabular.features ?? (rows[0] as number[]).length;
   const data = new Float32Array(rows.length * f);
   rows.forEach((row, i) => {
     if (row.length !== f) {
@@ -55,7 +55,7 @@ export async function predictRows(
         const cls = slice[0] as number;
         p.class = cls;
         p.label = spec.labels[cls] ?? String(cls);
-      } else if (role === 'probabilities') {
+      } else if (slice.length > 1 && isDistribution(slice)) {
         p.probabilities = slice.map((v) => Math.round(v * 1e6) / 1e6);
       } else {
         const values32 = slice.map(float32Digits);
@@ -75,3 +75,7 @@ export async function predictRows(
 
 /** A float32 value without the binary noise of widening it: 7 significant digits (199.57, not 199.5700073). */
 const float32Digits = (v: number): number => Number(v.toPrecision(7));
+
+/** True when the values lie in [0, 1] and sum to 1 within 1e-3. */
+const isDistribution = (values: number[]): boolean =>
+  values.every((v) => v >= 0 && v <= 1) && Math.abs(values.reduce((a, b) => a + b, 0) - 1) < 1e-3;

@@ -68,12 +68,16 @@ export interface Image2ImageSpec {
 
 /** Tabular input and output: feature order, and which outputs carry labels, probabilities or values. */
 export interface TabularSpec {
-  /** Number of features per row. */
-  features: number;
+  /** Number of features per row; null when the model leaves it symbolic (rows must then agree). */
+  features: number | null;
   /** Client field names in the model's feature order (from the manifest's mapping file), if any. */
   featureNames?: string[];
-  /** Tensor outputs fetched; non-tensor outputs (ZipMap) are never requested. */
-  outputs: { name: string; role: 'label' | 'probabilities' | 'value' }[];
+  /**
+   * Tensor outputs fetched; non-tensor outputs (ZipMap) are never requested. `label`: integer or
+   * string class ids; `scores`: floats, reported per row as probabilities when they form a
+   * distribution (in [0, 1], summing to 1), else as values (regression).
+   */
+  outputs: { name: string; role: 'label' | 'scores' }[];
 }
 
 /** What every rocket has. */

@@ -39,7 +39,8 @@ export async function inferV2(
     const tensor = outputs[name] as WireTensor | undefined;
     if (!tensor) throw new Error(`The model did not return output "${name}"`);
     const datatype = datatypeOfOrtType(tensor.type);
-    if (!datatype) throw new Error(`Output "${name}" has type ${tensor.type}, which the protocol cannot carry`);
+    if (!datatype)
+      throw new Error(`Output "${name}" has type ${tensor.type}, which the protocol cannot carry`);
     const head = `{"name":${JSON.stringify(name)},"datatype":"${datatype}","shape":[${tensor.dims}]`;
     if (asBinary) {
       const bytes = toBinary(datatype, tensor.data as never);

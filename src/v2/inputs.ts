@@ -62,7 +62,9 @@ export function decodeInputs(
     feeds[input.name] = { type: DATATYPES[input.datatype].ort, dims: [...input.shape], data };
   }
   if (offset !== binary.length) {
-    throw badRequest(`The body has ${binary.length - offset} bytes of binary data that no input's binary_data_size claims`);
+    throw badRequest(
+      `The body has ${binary.length - offset} bytes of binary data that no input's binary_data_size claims`,
+    );
   }
   const missing = signature.filter((s) => !Object.hasOwn(feeds, s.name)).map((s) => s.name);
   if (missing.length > 0) throw badRequest(`Missing input(s): ${missing.join(', ')}`);

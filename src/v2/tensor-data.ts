@@ -38,7 +38,9 @@ export function flatten(data: readonly unknown[]): unknown[] {
 /** Converts flat JSON elements to `datatype`'s array; a wrong element is a 400 naming the input. */
 export function fromJson(datatype: V2Datatype, items: readonly unknown[], input: string): Elements {
   const wrong = (i: number, what: string) =>
-    badRequest(`Input "${input}" (${datatype}) element ${i}: expected ${what} but received ${JSON.stringify(items[i])}`);
+    badRequest(
+      `Input "${input}" (${datatype}) element ${i}: expected ${what} but received ${JSON.stringify(items[i])}`,
+    );
   if (datatype === 'BYTES') {
     return items.map((v, i) => {
       if (typeof v !== 'string') throw wrong(i, 'a string');
@@ -108,13 +110,16 @@ function stringsFromBinary(bytes: Uint8Array, count: number, input: string): str
 /** The elements as the text of a JSON array (int64 exact, FP16 as numbers, non-finite as null). */
 export function toJsonText(datatype: V2Datatype, data: Elements | boolean[]): string {
   if (datatype === 'BYTES') return JSON.stringify(data);
-  if (datatype === 'BOOL') return `[${Array.from(data as ArrayLike<unknown>, (v) => (v ? 'true' : 'false')).join(',')}]`;
+  if (datatype === 'BOOL')
+    return `[${Array.from(data as ArrayLike<unknown>, (v) => (v ? 'true' : 'false')).join(',')}]`;
   if (datatype === 'FP16') {
     return `[${Array.from(data as Uint16Array, (b) => finite(fromHalfBits(b))).join(',')}]`;
   }
   if (datatype === 'FP32' || datatype === 'FP64') {
     const values = data as Float32Array | Float64Array;
-    return values.every(Number.isFinite) ? `[${values.join(',')}]` : `[${Array.from(values, finite).join(',')}]`;
+    return values.every(Number.isFinite)
+      ? `[${values.join(',')}]`
+      : `[${Array.from(values, finite).join(',')}]`;
   }
   return `[${(data as TensorArray).join(',')}]`;
 }

@@ -60,18 +60,21 @@ describe('rocket doctor on this machine', () => {
     }
   });
 
-  it.skipIf(gpus.devices.length > 0)('prints "no GPU" and why DEVICE=cuda would fail (text and --json)', async () => {
-    const cli = join(ROOT, 'dist', 'src', 'cli.js');
-    const text = (await run(process.execPath, [cli, 'doctor'])).stdout;
-    expect(text).toMatch(/^CPU: {5}.+ \(\d+ logical CPUs\)$/m);
-    expect(text).toMatch(/^GPUs: {4}none \(.+\)$/m);
-    expect(text).toContain('DEVICE=cuda: would fail here:');
-    expect(text).toContain('fix: ');
-    const json = JSON.parse((await run(process.execPath, [cli, 'doctor', '--json'])).stdout);
-    expect(json.gpu.devices).toEqual([]);
-    expect(json.cuda.works).toBe(false);
-    expect(json.cuda.problems.length).toBeGreaterThan(0);
-  });
+  it.skipIf(gpus.devices.length > 0)(
+    'prints "no GPU" and why DEVICE=cuda would fail (text and --json)',
+    async () => {
+      const cli = join(ROOT, 'dist', 'src', 'cli.js');
+      const text = (await run(process.execPath, [cli, 'doctor'])).stdout;
+      expect(text).toMatch(/^CPU: {5}.+ \(\d+ logical CPUs\)$/m);
+      expect(text).toMatch(/^GPUs: {4}none \(.+\)$/m);
+      expect(text).toContain('DEVICE=cuda: would fail here:');
+      expect(text).toContain('fix: ');
+      const json = JSON.parse((await run(process.execPath, [cli, 'doctor', '--json'])).stdout);
+      expect(json.gpu.devices).toEqual([]);
+      expect(json.cuda.works).toBe(false);
+      expect(json.cuda.problems.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('rocket doctor with faked probes', () => {

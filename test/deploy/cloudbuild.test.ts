@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Cloud Build's ${_SUBSTITUTIONS} are literal text here
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,7 +41,9 @@ describe('cloudbuild.yaml: Cloud Build schema (SchemaStore), strict', () => {
     expect(cloudBuildProblems(badArgs).join()).toMatch(/\/steps\/0\/args must be array/);
     const badMachine = clone(build);
     badMachine.options.machineType = 'HUGE';
-    expect(cloudBuildProblems(badMachine).join()).toMatch(/machineType must be equal to one of the allowed values/);
+    expect(cloudBuildProblems(badMachine).join()).toMatch(
+      /machineType must be equal to one of the allowed values/,
+    );
     const { steps: _, ...noSteps } = clone(build);
     expect(cloudBuildProblems(noSteps).join()).toMatch(/must have required property 'steps'/);
   });
@@ -96,17 +99,31 @@ describe('cloudbuild.yaml: pipeline', () => {
     expect(build.substitutions._GPU_MEMORY).toMatch(/^\d+Gi$/);
     expect(gpu).toContain('--set-env-vars=DEVICE=cuda,WORKERS=1,INTRA_OP_THREADS=${_GPU_CPU}');
     for (const args of [cpu, gpu]) {
-      expect(args.find((a) => a.startsWith('--startup-probe='))).toMatch(/^--startup-probe=httpGet\.path=\/readyz,/);
-      expect(args.find((a) => a.startsWith('--liveness-probe='))).toMatch(/^--liveness-probe=httpGet\.path=\/livez,/);
+      expect(args.find((a) => a.startsWith('--startup-probe='))).toMatch(
+        /^--startup-probe=httpGet\.path=\/readyz,/,
+      );
+      expect(args.find((a) => a.startsWith('--liveness-probe='))).toMatch(
+        /^--liveness-probe=httpGet\.path=\/livez,/,
+      );
     }
   });
 
   it('takes concurrency, min-instances and CPU boost from substitutions', () => {
     const cpu = step('deploy-cpu').args as string[];
     const gpu = step('deploy-gpu').args as string[];
-    expect(cpu).toEqual(expect.arrayContaining(['--concurrency=${_CONCURRENCY}', '--min-instances=${_MIN_INSTANCES}', '${_CPU_BOOST}']));
+    expect(cpu).toEqual(
+      expect.arrayContaining([
+        '--concurrency=${_CONCURRENCY}',
+        '--min-instances=${_MIN_INSTANCES}',
+        '${_CPU_BOOST}',
+      ]),
+    );
     expect(gpu).toEqual(
-      expect.arrayContaining(['--concurrency=${_GPU_CONCURRENCY}', '--min-instances=${_GPU_MIN_INSTANCES}', '${_CPU_BOOST}']),
+      expect.arrayContaining([
+        '--concurrency=${_GPU_CONCURRENCY}',
+        '--min-instances=${_GPU_MIN_INSTANCES}',
+        '${_CPU_BOOST}',
+      ]),
     );
     expect(['--cpu-boost', '--no-cpu-boost']).toContain(build.substitutions._CPU_BOOST);
   });

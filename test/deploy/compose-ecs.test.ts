@@ -13,6 +13,7 @@ describe.each([
   const [raw] = readYaml(file) as [Doc];
   const compose = interpolate(raw);
 
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell/compose variable
   it('is valid once ${VARIABLES} take their defaults', () => {
     expect(composeProblems(compose)).toEqual([]);
   });
@@ -102,7 +103,8 @@ describe('deploy/ecs/task-definition.json (Fargate)', () => {
       16384: range(32, 120, 8),
     };
     expect(fargate[cpu]).toContain(memory);
-    for (const mapping of container.portMappings) expect(mapping.hostPort ?? mapping.containerPort).toBe(mapping.containerPort);
+    for (const mapping of container.portMappings)
+      expect(mapping.hostPort ?? mapping.containerPort).toBe(mapping.containerPort);
     const volumes = task.volumes.map((v: Doc) => v.name);
     for (const mount of container.mountPoints) expect(volumes).toContain(mount.sourceVolume);
     expect(container.portMappings[0].containerPort).toBe(5042);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
+import { ValidationSeverity, type ValidatorSettings, validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/server.js';
 
@@ -25,7 +25,8 @@ const STRICT: ValidatorSettings = Object.fromEntries(
   ].map((k) => [k, ValidationSeverity.ERROR]),
 );
 
-const lint = (text: string) => validate(text, STRICT).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+const lint = (text: string) =>
+  validate(text, STRICT).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
 
 interface Instruction {
   keyword: string;
@@ -119,10 +120,17 @@ describe('Dockerfile.gpu and the onnxruntime-node CUDA provider', () => {
     const install = gpu.find((i) => i.keyword === 'RUN' && i.args.includes('script/install.js'));
     expect(install?.stage).toBe('cuda-provider');
     expect(install?.args).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell/compose variable
       'ONNXRUNTIME_NODE_INSTALL=${ONNXRUNTIME_NODE_INSTALL} node node_modules/onnxruntime-node/script/install.js',
     );
     expect(install?.args).toContain('libonnxruntime_providers_cuda.so');
-    expect(gpu.some((i) => i.args.includes('COPY --from=cuda-provider') || (i.keyword === 'COPY' && i.args.includes('--from=cuda-provider /src/node_modules')))).toBe(true);
+    expect(
+      gpu.some(
+        (i) =>
+          i.args.includes('COPY --from=cuda-provider') ||
+          (i.keyword === 'COPY' && i.args.includes('--from=cuda-provider /src/node_modules')),
+      ),
+    ).toBe(true);
   });
 
   it("onnxruntime-node's installer handles cuda12: it is not skipped, and fetches the CUDA provider", () => {

@@ -9,9 +9,14 @@ const yamlIn = (dir: string) =>
   readdirSync(join(ROOT, dir))
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => join(dir, f));
-const FILES = [...yamlIn('deploy/kubernetes'), ...yamlIn('deploy/kubernetes/gpu'), ...yamlIn('deploy/knative')];
+const FILES = [
+  ...yamlIn('deploy/kubernetes'),
+  ...yamlIn('deploy/kubernetes/gpu'),
+  ...yamlIn('deploy/knative'),
+];
 const docs = FILES.flatMap((file) => readYaml(file).map((doc) => ({ file, doc })));
-const find = (kind: string, name: string): Doc => docs.find((d) => d.doc.kind === kind && d.doc.metadata.name === name)?.doc;
+const find = (kind: string, name: string): Doc =>
+  docs.find((d) => d.doc.kind === kind && d.doc.metadata.name === name)?.doc;
 const env = (container: Doc, name: string) => container.env?.find((e: Doc) => e.name === name)?.value;
 
 describe('Kubernetes and Knative manifests: OpenAPI schema validation', () => {
@@ -29,9 +34,12 @@ describe('Kubernetes and Knative manifests: OpenAPI schema validation', () => {
     ]);
   });
 
-  it.each(docs.map((d) => [`${d.file} ${d.doc.kind}/${d.doc.metadata.name}`, d.doc]))('%s is valid', async (_, doc) => {
-    expect(await kubernetesProblems(doc)).toEqual([]);
-  });
+  it.each(docs.map((d) => [`${d.file} ${d.doc.kind}/${d.doc.metadata.name}`, d.doc]))(
+    '%s is valid',
+    async (_, doc) => {
+      expect(await kubernetesProblems(doc)).toEqual([]);
+    },
+  );
 
   it('rejects broken manifests (the validator is not a YAML parser)', async () => {
     const deployment = find('Deployment', 'rocketserve');
@@ -40,7 +48,9 @@ describe('Kubernetes and Knative manifests: OpenAPI schema validation', () => {
     expect((await kubernetesProblems(badPort)).join()).toMatch(/containerPort must be integer/);
     const noSelector = clone(deployment);
     delete noSelector.spec.selector;
-    expect((await kubernetesProblems(noSelector)).join()).toMatch(/spec must have required property selector/);
+    expect((await kubernetesProblems(noSelector)).join()).toMatch(
+      /spec must have required property selector/,
+    );
     const badProbe = clone(deployment);
     badProbe.spec.template.spec.containers[0].readinessProbe.periodSeconds = 'often';
     expect(await kubernetesProblems(badProbe)).not.toEqual([]);
@@ -91,9 +101,14 @@ describe.each([
 
   it('runs as the image user, non-root, read-only, with writable /tmp and rocket cache', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
     const mounts = container.volumeMounts.map((m: Doc) => m.mountPath);
-    expect(mounts).toEqual(expect.arrayContaining(['/tmp', '/home/node/.cache/rocketserve', '/app/config.ini']));
+    expect(mounts).toEqual(
+      expect.arrayContaining(['/tmp', '/home/node/.cache/rocketserve', '/app/config.ini']),
+    );
   });
 
   it('sizes threads to its CPU request', () => {
@@ -113,8 +128,14 @@ describe.each([
 describe('HPA and Knative', () => {
   it('the HPA scales the CPU Deployment', () => {
     const hpa = find('HorizontalPodAutoscaler', 'rocketserve');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'rocketserve' });
-    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(find('PodDisruptionBudget', 'rocketserve').spec.minAvailable + 1);
+    expect(hpa.spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'rocketserve',
+    });
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(
+      find('PodDisruptionBudget', 'rocketserve').spec.minAvailable + 1,
+    );
   });
 
   it('the Knative Service scales to zero with a container concurrency, probing /readyz and /livez', () => {

@@ -10,8 +10,11 @@ import { freePort, ROOT, startServer } from '../helpers/server.js';
 /** Runs a script with node; resolves with its exit code and output (never rejects). */
 function node(args: string[], env: Record<string, string> = {}, cwd = ROOT) {
   return new Promise<{ code: number; output: string }>((resolve) => {
-    execFile(process.execPath, args, { cwd, env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number(err.code ?? 1) : 0, output: stdout + stderr }),
+    execFile(
+      process.execPath,
+      args,
+      { cwd, env: { PATH: process.env.PATH, ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, output: stdout + stderr }),
     );
   });
 }

@@ -73,7 +73,9 @@ const formats = {
 } as const;
 
 function describe(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+  return (errors ?? []).map(
+    (e) => `${e.instancePath || '/'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+  );
 }
 
 function compile(ajv: Ajv | Ajv2019, schema: AnySchemaObject): (doc: Doc) => string[] {
@@ -142,7 +144,10 @@ export function schemaProblems(schema: AnySchemaObject, doc: Doc): string[] {
  */
 export function interpolate(value: Doc, env: Record<string, string> = {}): Doc {
   if (typeof value === 'string') {
-    return value.replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_, name: string, fallback?: string) => env[name] ?? fallback ?? '');
+    return value.replace(
+      /\$\{(\w+)(?::?-([^}]*))?\}/g,
+      (_, name: string, fallback?: string) => env[name] ?? fallback ?? '',
+    );
   }
   if (Array.isArray(value)) return value.map((v) => interpolate(v, env));
   if (value && typeof value === 'object') {

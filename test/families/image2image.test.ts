@@ -24,7 +24,9 @@ describe('an RGB image-to-image rocket (invert colours, ×2)', () => {
     expect(res.headers.get('server-timing')).toMatch(/inference;dur=/);
     const { data, info } = await pixelsOf(await res.arrayBuffer());
     expect([info.width, info.height]).toEqual([64, 64]);
-    expect([...data.subarray(0, 3)]).toEqual([55, 205, 245]);
+    // 255 − (200, 50, 10), computed in float32 and truncated like NumPy's uint8 cast: 54.99999 → 54.
+    const expected = [200, 50, 10].map((v) => Math.floor(Math.fround(Math.fround(1 - Math.fround(v / 255)) * 255)));
+    expect([...data.subarray(0, 3)]).toEqual(expected);
   });
 
   it.each([

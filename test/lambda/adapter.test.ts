@@ -26,7 +26,9 @@ describe('Lambda request adapter', () => {
     expect(eventUrl(event({ rawPath: '/prod', requestContext: ctx('prod') }))).toBe('/');
     expect(eventUrl(event({ rawPath: '/production/x', requestContext: ctx('prod') }))).toBe('/production/x');
     expect(
-      eventUrl(event({ rawPath: '/process', rawQueryString: 'iou=0.5&iou=0.6', requestContext: ctx('$default') })),
+      eventUrl(
+        event({ rawPath: '/process', rawQueryString: 'iou=0.5&iou=0.6', requestContext: ctx('$default') }),
+      ),
     ).toBe('/process?iou=0.5&iou=0.6');
   });
 

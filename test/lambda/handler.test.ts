@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RocketApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -20,7 +21,10 @@ function fixture(name: string, body?: Buffer, contentType?: string): LambdaHttpE
 }
 
 const newApp = () =>
-  new RocketApp(loadConfig({ env: { WORKERS: '1' }, cwd: tmpdir() }), createLogger('error', () => {}));
+  new RocketApp(
+    loadConfig({ env: { WORKERS: '1' }, cwd: tmpdir() }),
+    createLogger('error', () => {}),
+  );
 
 const withoutTiming = ({ timing, ...rest }: Json) => {
   expect(timing.totalMs).toBeGreaterThan(0);
@@ -72,6 +76,19 @@ describe('Lambda handler (payload v2.0 events)', () => {
     expect(json.image).toEqual({ width: 640, height: 480 });
     expect(json.detections).toHaveLength(2); // maxDetections=2 from rawQueryString
     for (const d of json.detections) expect(d.confidence).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('returns an image response (format=image) base64-encoded', async () => {
+    const event = fixture('http-api-v2-raw-image', shapes, 'image/jpeg');
+    event.rawQueryString = 'format=image';
+    const result = await lambda.handle(event);
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['content-type']).toBe('image/jpeg');
+    expect(result.isBase64Encoded).toBe(true);
+    const jpeg = Buffer.from(result.body, 'base64');
+    expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    const { width, height } = await sharp(jpeg).metadata();
+    expect({ width, height }).toEqual({ width: 640, height: 480 });
   });
 
   it('passes the query string through to the parameter checks', async () => {

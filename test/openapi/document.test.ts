@@ -5,20 +5,12 @@ import { processQuery } from '../../src/http/params.js';
 import type { Route } from '../../src/http/route.js';
 import { ROUTES } from '../../src/http/routes/index.js';
 import { buildOpenApi, coverage, ROUTE_DOCS } from '../../src/openapi/document.js';
+import { componentValidator } from './validate.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is navigated freely
 const doc: any = buildOpenApi(ROUTES);
-
-/** A validator for one component schema of the document (JSON Schema 2020-12). */
-export function componentValidator(document: unknown, id: string) {
-  const ajv = new Ajv2020.default({ strict: false, allErrors: true });
-  ajv.addSchema({ ...(document as object), $id: 'doc' });
-  const validate = ajv.getSchema(`doc#/components/schemas/${id}`);
-  if (!validate) throw new Error(`No component ${id}`);
-  return validate;
-}
 
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document', async () => {

@@ -124,13 +124,63 @@ describe('inferSpec', () => {
   it('explains models it cannot serve as images', () => {
     let err: RocketError | undefined;
     try {
-      inferSpec('/m/iris.onnx', sig([1, 4], [1]));
+      inferSpec('/m/odd.onnx', sig([1, 4, 4], [1]));
     } catch (e) {
       err = e as RocketError;
     }
     expect(err?.code).toBe('ROCKET_INVALID');
-    expect(err?.message).toContain('/m/iris.onnx');
-    expect(() => inferSpec('/m.onnx', sig([1, 3, 8, 8], [1, 2, 3, 4]))).toThrow(/set "task" in rocket.json/);
+    expect(err?.message).toContain('/m/odd.onnx');
+    expect(() => inferSpec('/m.onnx', sig([1, 3, 8, 8], [1, 2, 3, 4, 5]))).toThrow(
+      /set "task" in rocket.json/,
+    );
+  });
+
+  it('infers image-to-image from a 4-D output, Y mode for one channel', () => {
+    const sr = inferSpec('/m/sr.onnx', sig(['N', 1, 224, 224], ['N', 1, 672, 672]));
+    expect(sr).toMatchObject({
+      task: 'image2image',
+      image2image: { mode: 'y' },
+      preprocess: { resize: 'stretch' },
+    });
+    expect(sr.preprocess.scale).toBeCloseTo(1 / 255);
+    const style = inferSpec('/m/style.onnx', sig([1, 3, 224, 224], [1, 3, 224, 224]));
+    expect(style).toMatchObject({ task: 'image2image', image2image: { mode: 'rgb' } });
+  });
+});
+
+describe('inferSpec for tabular models', () => {
+  it('reads an skl2onnx classifier: fetches the label tensor, never the ZipMap', () => {
+    const spec = inferAny('/m/iris.onnx', {
+      metadata: {},
+      inputs: [{ name: 'float_input', dims: ['N', 4], kind: 'tensor', elemType: 1 }],
+      outputs: [
+        { name: 'output_label', dims: ['N'], kind: 'tensor', elemType: 7 },
+        { name: 'output_probability', dims: [], kind: 'sequence', elemType: 0 },
+      ],
+    });
+    expect(spec).toMatchObject({
+      task: 'tabular',
+      inputName: 'float_input',
+      tabular: { features: 4, outputs: [{ name: 'output_label', role: 'label' }] },
+    });
+  });
+
+  it('leaves a symbolic feature count open, and checks a mapping against a fixed one', () => {
+    const tree = inferAny('/m/tree.onnx', {
+      metadata: {},
+      inputs: [{ name: 'input', dims: ['?', '?'] }],
+      outputs: [{ name: 'proba_0', dims: ['?', '?'], elemType: 1 }],
+    });
+    expect(tree.task === 'tabular' && tree.tabular).toEqual({
+      features: null,
+      outputs: [{ name: 'proba_0', role: 'scores' }],
+    });
+    expect(() =>
+      inferAny('/m/x.onnx', sig([1, 2], [1]), {
+        manifest: { model: 'x.onnx', task: 'tabular' },
+        featureNames: ['a'],
+      }),
+    ).toThrow(/mapping names 1 features but the model takes 2/);
   });
 });
 

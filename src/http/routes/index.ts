@@ -7,4 +7,11 @@ import { playgroundRoutes } from './playground.js';
 import { v2Routes } from './v2.js';
 
 /** Every route the server answers, whichever entry point receives the request. */
-export const ROUTES: readonly Route[] = [...coreRoutes, ...compatRoutes, ...opsRoutes, ...v2Routes, ...docsRoutes, ...playgroundRoutes];
+export const ROUTES: readonly Route[] = [
+  ...coreRoutes,
+  ...compatRoutes,
+  ...opsRoutes,
+  ...v2Routes,
+  ...docsRoutes,
+  ...playgroundRoutes,
+];

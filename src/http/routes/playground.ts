@@ -6,7 +6,8 @@ import type { Route } from '../route.js';
 
 /** The playground's built files (web/ → build/web/ by `npm run build:web`). */
 let built: AssetDir | undefined;
-const web = () => (built ??= new AssetDir(join(packageRoot(), 'build', 'web'), ['index.html', 'app.js', 'app.css']));
+const web = () =>
+  (built ??= new AssetDir(join(packageRoot(), 'build', 'web'), ['index.html', 'app.js', 'app.css']));
 
 let page: Asset | undefined;
 
@@ -15,9 +16,14 @@ function indexPage(): Asset {
   if (page) return page;
   const template = web().get('index.html');
   if (!template) {
-    throw new RocketError('INTERNAL', `The playground is not built: run npm run build:web (${web().dir} is missing)`);
+    throw new RocketError(
+      'INTERNAL',
+      `The playground is not built: run npm run build:web (${web().dir} is missing)`,
+    );
   }
-  const html = template.body.toString('utf8').replace(/\{\{v:([\w.-]+)\}\}/g, (_, name: string) => web().require(name).hash);
+  const html = template.body
+    .toString('utf8')
+    .replace(/\{\{v:([\w.-]+)\}\}/g, (_, name: string) => web().require(name).hash);
   page = makeAsset('index.html', Buffer.from(html));
   return page;
 }

@@ -1,0 +1,245 @@
+#!/usr/bin/env node
+// npm run test:container: builds the CPU Dockerfile with buildah (no Docker engine needed), runs the
+// image, and checks it end to end:
+//   - the image config: non-root numeric USER, HEALTHCHECK, NODE_ENV=production, port 5042
+//   - no build toolchain and no dev dependencies (by package-lock.json's "dev" flags) in the image
+//   - the embedded demo rocket serves and detects; a mounted config.ini is read; the HEALTHCHECK
+//     command passes; the server runs as non-root and exits cleanly on SIGTERM
+//   - a real YOLOv8n from ../shared, mounted read-only, finds 4 persons and 1 bus in bus.jpg
+// Skips (exit 0, with the reason) where buildah is missing and cannot be installed, or where the
+// base images are missing and ../shared/tools cannot build them.
+// Then Dockerfile.gpu is built as far as it can go without the CUDA base image (the local slim base
+// stands in, the CUDA provider download is skipped): DEVICE=cuda must fail with PROVIDER_UNAVAILABLE
+// and say why. Env: ROCKET_TEST_IMAGE (tag), ROCKET_TEST_GPU_IMAGE=0 (skip the GPU image).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { check, freePort, postImage, processUid, serverPid, waitForHealth } from './container-lib.mjs';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const SHARED = join(ROOT, '..', 'shared');
+const IMAGE = process.env.ROCKET_TEST_IMAGE ?? 'localhost/rocketserve:test';
+const BASES = ['docker.io/library/node:20-bookworm', 'docker.io/library/node:20-bookworm-slim'];
+const isRoot = process.getuid?.() === 0;
+const work = mkdtempSync(join(tmpdir(), 'rocketserve-container-'));
+const containers = [];
+
+function skip(reason) {
+  console.log(`SKIP npm run test:container: ${reason}`);
+  process.exit(0);
+}
+
+function run(cmd, args, { quiet = false, input } = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0 && !quiet) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${(r.stderr || r.stdout || '').slice(-4000)}`);
+  }
+  return r;
+}
+
+const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+const step = (text) => console.log(`\n== ${text}`);
+const seconds = (start) => ((Date.now() - start) / 1000).toFixed(1);
+
+function ensureTools() {
+  const missing = ['buildah', 'podman', 'debootstrap'].filter((t) => !has(t));
+  if (missing.includes('buildah') && !(isRoot && has('apt-get'))) {
+    skip('buildah is not installed and cannot be installed here (needs root and apt-get)');
+  }
+  if (missing.length === 0 || !isRoot || !has('apt-get')) return;
+  // podman is what ../shared/tools/local-base-images.sh imports the base root filesystem with.
+  step(`installing ${missing.join(', ')} from Debian`);
+  const apt = run('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`], { quiet: true });
+  if (!has('buildah')) skip(`buildah could not be installed: ${apt.stderr.slice(-500)}`);
+}
+
+function ensureBaseImages() {
+  const images = run('buildah', ['images', '--format', '{{.Name}}:{{.Tag}}'], { quiet: true }).stdout;
+  if (BASES.every((b) => images.split('\n').includes(b))) return console.log('base images: cached');
+  const script = join(SHARED, 'tools', 'local-base-images.sh');
+  if (!existsSync(script)) skip(`no local node:20 base images and ${script} is absent to build them`);
+  if (!isRoot) skip('building the local base images needs root');
+  step('building local base images (../shared/tools/local-base-images.sh)');
+  const start = Date.now();
+  run('bash', [script]);
+  console.log(`base images built in ${seconds(start)} s`);
+}
+
+function build() {
+  step(`buildah bud --isolation=chroot -t ${IMAGE} .`);
+  const start = Date.now();
+  const log = join(work, 'build.log');
+  const r = spawnSync('sh', ['-c', `buildah bud --isolation=chroot --layers --format docker -t '${IMAGE}' . > '${log}' 2>&1`], { cwd: ROOT });
+  if (r.status !== 0) throw new Error(`image build failed:\n${readFileSync(log, 'utf8').slice(-6000)}`);
+  const size = run('buildah', ['images', '--format', '{{.Size}}', IMAGE]).stdout.trim();
+  console.log(`built in ${seconds(start)} s; image size ${size}`);
+}
+
+function inspectConfig() {
+  step('image configuration');
+  const config = JSON.parse(run('buildah', ['inspect', '--type', 'image', IMAGE]).stdout).Docker.config;
+  check(/^[1-9]\d*(:\d+)?$/.test(config.User), `USER is a non-root numeric uid (${config.User})`);
+  check(config.Env.includes('NODE_ENV=production'), 'NODE_ENV=production');
+  check(config.Healthcheck?.Test?.join(' ').includes('healthcheck.mjs'), 'HEALTHCHECK runs scripts/healthcheck.mjs');
+  check(Object.keys(config.ExposedPorts ?? {}).includes('5042/tcp'), 'EXPOSE 5042');
+  check(config.Cmd?.join(' ') === 'node dist/src/cli.js serve', `CMD ${config.Cmd?.join(' ')}`);
+}
+
+function newContainer() {
+  const c = run('buildah', ['from', '--pull=never', IMAGE]).stdout.trim().split('\n').pop();
+  containers.push(c);
+  return c;
+}
+
+function inspectContents(c) {
+  step('image contents');
+  const uid = run('buildah', ['run', '--isolation=chroot', c, '--', 'id', '-u']).stdout.trim();
+  check(uid !== '0', `commands run as uid ${uid}, not root`);
+  const tools = ['gcc', 'g++', 'cc', 'c++', 'make', 'cmake', 'python3', 'git'];
+  const found = run('buildah', ['run', '--isolation=chroot', c, '--', 'sh', '-c', tools.map((t) => `command -v ${t} || true`).join('; ')]).stdout.trim();
+  check(found === '', `no build toolchain (${tools.join(', ')})${found ? `: found ${found}` : ''}`);
+  const list = `const fs=require('fs'),p=require('path');const out=[];const walk=(d)=>{if(!fs.existsSync(d))return;for(const e of fs.readdirSync(d)){if(e.startsWith('.'))continue;const q=p.join(d,e);if(e.startsWith('@')){for(const s of fs.readdirSync(q)){out.push(p.join(q,s));walk(p.join(q,s,'node_modules'))}}else{out.push(q);walk(p.join(q,'node_modules'))}}};walk('node_modules');console.log(JSON.stringify(out))`;
+  const installed = JSON.parse(run('buildah', ['run', '--isolation=chroot', c, '--', 'node', '-e', list]).stdout);
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')).packages;
+  const dev = installed.filter((path) => lock[path]?.dev === true);
+  check(installed.length > 0 && dev.length === 0, `${installed.length} packages, none dev-only${dev.length ? `: ${dev.slice(0, 10).join(', ')}` : ''}`);
+  const devNames = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies);
+  const direct = devNames.filter((n) => installed.includes(`node_modules/${n}`) && lock[`node_modules/${n}`]?.dev);
+  check(direct.length === 0, 'no devDependencies (typescript, vitest, biome, cmake-js, ...)');
+  const ort = run('buildah', ['run', '--isolation=chroot', c, '--', 'sh', '-c', 'ls node_modules/onnxruntime-node/bin/napi-v6/*']).stdout;
+  check(!/darwin|win32/.test(ort), 'onnxruntime-node carries Linux binaries only');
+}
+
+/** Starts `rocket serve` in the container; resolves once /health answers 200. */
+async function serve(c, { env = {}, volumes = [], port }) {
+  const args = ['run', '--isolation=chroot'];
+  for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
+  for (const v of volumes) args.push('--volume', v);
+  const child = spawn('buildah', [...args, c, '--', 'node', 'dist/src/cli.js', 'serve'], { cwd: ROOT });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  const start = Date.now();
+  await waitForHealth(`http://127.0.0.1:${port}`, exited, () => output);
+  console.log(`ready in ${seconds(start)} s`);
+  return { child, exited, output: () => output, url: `http://127.0.0.1:${port}` };
+}
+
+async function stop(server) {
+  const pid = serverPid(server.child.pid);
+  check(pid !== undefined, `found the server process (pid ${pid})`);
+  process.kill(pid, 'SIGTERM');
+  const code = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
+  if (code === 'timeout') server.child.kill('SIGKILL');
+  check(code === 0, `SIGTERM: the server drained and exited 0 (${code})`);
+}
+
+async function demo(c) {
+  step('demo rocket, PORT from a mounted config.ini');
+  const port = await freePort();
+  const config = join(work, 'config.ini');
+  writeFileSync(config, `[DEFAULT]\nPORT = ${port}\nWORKERS = 1\n`);
+  const server = await serve(c, { port, volumes: [`${config}:/app/config.ini:ro`] });
+  try {
+    const health = await (await fetch(`${server.url}/health`)).json();
+    check(health.rocket?.name === 'demo-detector' && health.executionProvider === 'cpu', `/health: ${JSON.stringify(health)}`);
+    const hc = spawnSync('buildah', ['run', '--isolation=chroot', '--volume', `${config}:/app/config.ini:ro`, c, '--', 'node', 'scripts/healthcheck.mjs']);
+    check(hc.status === 0, 'the HEALTHCHECK command passes against the running server');
+    const pid = serverPid(server.child.pid);
+    check(pid && processUid(pid) !== 0, `the server process runs as uid ${pid && processUid(pid)}`);
+    const shapes = Buffer.from(run('buildah', ['run', '--isolation=chroot', c, '--', 'base64', '-w0', 'build/demo/shapes.jpg']).stdout, 'base64');
+    check(shapes.length > 0, `build/demo/shapes.jpg is in the image (${shapes.length} bytes)`);
+    const result = await postImage(server.url, shapes, 'shapes.jpg');
+    const labels = result.detections.map((d) => d.label).sort();
+    check(JSON.stringify(labels) === '["blue","green","red"]', `demo detections: ${labels.join(', ')}`);
+    const smoke = spawnSync('buildah', ['run', '--isolation=chroot', '--volume', `${config}:/app/config.ini:ro`, '--volume', `${join(ROOT, 'scripts', 'smoke-image.mjs')}:/tmp/smoke-image.mjs:ro`, c, '--', 'node', '/tmp/smoke-image.mjs'], { encoding: 'utf8' });
+    check(smoke.status === 0, `cloudbuild's smoke test (scripts/smoke-image.mjs) passes in the image${smoke.status ? `:\n${smoke.stdout}${smoke.stderr}` : ''}`);
+  } catch (err) {
+    console.log(server.output().slice(-3000));
+    throw err;
+  } finally {
+    await stop(server);
+  }
+}
+
+async function realModel(c) {
+  const models = join(SHARED, 'models', 'detection');
+  const bus = join(SHARED, 'images', 'bus.jpg');
+  if (!existsSync(join(models, 'yolov8n_int8_640.onnx')) || !existsSync(bus)) {
+    console.log(`\nSKIP real-model check: ${models} or ${bus} is absent`);
+    return;
+  }
+  step('YOLOv8n from ../shared mounted read-only at /models, bus.jpg');
+  const port = await freePort();
+  const server = await serve(c, {
+    port,
+    env: { PORT: String(port), WORKERS: '1', ROCKET_URL: '/models/yolov8n_int8_640.onnx' },
+    volumes: [`${models}:/models:ro`],
+  });
+  try {
+    const result = await postImage(server.url, readFileSync(bus), 'bus.jpg');
+    const count = (label) => result.detections.filter((d) => d.label === label).length;
+    check(result.rocket?.name === 'yolov8n_int8_640', `rocket ${result.rocket?.name}`);
+    check(count('person') === 4 && count('bus') === 1 && result.detections.length === 5, `bus.jpg: ${count('person')} person, ${count('bus')} bus, ${result.detections.length} in all`);
+  } catch (err) {
+    console.log(server.output().slice(-3000));
+    throw err;
+  } finally {
+    await stop(server);
+  }
+}
+
+const GPU_IMAGE = `${IMAGE.replace(/:[^:/]+$/, '')}-gpu:test`;
+
+function buildGpu() {
+  step('Dockerfile.gpu, as far as it goes here: the CUDA base replaced by the local slim image, the provider download skipped');
+  const start = Date.now();
+  const log = join(work, 'build-gpu.log');
+  const args = `--build-arg CUDA_IMAGE=${BASES[1]} --build-arg ONNXRUNTIME_NODE_INSTALL=skip`;
+  const r = spawnSync('sh', ['-c', `buildah bud --isolation=chroot --layers --format docker -f Dockerfile.gpu ${args} -t '${GPU_IMAGE}' . > '${log}' 2>&1`], { cwd: ROOT });
+  if (r.status !== 0) throw new Error(`GPU image build failed:\n${readFileSync(log, 'utf8').slice(-6000)}`);
+  console.log(`built in ${seconds(start)} s`);
+}
+
+async function gpuImage() {
+  const config = JSON.parse(run('buildah', ['inspect', '--type', 'image', GPU_IMAGE]).stdout).Docker.config;
+  check(config.Env.includes('DEVICE=cuda') && config.User === '1000:1000', 'DEVICE=cuda by default, USER 1000:1000');
+  const c = run('buildah', ['from', '--pull=never', GPU_IMAGE]).stdout.trim().split('\n').pop();
+  containers.push(c);
+  const home = run('buildah', ['run', '--isolation=chroot', c, '--', 'sh', '-c', 'echo "$(id -un) $HOME"']).stdout.trim();
+  check(home === 'node /home/node', `runs as ${home}`);
+  const port = await freePort();
+  const serve = spawnSync('buildah', ['run', '--isolation=chroot', '--env', `PORT=${port}`, c, '--', 'node', 'dist/src/cli.js', 'serve'], { encoding: 'utf8', timeout: 120_000 });
+  const output = `${serve.stdout}${serve.stderr}`;
+  check(serve.status !== 0 && output.includes('PROVIDER_UNAVAILABLE'), 'without a GPU, startup fails with PROVIDER_UNAVAILABLE');
+  check(output.includes('no NVIDIA GPU is visible') && output.includes('ONNXRUNTIME_NODE_INSTALL=cuda12'), 'and says why (no GPU, no CUDA provider)');
+  check(!output.includes('"executionProvider":"cpu"'), 'and never falls back to the CPU');
+  const doctor = JSON.parse(run('buildah', ['run', '--isolation=chroot', c, '--', 'node', 'dist/src/cli.js', 'doctor', '--json']).stdout);
+  check(doctor.gpu.devices.length === 0 && doctor.cuda.works === false, `rocket doctor in the image: ${doctor.cuda.problems.map((p) => p.problem.split(' (')[0]).join('; ')}`);
+}
+
+const started = Date.now();
+try {
+  ensureTools();
+  ensureBaseImages();
+  build();
+  inspectConfig();
+  const c = newContainer();
+  inspectContents(c);
+  await demo(c);
+  await realModel(c);
+  if (process.env.ROCKET_TEST_GPU_IMAGE !== '0') {
+    buildGpu();
+    await gpuImage();
+  }
+  console.log(`\nPASS npm run test:container (${seconds(started)} s)`);
+} catch (err) {
+  console.error(`\nFAIL npm run test:container: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+} finally {
+  for (const c of containers) spawnSync('buildah', ['rm', c]);
+  rmSync(work, { recursive: true, force: true });
+}

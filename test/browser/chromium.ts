@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** Debian's chromium (`apt-get install chromium`); the browser tests skip without it. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+/** Prints why a browser suite is skipped, once per file. */
+export function noteIfNoChromium(what: string): void {
+  if (!hasChromium) console.warn(`Skipping ${what}: ${CHROMIUM} is absent (apt-get install -y chromium)`);
+}
+
+/** Starts headless Chromium with no sandbox, GPU or background traffic. */
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * Lets the page reach `origin` only: every other request is aborted and listed in the returned
+ * array, so a test can assert that the page never tried the network (no CDN, no telemetry).
+ */
+export async function offline(page: Page, origin: string): Promise<string[]> {
+  const blocked: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+  return blocked;
+}
+
+/** Counts the POST /process requests a page makes. */
+export function countProcessRequests(page: Page): () => number {
+  let n = 0;
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/process')) n++;
+  });
+  return () => n;
+}

@@ -1,0 +1,84 @@
+import { parseServerTiming } from './timing.js';
+
+/** The HTTP calls the playground makes, with the API key (kept in sessionStorage only) when set. */
+
+const KEY = 'rocketserve.apiKey';
+
+/** The server answered 401: the page must ask for the API key. */
+export class Unauthorized extends Error {}
+
+/** What /health says once the rocket is loaded. */
+export interface Health {
+  status: string;
+  rocket?: { name: string; version: string; task: string; source: string };
+  device?: string;
+  executionProvider?: string;
+}
+
+/** A /process answer: JSON, or an image (detect format=image, image-to-image rockets). */
+export type ProcessReply =
+  | { kind: 'json'; body: Record<string, unknown>; roundTripMs: number }
+  | { kind: 'image'; blob: Blob; serverTiming: Record<string, number>; roundTripMs: number };
+
+export const apiKey = {
+  get: (): string | null => sessionStorage.getItem(KEY),
+  set: (key: string) => sessionStorage.setItem(KEY, key),
+  clear: () => sessionStorage.removeItem(KEY),
+};
+
+function headers(extra: Record<string, string> = {}): Record<string, string> {
+  const key = apiKey.get();
+  return key ? { ...extra, authorization: `Bearer ${key}` } : extra;
+}
+
+async function check(res: Response): Promise<Response> {
+  if (res.status === 401) throw new Unauthorized('The server needs an API key');
+  if (!res.ok) {
+    const text = await res.text();
+    let message = text;
+    try {
+      const body = JSON.parse(text);
+      message = typeof body.error === 'string' ? body.error : (body.error?.message ?? text);
+    } catch {}
+    throw new Error(`${res.status}: ${message}`);
+  }
+  return res;
+}
+
+/** GET /health (a probe: no key needed). */
+export async function getHealth(): Promise<Health> {
+  const res = await fetch('health');
+  return (await res.json()) as Health;
+}
+
+/** GET /v2/models/{name}: the model's inputs and outputs. */
+export async function getModelMetadata(name: string): Promise<{ inputs: { name: string; datatype: string; shape: number[] }[] }> {
+  const res = await check(await fetch(`v2/models/${encodeURIComponent(name)}`, { headers: headers() }));
+  return (await res.json()) as { inputs: { name: string; datatype: string; shape: number[] }[] };
+}
+
+/** POST /process with a body (a file as the multipart part `input`, or JSON) and query parameters. */
+export async function postProcess(
+  body: Blob | object,
+  query: Record<string, string | number> = {},
+  accept = 'application/json',
+): Promise<ProcessReply> {
+  const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
+  const started = performance.now();
+  let init: RequestInit;
+  if (body instanceof Blob) {
+    const form = new FormData();
+    form.append('input', body, body instanceof File ? body.name : 'input');
+    init = { method: 'POST', body: form, headers: headers({ accept }) };
+  } else {
+    init = { method: 'POST', body: JSON.stringify(body), headers: headers({ 'content-type': 'application/json' }) };
+  }
+  const res = await check(await fetch(`process${search.size ? `?${search}` : ''}`, init));
+  const type = res.headers.get('content-type') ?? '';
+  if (type.startsWith('image/')) {
+    const blob = await res.blob();
+    return { kind: 'image', blob, serverTiming: parseServerTiming(res.headers.get('server-timing')), roundTripMs: performance.now() - started };
+  }
+  const json = (await res.json()) as Record<string, unknown>;
+  return { kind: 'json', body: json, roundTripMs: performance.now() - started };
+}

@@ -1,0 +1,25 @@
+/** Small DOM helpers. */
+
+/** The element with this id; throws when the page lacks it (a bug in index.html). */
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`The page has no #${id}`);
+  return el as T;
+}
+
+/** Creates an element with text and attributes. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** Shows the elements whose ids are listed and hides the others of `all`. */
+export function showOnly(all: readonly string[], shown: readonly string[]): void {
+  for (const id of all) byId(id).hidden = !shown.includes(id);
+}

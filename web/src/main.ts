@@ -1,0 +1,151 @@
+import { apiKey, getHealth, postProcess, Unauthorized } from './api.js';
+import { byId, showOnly } from './dom.js';
+import { drawDetections } from './draw.js';
+import { type Detection, filterDetections, type Prediction, REQUEST_THRESHOLDS, topPredictions } from './filter.js';
+import { state } from './state.js';
+import { setUpTabular } from './tabular.js';
+import { timingRows } from './timing.js';
+import { renderDetectionList, renderInfo, renderPredictions, renderTiming } from './views.js';
+
+const VIEWS = ['image-input', 'controls', 'detect-view', 'classify-view', 'image2image-view', 'tabular-view'];
+const TASK_VIEWS: Record<string, string[]> = {
+  detect: ['image-input', 'controls', 'detect-view'],
+  classify: ['image-input', 'controls', 'classify-view'],
+  image2image: ['image-input', 'image2image-view'],
+  tabular: ['tabular-view'],
+};
+const TOPK_MAX = 20;
+
+const slider = (id: string) => byId<HTMLInputElement>(id);
+let image: ImageBitmap | undefined;
+let retry: (() => Promise<void>) | undefined;
+
+function report(message: string): void {
+  byId('status').textContent = message;
+}
+
+/** Runs an action; a 401 asks for the API key and retries it after, other errors are reported. */
+async function guarded(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (err instanceof Unauthorized) {
+      retry = action;
+      state.status = 'needs-key';
+      byId('key-form').hidden = false;
+      byId<HTMLInputElement>('api-key').focus();
+      report('This server needs an API key: enter it below.');
+      return;
+    }
+    state.status = 'error';
+    state.error = (err as Error).message;
+    report(`Error: ${state.error}`);
+  }
+}
+
+/** Applies the sliders to what the server returned, without another request. */
+function refilter(): void {
+  for (const id of ['confidence', 'iou', 'topk']) byId(`${id}-value`).textContent = slider(id).value;
+  const confidence = Number(slider('confidence').value);
+  if (state.task === 'detect' && image) {
+    state.visible = filterDetections(state.detections, { confidence, iou: Number(slider('iou').value) });
+    drawDetections(byId<HTMLCanvasElement>('canvas'), image, state.visible);
+    renderDetectionList(state.visible);
+    report(`${state.visible.length} of ${state.detections.length} detections shown`);
+  } else if (state.task === 'classify' && state.predictions.length) {
+    state.shown = topPredictions(state.predictions, Number(slider('topk').value), confidence);
+    renderPredictions(state.shown);
+    report(`Top ${state.shown.length} of ${state.predictions.length} predictions`);
+  }
+}
+
+/** Sends an image to /process at low thresholds and shows the result for the task. */
+function run(file: Blob): Promise<void> {
+  return guarded(async () => {
+    if (!file.type.startsWith('image/')) throw new Error(`${file.type || 'That file'} is not an image`);
+    state.status = 'busy';
+    report('Running the rocket…');
+    const query: Record<string, number> =
+      state.task === 'detect' ? { ...REQUEST_THRESHOLDS } : state.task === 'classify' ? { confidence: 0, topk: TOPK_MAX } : {};
+    image = await createImageBitmap(file);
+    state.requests++;
+    const reply = await postProcess(file, query, state.task === 'image2image' ? 'image/png' : 'application/json');
+    if (reply.kind === 'image') {
+      const before = byId<HTMLImageElement>('before');
+      const after = byId<HTMLImageElement>('after');
+      URL.revokeObjectURL(after.src);
+      before.src = URL.createObjectURL(file);
+      after.src = URL.createObjectURL(reply.blob);
+      const link = byId<HTMLAnchorElement>('download');
+      link.href = after.src;
+      link.download = `output.${reply.blob.type.split('/')[1] ?? 'png'}`;
+      renderTiming(timingRows(reply.serverTiming, reply.roundTripMs));
+      report('Done: before and after');
+    } else {
+      state.detections = (reply.body.detections as Detection[] | undefined) ?? [];
+      state.predictions = (reply.body.predictions as Prediction[] | undefined) ?? [];
+      renderTiming(timingRows((reply.body.timing as Record<string, unknown>) ?? {}, reply.roundTripMs));
+      refilter();
+    }
+    state.status = 'done';
+  });
+}
+
+function wireInputs(): void {
+  byId<HTMLInputElement>('file').addEventListener('change', (e) => {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (file) void run(file);
+  });
+  const zone = byId('drop-zone');
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const file = e.dataTransfer?.files[0];
+    if (file) void run(file);
+  });
+  document.addEventListener('paste', (e) => {
+    const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
+    if (file && !byId('image-input').hidden) void run(file);
+  });
+  for (const id of ['confidence', 'iou', 'topk']) slider(id).addEventListener('input', refilter);
+  byId<HTMLFormElement>('key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    apiKey.set(byId<HTMLInputElement>('api-key').value.trim());
+    byId('key-form').hidden = true;
+    const again = retry;
+    retry = undefined;
+    if (again) void guarded(again);
+  });
+}
+
+/** Waits for /health, shows the rocket, and sets the page up for its task. */
+async function start(): Promise<void> {
+  wireInputs();
+  let health = await getHealth().catch(() => undefined);
+  while (health?.status !== 'ok' || !health.rocket) {
+    if (health?.status === 'failed') return report('The rocket failed to load; see the server log.');
+    report('Waiting for the rocket to load…');
+    await new Promise((r) => setTimeout(r, 1000));
+    health = await getHealth().catch(() => undefined);
+  }
+  const { name, version, task } = health.rocket;
+  state.task = task;
+  state.rocket = name;
+  renderInfo({ name: `${name} ${version}`, task, device: health.device ?? '?', provider: health.executionProvider ?? '?' });
+  document.body.dataset.task = task;
+  showOnly(VIEWS, TASK_VIEWS[task] ?? []);
+  for (const control of document.querySelectorAll<HTMLElement>('[data-tasks]')) {
+    control.hidden = !(control.dataset.tasks ?? '').split(' ').includes(task);
+  }
+  if (task === 'classify') Object.assign(slider('confidence'), { min: '0', value: '0' });
+  state.status = 'ready';
+  if (task === 'tabular') return guarded(() => setUpTabular(name, report, guarded));
+  report(TASK_VIEWS[task] ? 'Drop, paste or choose an image.' : `This page does not show ${task} rockets yet; see the API docs.`);
+}
+
+void start();

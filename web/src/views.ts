@@ -1,0 +1,85 @@
+import { classColour } from './colours.js';
+import { byId, el } from './dom.js';
+import type { Detection, Prediction } from './filter.js';
+import { formatMs } from './timing.js';
+
+/** The list under the canvas (what a screen reader reads) and the canvas's own label. */
+export function renderDetectionList(detections: readonly Detection[]): void {
+  const list = byId<HTMLUListElement>('detections');
+  list.replaceChildren(
+    ...detections.map((d) => {
+      const item = el('li', { 'data-class': String(d.class) });
+      const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+      swatch.style.background = classColour(d.class).fill;
+      const { x1, y1, x2, y2 } = d.box;
+      item.append(swatch, `${d.label} ${(d.confidence * 100).toFixed(1)}% at (${x1}, ${y1})–(${x2}, ${y2})`);
+      return item;
+    }),
+  );
+  const canvas = byId<HTMLCanvasElement>('canvas');
+  canvas.dataset.boxes = String(detections.length);
+  canvas.setAttribute(
+    'aria-label',
+    detections.length === 0
+      ? 'The image, with no detections at these thresholds'
+      : `The image with ${detections.length} detection${detections.length === 1 ? '' : 's'}: ${detections.map((d) => d.label).join(', ')}`,
+  );
+}
+
+/** Top-k predictions as labelled bars. */
+export function renderPredictions(predictions: readonly Prediction[]): void {
+  const list = byId<HTMLOListElement>('classify-view');
+  list.dataset.predictions = String(predictions.length);
+  list.replaceChildren(
+    ...predictions.map((p) => {
+      const item = el('li');
+      const percent = (p.confidence * 100).toFixed(1);
+      const label = el('span', { class: 'bar-label' }, `${p.label}`);
+      const bar = el('span', { class: 'bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100' });
+      bar.setAttribute('aria-valuenow', percent);
+      bar.setAttribute('aria-label', `${p.label}: ${percent}%`);
+      const fill = el('span', { class: 'bar-fill' });
+      fill.style.width = `${Math.max(0.5, p.confidence * 100)}%`;
+      fill.style.background = classColour(p.class).fill;
+      bar.append(fill);
+      item.append(label, bar, el('span', { class: 'bar-value' }, `${percent}%`));
+      return item;
+    }),
+  );
+}
+
+/** The timing panel. */
+export function renderTiming(rows: readonly [string, number][]): void {
+  byId('timing').replaceChildren(
+    ...rows.map(([label, ms]) => {
+      const row = el('div');
+      row.append(el('dt', {}, label), el('dd', {}, formatMs(ms)));
+      return row;
+    }),
+  );
+}
+
+/** The rocket panel: name, task, device and execution provider from /health. */
+export function renderInfo(info: { name: string; task: string; device: string; provider: string }): void {
+  byId('info-name').textContent = info.name;
+  byId('info-task').textContent = info.task;
+  byId('info-device').textContent = info.device;
+  byId('info-provider').textContent = info.provider;
+}
+
+/** A table of rows of values (tabular predictions). */
+export function renderTable(table: HTMLTableElement, rows: readonly Record<string, unknown>[]): void {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const head = el('tr');
+  head.append(el('th', { scope: 'col' }, '#'), ...columns.map((c) => el('th', { scope: 'col' }, c)));
+  const body = rows.map((r, i) => {
+    const tr = el('tr');
+    const cell = (v: unknown) =>
+      Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? x.toFixed(4) : String(x))).join(', ') : String(v ?? '');
+    tr.append(el('th', { scope: 'row' }, String(i + 1)), ...columns.map((c) => el('td', {}, cell(r[c]))));
+    return tr;
+  });
+  table.replaceChildren(el('thead'), el('tbody'));
+  table.tHead?.append(head);
+  table.tBodies[0]?.append(...body);
+}
