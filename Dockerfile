@@ -21,14 +21,12 @@ RUN command -v cmake >/dev/null && command -v g++ >/dev/null \
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund && npm cache clean --force
-COPY tsconfig.json tsconfig.build.json ./
-COPY native native
-COPY src src
-# Addon + TypeScript + build/demo (the demo rocket and its images).
+# Everything `npm run build` reads (native/, src/, web/, configs); .dockerignore keeps the rest out.
+COPY . .
+# The addon, TypeScript, build/demo (the demo rocket and its images), build/web (the playground).
 RUN npm run build
 
 FROM build AS test
-COPY . .
 RUN npm test
 
 FROM ${BUILD_IMAGE} AS prod-deps
@@ -66,6 +64,7 @@ COPY --from=rocket /opt/rocket /opt/rocket
 # /out holds config.ini only when a rocket was baked in (mount your own over /app/config.ini to change it).
 COPY --from=rocket /out/ ./
 # build/demo is owned by the runtime user, so the demo rocket is found as built and never rewritten.
+COPY --from=build /src/build/web build/web
 COPY --from=build --chown=1000:1000 /src/build/demo build/demo
 COPY scripts/healthcheck.mjs scripts/
 # CACHE_DIR (default ~/.cache/rocketserve): where remote rockets (ROCKET_URL=https://..., gs://,

@@ -146,6 +146,8 @@ async function demo(c) {
   try {
     const health = await (await fetch(`${server.url}/health`)).json();
     check(health.rocket?.name === 'demo-detector' && health.executionProvider === 'cpu', `/health: ${JSON.stringify(health)}`);
+    const page = await fetch(`${server.url}/`);
+    check(page.status === 200 && /text\/html/.test(page.headers.get('content-type') ?? ''), `the playground (build/web) is served at / (${page.status})`);
     const hc = spawnSync('buildah', ['run', '--isolation=chroot', '--volume', `${config}:/app/config.ini:ro`, c, '--', 'node', 'scripts/healthcheck.mjs']);
     check(hc.status === 0, 'the HEALTHCHECK command passes against the running server');
     const pid = serverPid(server.child.pid);

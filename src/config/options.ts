@@ -61,7 +61,8 @@ export const OPTIONS = {
   },
   ROCKET_URL: {
     doc: 'The rocket: a .onnx file, a directory with rocket.json, or a remote rocket (see docs/rocket.md). Empty serves the embedded demo rocket.',
-    allowed: 'a local path, https://…/model.onnx or …/rocket.tar.gz, gs://, s3://, hf://owner/repo/file.onnx[@rev], or owner/name[@version] with ROCKET_REGISTRY',
+    allowed:
+      'a local path, https://…/model.onnx or …/rocket.tar.gz, gs://, s3://, hf://owner/repo/file.onnx[@rev], or owner/name[@version] with ROCKET_REGISTRY',
     default: '',
     parse: (raw: string) => ok(raw.trim()),
   },

@@ -79,7 +79,7 @@ export function sendAsset({ req, res, url }: RouteContext, asset: Asset, kind: '
     vary: 'accept-encoding',
   };
   const match = req.headers['if-none-match'];
-  if (match && match.split(',').some((t) => t.trim() === etag)) {
+  if (match?.split(',').some((t) => t.trim() === etag)) {
     res.writeHead(304, headers);
     res.end();
     return;

@@ -19,8 +19,9 @@ export function fillInputTensor(job: Job, pre: Preprocess, kernels: Kernels, dst
     offsetX: crop ? 0 : p.offsetX,
     offsetY: crop ? 0 : p.offsetY,
     channelOrder: pre.channelOrder,
-    scale: pre.scale,
-    mean: pre.mean,
+    // Inverting is affine: (255 − p)·s − m = p·(−s) − (m − 255·s).
+    scale: pre.invert ? -pre.scale : pre.scale,
+    mean: pre.invert ? pre.mean.map((m) => m - 255 * pre.scale) : pre.mean,
     std: pre.std,
     padValue: pre.padValue,
   });

@@ -91,6 +91,7 @@ export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestC
     cropRatio: 0.875,
     padValue: 114,
     channelOrder: gray ? 'gray' : 'rgb',
+    invert: false,
     scale: unitScale ? 1 / 255 : 1,
     mean: imagenet ? IMAGENET_MEAN : gray ? [0] : [0, 0, 0],
     std: imagenet ? IMAGENET_STD : gray ? [1] : [1, 1, 1],

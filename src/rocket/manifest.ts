@@ -33,6 +33,7 @@ export const manifestSchema = z
           .describe('center-crop: crop / resized short side (default 0.875).'),
         padValue: z.number().min(0).max(255).describe('letterbox: padding pixel value (default 114).'),
         channelOrder: z.enum(['rgb', 'bgr', 'gray']),
+        invert: z.boolean().describe('Use 255 − pixel, for dark-on-light photos (e.g. digits for MNIST).'),
         scale: z.number().positive().describe('Pixel multiplier before mean/std (default 1/255).'),
         mean: triple,
         std: triple.refine((s) => s.every((v) => v !== 0), 'std values must be non-zero'),

@@ -28,6 +28,8 @@ export interface Preprocess {
   /** letterbox only: pixel value 0..255 of the padding. */
   padValue: number;
   channelOrder: 'rgb' | 'bgr' | 'gray';
+  /** Use 255 − pixel (dark-on-light photos for a model trained light-on-dark, e.g. MNIST). */
+  invert: boolean;
   /** value = (pixel × scale − mean[c]) / std[c] */
   scale: number;
   mean: number[];

@@ -22,7 +22,8 @@ interface State {
   shown: Prediction[];
 }
 
-const pageState = async (page: Page) => JSON.parse(await page.evaluate('JSON.stringify(window.__rocket)')) as State;
+const pageState = async (page: Page) =>
+  JSON.parse(await page.evaluate('JSON.stringify(window.__rocket)')) as State;
 const until = (page: Page, status: string) => page.waitForFunction(`window.__rocket?.status === '${status}'`);
 
 /** Opens the playground with only the server reachable; returns the blocked requests and a /process counter. */
@@ -51,20 +52,30 @@ describe.skipIf(!hasChromium)('web playground in Chromium', () => {
   describe.skipIf(!hasShared)('on the YOLOv8n rocket', () => {
     let server: RunningServer;
     beforeAll(async () => {
-      server = await startServer('npm start server', { ROCKET_URL: shared('models', 'detection', 'yolov8n_int8_640.onnx') });
+      server = await startServer('npm start server', {
+        ROCKET_URL: shared('models', 'detection', 'yolov8n_int8_640.onnx'),
+      });
     });
     afterAll(() => server?.stop());
 
     it('draws 5 boxes on bus.jpg; the confidence slider at 0.5 drops the weaker one without a request', async () => {
       const { page, blocked, processRequests } = await open(browser, server.url);
-      await expect(page.locator('#rocket-info').innerText()).resolves.toMatch(/yolov8n_int8_640[\s\S]*detect[\s\S]*cpu[\s\S]*cpu/);
+      await expect(page.locator('#rocket-info').innerText()).resolves.toMatch(
+        /yolov8n_int8_640[\s\S]*detect[\s\S]*cpu[\s\S]*cpu/,
+      );
       expect(await unlabelled(page)).toEqual([]);
 
       await page.setInputFiles('#file', shared('images', 'bus.jpg'));
       await until(page, 'done');
       let state = await pageState(page);
       expect(state.visible).toHaveLength(5);
-      expect(state.visible.map((d) => d.label).sort()).toEqual(['bus', 'person', 'person', 'person', 'person']);
+      expect(state.visible.map((d) => d.label).sort()).toEqual([
+        'bus',
+        'person',
+        'person',
+        'person',
+        'person',
+      ]);
       expect(await page.locator('#canvas').getAttribute('data-boxes')).toBe('5');
       expect(state.detections.length).toBeGreaterThan(5); // asked at low thresholds, filtered here
       expect(processRequests()).toBe(1);
@@ -84,7 +95,9 @@ describe.skipIf(!hasChromium)('web playground in Chromium', () => {
       expect(await page.locator('#detections li').count()).toBe(4);
       expect(processRequests()).toBe(1);
       expect(state.requests).toBe(1);
-      await expect(page.locator('#timing').innerText()).resolves.toMatch(/Decode[\s\S]*Inference[\s\S]*Total/);
+      await expect(page.locator('#timing').innerText()).resolves.toMatch(
+        /Decode[\s\S]*Inference[\s\S]*Total/,
+      );
 
       // Back to 0.25 for the screenshot people look at: all 5 boxes.
       for (let i = 0; i < 25; i++) await page.keyboard.press('ArrowLeft');
@@ -118,8 +131,12 @@ describe.skipIf(!hasChromium)('web playground in Chromium', () => {
       const state = await pageState(page);
       expect(state.shown.map((p) => p.label)).toEqual(['red', 'green', 'blue']);
       expect(await page.locator('#classify-view li').count()).toBe(3);
-      await expect(page.locator('#classify-view li').first().innerText()).resolves.toMatch(/^red\s+\d+\.\d%$/);
-      expect(await page.evaluate('[sessionStorage.getItem("rocketserve.apiKey"), localStorage.length]')).toEqual([KEY, 0]);
+      await expect(page.locator('#classify-view li').first().innerText()).resolves.toMatch(
+        /^red\s+\d+\.\d%$/,
+      );
+      expect(
+        await page.evaluate('[sessionStorage.getItem("rocketserve.apiKey"), localStorage.length]'),
+      ).toEqual([KEY, 0]);
 
       await page.focus('#topk');
       await page.keyboard.press('Home'); // top-k 1

@@ -25,7 +25,9 @@ describe('an RGB image-to-image rocket (invert colours, ×2)', () => {
     const { data, info } = await pixelsOf(await res.arrayBuffer());
     expect([info.width, info.height]).toEqual([64, 64]);
     // 255 − (200, 50, 10), computed in float32 and truncated like NumPy's uint8 cast: 54.99999 → 54.
-    const expected = [200, 50, 10].map((v) => Math.floor(Math.fround(Math.fround(1 - Math.fround(v / 255)) * 255)));
+    const expected = [200, 50, 10].map((v) =>
+      Math.floor(Math.fround(Math.fround(1 - Math.fround(v / 255)) * 255)),
+    );
     expect([...data.subarray(0, 3)]).toEqual(expected);
   });
 
@@ -77,5 +79,32 @@ describe('a Y-channel image-to-image rocket (the super-resolution convention, ×
     expect(Math.abs((r as number) - 200)).toBeLessThanOrEqual(2);
     expect(Math.abs((g as number) - 60)).toBeLessThanOrEqual(2);
     expect(Math.abs((b as number) - 30)).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('preprocess.invert (dark-on-light digits for a light-on-dark model)', () => {
+  it('feeds 255 − pixel: a white image through an inverting manifest classifies as black would', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { buildColourClassifier } = await import('../helpers/models.js');
+    const dir = mkdtempSync(join(tmpdir(), 'rocket-invert-'));
+    writeFileSync(join(dir, 'colour.onnx'), buildColourClassifier());
+    writeFileSync(join(dir, 'labels.txt'), 'red\ngreen\nblue\n');
+    const manifest = {
+      model: 'colour.onnx',
+      labels: 'labels.txt',
+      task: 'classify',
+      preprocess: { resize: 'stretch', mean: [0, 0, 0], std: [1, 1, 1], invert: true },
+    };
+    writeFileSync(join(dir, 'rocket.json'), JSON.stringify(manifest));
+    const server = await startServer('npm start server', { ROCKET_URL: dir });
+    try {
+      // Cyan (0, 255, 255) inverted is red (255, 0, 0).
+      const body = await json(await postImage(server.url, await solidImage([0, 255, 255]), '', 'c.png'));
+      expect(body.predictions[0].label).toBe('red');
+    } finally {
+      await server.stop();
+    }
   });
 });

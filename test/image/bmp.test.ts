@@ -105,6 +105,7 @@ describe('BMP decoding', () => {
       height: 16,
       resize: 'letterbox',
       interpolation: 'linear',
+      invert: false,
       cropRatio: 0.875,
       padValue: 114,
       channelOrder: 'rgb',

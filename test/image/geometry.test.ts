@@ -7,6 +7,7 @@ const pre = (over: Partial<Preprocess>): Preprocess => ({
   height: 640,
   resize: 'letterbox',
   interpolation: 'linear',
+  invert: false,
   cropRatio: 0.875,
   padValue: 114,
   channelOrder: 'rgb',

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -6,8 +8,6 @@ import type { Route } from '../../src/http/route.js';
 import { ROUTES } from '../../src/http/routes/index.js';
 import { buildOpenApi, coverage, ROUTE_DOCS } from '../../src/openapi/document.js';
 import { componentValidator } from './validate.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is navigated freely
 const doc: any = buildOpenApi(ROUTES);
@@ -46,7 +46,10 @@ describe('the OpenAPI document', () => {
     expect(byName.format.schema.enum).toEqual([...processQuery.format.schema.options]);
     // Values the validation accepts are the values the document allows, and the other way round.
     const ajv = new Ajv2020.default({ strict: false });
-    for (const [name, values] of Object.entries({ confidence: [0, 0.5, 1, 1.5, -0.1], topk: [1, 1000, 0, 2.5, 1001] })) {
+    for (const [name, values] of Object.entries({
+      confidence: [0, 0.5, 1, 1.5, -0.1],
+      topk: [1, 1000, 0, 2.5, 1001],
+    })) {
       const schema = byName[name].schema;
       for (const v of values) {
         const query = processQuery[name as 'confidence' | 'topk'].schema.safeParse(String(v)).success;
@@ -58,7 +61,9 @@ describe('the OpenAPI document', () => {
   it('validates the protocol specification examples against the v2 request schema', () => {
     const validate = componentValidator(doc, 'V2InferenceRequest');
     for (const file of ['infer-request.json', 'binary-request.json']) {
-      const example = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'v2', 'fixtures', file), 'utf8'));
+      const example = JSON.parse(
+        readFileSync(join(import.meta.dirname, '..', 'v2', 'fixtures', file), 'utf8'),
+      );
       expect([file, validate(example), validate.errors]).toEqual([file, true, null]);
     }
     expect(validate({ inputs: [{ name: 'x', shape: [1], datatype: 'FLOAT' }] })).toBe(false);

@@ -88,10 +88,12 @@ export async function inProcessModel(bytes: Uint8Array, name: string, version = 
     outputs: info.outputs.map(sig),
     async run(feeds, fetches) {
       const inputs: Record<string, ort.Tensor> = {};
-      for (const [k, t] of Object.entries(feeds)) inputs[k] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+      for (const [k, t] of Object.entries(feeds))
+        inputs[k] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
       const out = await session.run(inputs, fetches);
       const result: Record<string, WireTensor> = {};
-      for (const [k, v] of Object.entries(out)) result[k] = { type: v.type, dims: [...v.dims], data: v.data as WireTensor['data'] };
+      for (const [k, v] of Object.entries(out))
+        result[k] = { type: v.type, dims: [...v.dims], data: v.data as WireTensor['data'] };
       return result;
     },
   };

@@ -11,12 +11,21 @@ function pixels(n: number): Float32Array {
   return t;
 }
 
-const input = (data: Float32Array, n: number) => ({ name: 'pixels', shape: [n, 3, 16, 16], datatype: 'FP32', data: Array.from(data) });
+const input = (data: Float32Array, n: number) => ({
+  name: 'pixels',
+  shape: [n, 3, 16, 16],
+  datatype: 'FP32',
+  data: Array.from(data),
+});
 
 describe('Open Inference Protocol v2 over HTTP (colour rocket)', () => {
   let server: RunningServer;
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
 
   beforeAll(async () => {
     server = await startServer('npm start server', {
@@ -56,26 +65,44 @@ describe('Open Inference Protocol v2 over HTTP (colour rocket)', () => {
     for (const path of ['/v2/models/nope', '/v2/models/nope/ready', '/v2/models/colour/versions/2']) {
       const res = await fetch(`${server.url}${path}`);
       expect(res.status).toBe(404);
-      expect(await json(res)).toEqual({ error: expect.stringMatching(/^Unknown (model "nope"|version "2")/) });
+      expect(await json(res)).toEqual({
+        error: expect.stringMatching(/^Unknown (model "nope"|version "2")/),
+      });
     }
     const res = await post('/v2/models/nope/infer', JSON.stringify({ inputs: [input(pixels(1), 1)] }));
-    expect([res.status, await json(res)]).toEqual([404, { error: 'Unknown model "nope"; this server serves "colour"' }]);
+    expect([res.status, await json(res)]).toEqual([
+      404,
+      { error: 'Unknown model "nope"; this server serves "colour"' },
+    ]);
   });
 
   it('infers a JSON batch in a worker: red then blue', async () => {
-    const res = await post('/v2/models/colour/infer', JSON.stringify({ id: 'a1', inputs: [input(pixels(2), 2)] }));
+    const res = await post(
+      '/v2/models/colour/infer',
+      JSON.stringify({ id: 'a1', inputs: [input(pixels(2), 2)] }),
+    );
     expect(res.status).toBe(200);
     const body = await json(res);
     expect(body).toMatchObject({ model_name: 'colour', model_version: '1.0.0', id: 'a1' });
     expect(body.outputs[0]).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [2, 3] });
-    [9, -4.5, -4.5, -4.5, -4.5, 9].forEach((v, i) => expect(body.outputs[0].data[i]).toBeCloseTo(v, 4));
+    for (const [i, v] of [9, -4.5, -4.5, -4.5, -4.5, 9].entries())
+      expect(body.outputs[0].data[i]).toBeCloseTo(v, 4);
   });
 
   it('infers the same numbers with binary tensor data in and out', async () => {
     const data = pixels(2);
-    const asJson = await json(await post('/v2/models/colour/infer', JSON.stringify({ inputs: [input(data, 2)] })));
+    const asJson = await json(
+      await post('/v2/models/colour/infer', JSON.stringify({ inputs: [input(data, 2)] })),
+    );
     const request = {
-      inputs: [{ name: 'pixels', shape: [2, 3, 16, 16], datatype: 'FP32', parameters: { binary_data_size: data.byteLength } }],
+      inputs: [
+        {
+          name: 'pixels',
+          shape: [2, 3, 16, 16],
+          datatype: 'FP32',
+          parameters: { binary_data_size: data.byteLength },
+        },
+      ],
       outputs: [{ name: 'logits', parameters: { binary_data: true } }],
     };
     const { body, header } = binaryBody(request, bytesOf(data));
@@ -85,18 +112,44 @@ describe('Open Inference Protocol v2 over HTTP (colour rocket)', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
-    const reply = splitReply(new Uint8Array(await res.arrayBuffer()), res.headers.get('inference-header-content-length'));
-    expect(reply.json.outputs[0]).toEqual({ name: 'logits', datatype: 'FP32', shape: [2, 3], parameters: { binary_data_size: 24 } });
-    expect(Array.from(new Float32Array(Uint8Array.from(reply.binary).buffer))).toEqual(asJson.outputs[0].data);
+    const reply = splitReply(
+      new Uint8Array(await res.arrayBuffer()),
+      res.headers.get('inference-header-content-length'),
+    );
+    expect(reply.json.outputs[0]).toEqual({
+      name: 'logits',
+      datatype: 'FP32',
+      shape: [2, 3],
+      parameters: { binary_data_size: 24 },
+    });
+    expect(Array.from(new Float32Array(Uint8Array.from(reply.binary).buffer))).toEqual(
+      asJson.outputs[0].data,
+    );
   });
 
   it('answers 400 {"error"} for bad requests and 413 over MAX_UPLOAD_BYTES', async () => {
     const bad: [string, string, RegExp][] = [
       ['malformed JSON', '{"inputs": [', /^The inference request is not valid JSON/],
-      ['shape vs data', JSON.stringify({ inputs: [{ ...input(pixels(1), 1), shape: [2, 3, 16, 16] }] }), /\(1536 elements\) but data has 768/],
-      ['fixed dims', JSON.stringify({ inputs: [{ ...input(new Float32Array(192), 1), shape: [1, 3, 8, 8] }] }), /shape \[1,3,8,8\] but the model expects \[-1,3,16,16\]/],
-      ['datatype', JSON.stringify({ inputs: [{ ...input(pixels(1), 1), datatype: 'FP64' }] }), /datatype FP64 but the model expects FP32/],
-      ['unknown input', JSON.stringify({ inputs: [{ ...input(pixels(1), 1), name: 'image' }] }), /Unknown input "image"; the model's inputs are: pixels/],
+      [
+        'shape vs data',
+        JSON.stringify({ inputs: [{ ...input(pixels(1), 1), shape: [2, 3, 16, 16] }] }),
+        /\(1536 elements\) but data has 768/,
+      ],
+      [
+        'fixed dims',
+        JSON.stringify({ inputs: [{ ...input(new Float32Array(192), 1), shape: [1, 3, 8, 8] }] }),
+        /shape \[1,3,8,8\] but the model expects \[-1,3,16,16\]/,
+      ],
+      [
+        'datatype',
+        JSON.stringify({ inputs: [{ ...input(pixels(1), 1), datatype: 'FP64' }] }),
+        /datatype FP64 but the model expects FP32/,
+      ],
+      [
+        'unknown input',
+        JSON.stringify({ inputs: [{ ...input(pixels(1), 1), name: 'image' }] }),
+        /Unknown input "image"; the model's inputs are: pixels/,
+      ],
     ];
     for (const [, body, message] of bad) {
       const res = await post('/v2/models/colour/infer', body);
@@ -107,6 +160,8 @@ describe('Open Inference Protocol v2 over HTTP (colour rocket)', () => {
     expect(big.status).toBe(413);
     expect(await json(big)).toEqual({ error: expect.stringContaining('MAX_UPLOAD_BYTES') });
     // The catalogue's shape stays on the other routes.
-    expect(await json(await fetch(`${server.url}/nope`))).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' } });
+    expect(await json(await fetch(`${server.url}/nope`))).toMatchObject({
+      error: { code: 'ROUTE_NOT_FOUND' },
+    });
   });
 });

@@ -19,7 +19,7 @@ function consistentRequest() {
 /** Documented float values compared with float32 results. */
 function expectOutputLike(actual: { data: number[] }, documented: { data: number[] }) {
   expect(actual.data).toHaveLength(documented.data.length);
-  documented.data.forEach((v, i) => expect(actual.data[i]).toBeCloseTo(v, 6));
+  for (const [i, v] of documented.data.entries()) expect(actual.data[i]).toBeCloseTo(v, 6);
 }
 
 describe('the Open Inference Protocol specification examples', () => {
@@ -64,22 +64,84 @@ describe('the Open Inference Protocol specification examples', () => {
   });
 
   describe('errors, as 400 {"error"} naming the problem', () => {
-    const cases: [string, (r: ReturnType<typeof consistentRequest>) => unknown, RegExp][] = [
-      ['a wrong datatype', (r) => ((r.inputs[0].datatype = 'INT32'), r), /Input "input0" has datatype INT32 but the model expects UINT32/],
-      ['an unknown input', (r) => ((r.inputs[1].name = 'input2'), r), /Unknown input "input2"; the model's inputs are: input0, input1/],
-      ['a shape against the model\'s dims', (r) => ((r.inputs[0].shape = [4, 1]), r), /Input "input0" has shape \[4,1\] but the model expects \[2,2\]/],
-      ['a rank against the model\'s', (r) => ((r.inputs[0].shape = [4]), r), /has shape \[4\] but the model expects \[2,2\]/],
-      ['a missing input', (r) => (r.inputs.pop(), r), /Missing input\(s\): input1/],
-      ['an input given twice', (r) => (r.inputs.push(r.inputs[0]), r), /Input "input0" is given more than once/],
-      ['an unknown output', (r) => ((r.outputs[0].name = 'output9'), r), /Unknown output "output9"/],
-      ['an unsupported datatype name', (r) => ((r.inputs[0].datatype = 'FLOAT32'), r), /inputs\[0\]\.datatype: Invalid option/],
-      ['no inputs', (r) => ((r.inputs = []), r), /inputs: Too small/],
-      ['data and binary_data_size both', (r) => ((r.inputs[0].parameters = { binary_data_size: 16 }), r), /both data and binary_data_size/],
-      ['an input without data', (r) => (delete r.inputs[0].data, r), /Input "input0" has no data/],
-      ['a non-boolean binary_data', (r) => ((r.outputs[0].parameters = { binary_data: 'yes' }), r), /binary_data must be true or false/],
+    type Request = ReturnType<typeof consistentRequest>;
+    const cases: [string, (r: Request) => void, RegExp][] = [
+      [
+        'a wrong datatype',
+        (r) => {
+          r.inputs[0].datatype = 'INT32';
+        },
+        /Input "input0" has datatype INT32 but the model expects UINT32/,
+      ],
+      [
+        'an unknown input',
+        (r) => {
+          r.inputs[1].name = 'input2';
+        },
+        /Unknown input "input2"; the model's inputs are: input0, input1/,
+      ],
+      [
+        "a shape against the model's dims",
+        (r) => {
+          r.inputs[0].shape = [4, 1];
+        },
+        /Input "input0" has shape \[4,1\] but the model expects \[2,2\]/,
+      ],
+      [
+        "a rank against the model's",
+        (r) => {
+          r.inputs[0].shape = [4];
+        },
+        /has shape \[4\] but the model expects \[2,2\]/,
+      ],
+      ['a missing input', (r) => r.inputs.pop(), /Missing input\(s\): input1/],
+      ['an input given twice', (r) => r.inputs.push(r.inputs[0]), /Input "input0" is given more than once/],
+      [
+        'an unknown output',
+        (r) => {
+          r.outputs[0].name = 'output9';
+        },
+        /Unknown output "output9"/,
+      ],
+      [
+        'an unsupported datatype name',
+        (r) => {
+          r.inputs[0].datatype = 'FLOAT32';
+        },
+        /inputs\[0\]\.datatype: Invalid option/,
+      ],
+      [
+        'no inputs',
+        (r) => {
+          r.inputs = [];
+        },
+        /inputs: Too small/,
+      ],
+      [
+        'data and binary_data_size both',
+        (r) => {
+          r.inputs[0].parameters = { binary_data_size: 16 };
+        },
+        /both data and binary_data_size/,
+      ],
+      [
+        'an input without data',
+        (r) => {
+          delete r.inputs[0].data;
+        },
+        /Input "input0" has no data/,
+      ],
+      [
+        'a non-boolean binary_data',
+        (r) => {
+          r.outputs[0].parameters = { binary_data: 'yes' };
+        },
+        /binary_data must be true or false/,
+      ],
     ];
     it.each(cases)('%s', async (_, change, message) => {
-      const request = change(consistentRequest());
+      const request = consistentRequest();
+      change(request);
       await expect(inferV2(model, jsonBody(request), undefined)).rejects.toMatchObject({
         status: 400,
         message: expect.stringMatching(message),
@@ -97,15 +159,29 @@ describe('the Open Inference Protocol specification examples', () => {
       const request = fixture('binary-request.json');
       const input0 = bytesOf(Uint32Array.from([1, 2, 3, 4]));
       const attempts: [Buffer, string, RegExp][] = [
-        [binaryBody(request, input0).body, binaryBody(request, input0).header, /binary_data_size 3 goes past the end/],
-        [binaryBody(request, input0, Uint8Array.from([1, 0, 1, 1])).body, binaryBody(request).header, /1 bytes of binary data that no input/],
+        [
+          binaryBody(request, input0).body,
+          binaryBody(request, input0).header,
+          /binary_data_size 3 goes past the end/,
+        ],
+        [
+          binaryBody(request, input0, Uint8Array.from([1, 0, 1, 1])).body,
+          binaryBody(request).header,
+          /1 bytes of binary data that no input/,
+        ],
         [binaryBody(request, input0).body, '99999', /Inference-Header-Content-Length must be an integer/],
         [binaryBody(request, input0).body, '12', /not valid JSON/],
       ];
       for (const [body, header, message] of attempts) {
-        await expect(inferV2(model, body, header)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(message) });
+        await expect(inferV2(model, body, header)).rejects.toMatchObject({
+          status: 400,
+          message: expect.stringMatching(message),
+        });
       }
-      const short = { ...request, inputs: [{ ...request.inputs[0], parameters: { binary_data_size: 12 } }, request.inputs[1]] };
+      const short = {
+        ...request,
+        inputs: [{ ...request.inputs[0], parameters: { binary_data_size: 12 } }, request.inputs[1]],
+      };
       const wrong = binaryBody(short, input0.subarray(0, 12), Uint8Array.from([1, 0, 1]));
       await expect(inferV2(model, wrong.body, wrong.header)).rejects.toMatchObject({
         message: 'Input "input0": 4 UINT32 elements take 16 bytes but binary_data_size is 12',

@@ -19,7 +19,8 @@ async function busTensor(): Promise<Float32Array> {
     .toBuffer({ resolveWithObject: true });
   const plane = 640 * 640;
   const out = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) out[c * plane + i] = (data[i * 3 + c] as number) / 255;
+  for (let i = 0; i < plane; i++)
+    for (let c = 0; c < 3; c++) out[c * plane + i] = (data[i * 3 + c] as number) / 255;
   return out;
 }
 
@@ -46,7 +47,10 @@ describe.skipIf(!hasShared)('v2 infer on YOLOv8n int8 (real model)', () => {
     expect(out.output0?.dims).toEqual([1, 84, 8400]);
     reference = out.output0?.data as Float32Array;
     await session.release();
-    server = await startServer('npm start server', { ROCKET_URL: MODEL, MAX_UPLOAD_BYTES: String(64 * 1024 * 1024) });
+    server = await startServer('npm start server', {
+      ROCKET_URL: MODEL,
+      MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
+    });
   });
   afterAll(() => server?.stop());
 
@@ -73,13 +77,26 @@ describe.skipIf(!hasShared)('v2 infer on YOLOv8n int8 (real model)', () => {
     expect(relativeError(fromJson.outputs[0]?.data ?? [], reference)).toBeLessThan(1e-4);
 
     const request = {
-      inputs: [{ name: 'images', shape: [1, 3, 640, 640], datatype: 'FP32', parameters: { binary_data_size: tensor.byteLength } }],
+      inputs: [
+        {
+          name: 'images',
+          shape: [1, 3, 640, 640],
+          datatype: 'FP32',
+          parameters: { binary_data_size: tensor.byteLength },
+        },
+      ],
       parameters: { binary_data_output: true },
     };
     const { body, header } = binaryBody(request, bytesOf(tensor));
-    const binRes = await infer(body, { 'content-type': 'application/octet-stream', 'inference-header-content-length': header });
+    const binRes = await infer(body, {
+      'content-type': 'application/octet-stream',
+      'inference-header-content-length': header,
+    });
     expect(binRes.status).toBe(200);
-    const reply = splitReply(new Uint8Array(await binRes.arrayBuffer()), binRes.headers.get('inference-header-content-length'));
+    const reply = splitReply(
+      new Uint8Array(await binRes.arrayBuffer()),
+      binRes.headers.get('inference-header-content-length'),
+    );
     expect(reply.json.outputs[0]).toEqual({
       name: 'output0',
       datatype: 'FP32',

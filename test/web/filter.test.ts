@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classColour, contrastRatio, relativeLuminance } from '../../web/src/colours.js';
-import { type Detection, filterDetections, iou, topPredictions } from '../../web/src/filter.js';
 import { featureCount } from '../../web/src/features.js';
+import { type Detection, filterDetections, iou, topPredictions } from '../../web/src/filter.js';
 import { parseServerTiming, timingRows } from '../../web/src/timing.js';
 import { createRandom } from '../helpers/random.js';
 
@@ -17,7 +17,14 @@ function randomDetections(seed: number, n: number): Detection[] {
   return Array.from({ length: n }, () => {
     const x = r.float(0, 200);
     const y = r.float(0, 200);
-    return det(r.int(0, 2), Math.round(r.float(0.01, 1) * 1e4) / 1e4, x, y, x + r.float(5, 80), y + r.float(5, 80));
+    return det(
+      r.int(0, 2),
+      Math.round(r.float(0.01, 1) * 1e4) / 1e4,
+      x,
+      y,
+      x + r.float(5, 80),
+      y + r.float(5, 80),
+    );
   });
 }
 
@@ -38,8 +45,12 @@ describe('client-side filtering (web/src/filter.ts)', () => {
     ];
     const kept = filterDetections(dets, { confidence: 0.25, iou: 0.7 });
     expect(kept.map((d) => d.confidence)).toEqual([0.9, 0.7, 0.6]);
-    expect(filterDetections(dets, { confidence: 0.25, iou: 0.3 }).map((d) => d.confidence)).toEqual([0.9, 0.7]);
-    expect(filterDetections(dets, { confidence: 0.25, iou: 0.7, classAware: false }).map((d) => d.confidence)).toEqual([0.9, 0.6]);
+    expect(filterDetections(dets, { confidence: 0.25, iou: 0.3 }).map((d) => d.confidence)).toEqual([
+      0.9, 0.7,
+    ]);
+    expect(
+      filterDetections(dets, { confidence: 0.25, iou: 0.7, classAware: false }).map((d) => d.confidence),
+    ).toEqual([0.9, 0.6]);
     expect(filterDetections(dets, { confidence: 0, iou: 1, maxDetections: 2 })).toHaveLength(2);
   });
 
@@ -48,11 +59,19 @@ describe('client-side filtering (web/src/filter.ts)', () => {
       const dets = randomDetections(seed, 60);
       const f = { confidence: 0.3, iou: 0.45 };
       const kept = filterDetections(dets, f);
-      expect(kept.every((d, i) => d.confidence >= f.confidence && (i === 0 || kept[i - 1]!.confidence >= d.confidence))).toBe(true);
+      expect(
+        kept.every(
+          (d, i) =>
+            d.confidence >= f.confidence && (i === 0 || (kept[i - 1]?.confidence ?? 1) >= d.confidence),
+        ),
+      ).toBe(true);
       for (const a of kept)
-        for (const b of kept) if (a !== b && a.class === b.class) expect(iou(a.box, b.box)).toBeLessThanOrEqual(f.iou);
+        for (const b of kept)
+          if (a !== b && a.class === b.class) expect(iou(a.box, b.box)).toBeLessThanOrEqual(f.iou);
       for (const d of dets.filter((x) => x.confidence >= f.confidence && !kept.includes(x))) {
-        const by = kept.find((k) => k.class === d.class && k.confidence >= d.confidence && iou(k.box, d.box) > f.iou);
+        const by = kept.find(
+          (k) => k.class === d.class && k.confidence >= d.confidence && iou(k.box, d.box) > f.iou,
+        );
         expect(by).toBeDefined();
       }
     }
@@ -63,7 +82,9 @@ describe('client-side filtering (web/src/filter.ts)', () => {
       const dets = randomDetections(seed, 60);
       const low = filterDetections(dets, { confidence: 0.05, iou: 0.5 });
       for (const c of [0.25, 0.5, 0.75]) {
-        expect(filterDetections(dets, { confidence: c, iou: 0.5 })).toEqual(low.filter((d) => d.confidence >= c));
+        expect(filterDetections(dets, { confidence: c, iou: 0.5 })).toEqual(
+          low.filter((d) => d.confidence >= c),
+        );
       }
     }
   });
@@ -102,10 +123,14 @@ describe('playground helpers', () => {
       ['Total (server)', 6],
       ['Round trip', 9],
     ]);
-    expect(timingRows({ inferenceMs: 3, totalMs: 4 }, 5).map((r) => r[0])).toEqual(['Inference', 'Total (server)', 'Round trip']);
+    expect(timingRows({ inferenceMs: 3, totalMs: 4 }, 5).map((r) => r[0])).toEqual([
+      'Inference',
+      'Total (server)',
+      'Round trip',
+    ]);
   });
 
-  it('counts a tabular model\'s features from its input shape', () => {
+  it("counts a tabular model's features from its input shape", () => {
     expect(featureCount([-1, 4])).toBe(4);
     expect(featureCount([-1, -1])).toBe(1);
   });

@@ -52,7 +52,9 @@ export async function getHealth(): Promise<Health> {
 }
 
 /** GET /v2/models/{name}: the model's inputs and outputs. */
-export async function getModelMetadata(name: string): Promise<{ inputs: { name: string; datatype: string; shape: number[] }[] }> {
+export async function getModelMetadata(
+  name: string,
+): Promise<{ inputs: { name: string; datatype: string; shape: number[] }[] }> {
   const res = await check(await fetch(`v2/models/${encodeURIComponent(name)}`, { headers: headers() }));
   return (await res.json()) as { inputs: { name: string; datatype: string; shape: number[] }[] };
 }
@@ -71,13 +73,22 @@ export async function postProcess(
     form.append('input', body, body instanceof File ? body.name : 'input');
     init = { method: 'POST', body: form, headers: headers({ accept }) };
   } else {
-    init = { method: 'POST', body: JSON.stringify(body), headers: headers({ 'content-type': 'application/json' }) };
+    init = {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: headers({ 'content-type': 'application/json' }),
+    };
   }
   const res = await check(await fetch(`process${search.size ? `?${search}` : ''}`, init));
   const type = res.headers.get('content-type') ?? '';
   if (type.startsWith('image/')) {
     const blob = await res.blob();
-    return { kind: 'image', blob, serverTiming: parseServerTiming(res.headers.get('server-timing')), roundTripMs: performance.now() - started };
+    return {
+      kind: 'image',
+      blob,
+      serverTiming: parseServerTiming(res.headers.get('server-timing')),
+      roundTripMs: performance.now() - started,
+    };
   }
   const json = (await res.json()) as Record<string, unknown>;
   return { kind: 'json', body: json, roundTripMs: performance.now() - started };

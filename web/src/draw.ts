@@ -5,7 +5,11 @@ import type { Detection } from './filter.js';
  * Draws the image and its detections on the canvas at the image's own size (CSS scales it):
  * a box per detection in its class's colour, with "label 0.87" on a filled tag above it.
  */
-export function drawDetections(canvas: HTMLCanvasElement, image: ImageBitmap, detections: readonly Detection[]): void {
+export function drawDetections(
+  canvas: HTMLCanvasElement,
+  image: ImageBitmap,
+  detections: readonly Detection[],
+): void {
   canvas.width = image.width;
   canvas.height = image.height;
   const ctx = canvas.getContext('2d');

@@ -53,7 +53,9 @@ export interface DetectionFilter {
  */
 export function filterDetections(detections: readonly Detection[], f: DetectionFilter): Detection[] {
   const { maxDetections = 300, classAware = true } = f;
-  const sorted = detections.filter((d) => d.confidence >= f.confidence).sort((a, b) => b.confidence - a.confidence);
+  const sorted = detections
+    .filter((d) => d.confidence >= f.confidence)
+    .sort((a, b) => b.confidence - a.confidence);
   const kept: Detection[] = [];
   for (const d of sorted) {
     if (kept.length >= maxDetections) break;
@@ -64,7 +66,11 @@ export function filterDetections(detections: readonly Detection[], f: DetectionF
 }
 
 /** The top `topk` predictions at or above `confidence`; the top-1 is always kept, as on the server. */
-export function topPredictions(predictions: readonly Prediction[], topk: number, confidence: number): Prediction[] {
+export function topPredictions(
+  predictions: readonly Prediction[],
+  topk: number,
+  confidence: number,
+): Prediction[] {
   const sorted = [...predictions].sort((a, b) => b.confidence - a.confidence);
   return sorted.filter((p, i) => i === 0 || p.confidence >= confidence).slice(0, Math.max(1, topk));
 }

@@ -1,7 +1,13 @@
 import { apiKey, getHealth, postProcess, Unauthorized } from './api.js';
-import { byId, showOnly } from './dom.js';
+import { byId, el, showOnly } from './dom.js';
 import { drawDetections } from './draw.js';
-import { type Detection, filterDetections, type Prediction, REQUEST_THRESHOLDS, topPredictions } from './filter.js';
+import {
+  type Detection,
+  filterDetections,
+  type Prediction,
+  REQUEST_THRESHOLDS,
+  topPredictions,
+} from './filter.js';
 import { state } from './state.js';
 import { setUpTabular } from './tabular.js';
 import { timingRows } from './timing.js';
@@ -66,19 +72,27 @@ function run(file: Blob): Promise<void> {
     state.status = 'busy';
     report('Running the rocket…');
     const query: Record<string, number> =
-      state.task === 'detect' ? { ...REQUEST_THRESHOLDS } : state.task === 'classify' ? { confidence: 0, topk: TOPK_MAX } : {};
+      state.task === 'detect'
+        ? { ...REQUEST_THRESHOLDS }
+        : state.task === 'classify'
+          ? { confidence: 0, topk: TOPK_MAX }
+          : {};
     image = await createImageBitmap(file);
     state.requests++;
-    const reply = await postProcess(file, query, state.task === 'image2image' ? 'image/png' : 'application/json');
+    const reply = await postProcess(
+      file,
+      query,
+      state.task === 'image2image' ? 'image/png' : 'application/json',
+    );
     if (reply.kind === 'image') {
       const before = byId<HTMLImageElement>('before');
       const after = byId<HTMLImageElement>('after');
       URL.revokeObjectURL(after.src);
       before.src = URL.createObjectURL(file);
       after.src = URL.createObjectURL(reply.blob);
-      const link = byId<HTMLAnchorElement>('download');
-      link.href = after.src;
+      const link = el('a', { class: 'button', href: after.src }, 'Download the output');
       link.download = `output.${reply.blob.type.split('/')[1] ?? 'png'}`;
+      byId('download-slot').replaceChildren(link);
       renderTiming(timingRows(reply.serverTiming, reply.roundTripMs));
       report('Done: before and after');
     } else {
@@ -136,7 +150,12 @@ async function start(): Promise<void> {
   const { name, version, task } = health.rocket;
   state.task = task;
   state.rocket = name;
-  renderInfo({ name: `${name} ${version}`, task, device: health.device ?? '?', provider: health.executionProvider ?? '?' });
+  renderInfo({
+    name: `${name} ${version}`,
+    task,
+    device: health.device ?? '?',
+    provider: health.executionProvider ?? '?',
+  });
   document.body.dataset.task = task;
   showOnly(VIEWS, TASK_VIEWS[task] ?? []);
   for (const control of document.querySelectorAll<HTMLElement>('[data-tasks]')) {
@@ -145,7 +164,11 @@ async function start(): Promise<void> {
   if (task === 'classify') Object.assign(slider('confidence'), { min: '0', value: '0' });
   state.status = 'ready';
   if (task === 'tabular') return guarded(() => setUpTabular(name, report, guarded));
-  report(TASK_VIEWS[task] ? 'Drop, paste or choose an image.' : `This page does not show ${task} rockets yet; see the API docs.`);
+  report(
+    TASK_VIEWS[task]
+      ? 'Drop, paste or choose an image.'
+      : `This page does not show ${task} rockets yet; see the API docs.`,
+  );
 }
 
 void start();

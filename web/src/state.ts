@@ -18,6 +18,8 @@ export interface PageState {
   predictions: Prediction[];
   /** What the top-k and confidence sliders keep. */
   shown: Prediction[];
+  /** Tabular predictions, one per row sent. */
+  rows: Record<string, unknown>[];
   error?: string;
 }
 
@@ -28,5 +30,13 @@ declare global {
 }
 
 /** The page's state, also at `window.__rocket`. */
-export const state: PageState = { status: 'starting', requests: 0, detections: [], visible: [], predictions: [], shown: [] };
+export const state: PageState = {
+  status: 'starting',
+  requests: 0,
+  detections: [],
+  visible: [],
+  predictions: [],
+  shown: [],
+  rows: [],
+};
 window.__rocket = state;

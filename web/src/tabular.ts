@@ -1,6 +1,7 @@
 import { getModelMetadata, postProcess } from './api.js';
 import { byId, el } from './dom.js';
 import { featureCount } from './features.js';
+import { state } from './state.js';
 import { timingRows } from './timing.js';
 import { renderTable, renderTiming } from './views.js';
 
@@ -25,29 +26,43 @@ export async function setUpTabular(
       const id = `feature-${i}`;
       wrap.append(
         el('label', { for: id }, `${input.name} [${i}]`),
-        el('input', { id, name: id, type: 'number', step: 'any', required: '', inputmode: 'decimal', value: '0' }),
+        el('input', {
+          id,
+          name: id,
+          type: 'number',
+          step: 'any',
+          required: '',
+          inputmode: 'decimal',
+          value: '0',
+        }),
       );
       return wrap;
     }),
   );
   const table = byId<HTMLTableElement>('tabular-results');
+  const send = (body: Blob | object) => {
+    state.status = 'busy';
+    state.requests++;
+    report('Predicting…');
+    return postProcess(body);
+  };
   const show = (reply: Awaited<ReturnType<typeof postProcess>>) => {
     if (reply.kind !== 'json') return;
     const predictions = (reply.body.predictions as Record<string, unknown>[] | undefined) ?? [];
     renderTable(table, predictions);
+    state.rows = predictions;
+    state.status = 'done';
     renderTiming(timingRows((reply.body.timing as Record<string, unknown>) ?? {}, reply.roundTripMs));
     report(`${predictions.length} prediction${predictions.length === 1 ? '' : 's'}`);
   };
   byId<HTMLFormElement>('tabular-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const row = Array.from({ length: count }, (_, i) => Number(byId<HTMLInputElement>(`feature-${i}`).value));
-    report('Predicting…');
-    void guard(async () => show(await postProcess({ inputs: [row] })));
+    void guard(async () => show(await send({ inputs: [row] })));
   });
   byId<HTMLInputElement>('csv').addEventListener('change', (event) => {
     const file = (event.target as HTMLInputElement).files?.[0];
     if (!file) return;
-    report(`Predicting ${file.name}…`);
-    void guard(async () => show(await postProcess(file)));
+    void guard(async () => show(await send(file)));
   });
 }

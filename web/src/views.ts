@@ -75,7 +75,9 @@ export function renderTable(table: HTMLTableElement, rows: readonly Record<strin
   const body = rows.map((r, i) => {
     const tr = el('tr');
     const cell = (v: unknown) =>
-      Array.isArray(v) ? v.map((x) => (typeof x === 'number' ? x.toFixed(4) : String(x))).join(', ') : String(v ?? '');
+      Array.isArray(v)
+        ? v.map((x) => (typeof x === 'number' ? x.toFixed(4) : String(x))).join(', ')
+        : String(v ?? '');
     tr.append(el('th', { scope: 'row' }, String(i + 1)), ...columns.map((c) => el('td', {}, cell(r[c]))));
     return tr;
   });
