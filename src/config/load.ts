@@ -48,7 +48,10 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     }
     const parsed = spec.parse(entry.value);
     if (parsed.ok) config[key] = parsed.value;
-    else problems.push(`${key} (${entry.origin}): expected ${parsed.expected} but received "${entry.value}"`);
+    else {
+      const shown = key === 'API_KEY' ? '(hidden)' : `"${entry.value}"`; // never echo a secret
+      problems.push(`${key} (${entry.origin}): expected ${parsed.expected} but received ${shown}`);
+    }
   }
   if (problems.length > 0) {
     throw new RocketError('CONFIG_INVALID', `Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -186,7 +186,7 @@ export const OPTIONS = {
     parse: integer(1024, 1024 * 1024),
   },
   API_KEY: {
-    doc: 'When set, every route but liveness and readiness needs Authorization: Bearer KEY or X-API-Key: KEY. Prefer the environment to the file.',
+    doc: 'When set, every route but the health probes needs Authorization: Bearer KEY or X-API-Key: KEY. Prefer the environment to the file.',
     allowed: 'empty, or a key of at least 16 characters',
     default: '',
     parse: (raw: string) =>

@@ -102,6 +102,19 @@ describe('loadConfig', () => {
   });
 });
 
+it('never echoes an invalid API_KEY', () => {
+  const message = problemsOf(() => loadConfig({ cwd: dirWith(), env: { API_KEY: 'short-secret' } }));
+  expect(message).toContain('API_KEY');
+  expect(message).not.toContain('short-secret');
+});
+
+describe('README', () => {
+  it('lists every configuration key in its config table', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const key of Object.keys(OPTIONS)) expect(readme).toContain(`| \`${key}\` |`);
+  });
+});
+
 describe('config-example.ini', () => {
   const example = readFileSync(new URL('../../config-example.ini', import.meta.url), 'utf8');
 

@@ -165,3 +165,50 @@ describe('Open Inference Protocol v2 over HTTP (colour rocket)', () => {
     });
   });
 });
+
+describe('Open Inference Protocol v2 under functions-framework (colour rocket)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer('functions-framework', { ROCKET_URL: writeColourRocket() });
+  });
+  afterAll(() => server?.stop());
+
+  it('answers metadata, and the same numbers for JSON and binary infer on the bodies Express buffered', async () => {
+    const meta = await json(await fetch(`${server.url}/v2/models/colour`));
+    expect(meta.inputs).toEqual([{ name: 'pixels', datatype: 'FP32', shape: [-1, 3, 16, 16] }]);
+    const data = pixels(1);
+    const asJson = await json(
+      await fetch(`${server.url}/v2/models/colour/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: [input(data, 1)] }),
+      }),
+    );
+    const request = {
+      inputs: [
+        {
+          name: 'pixels',
+          shape: [1, 3, 16, 16],
+          datatype: 'FP32',
+          parameters: { binary_data_size: data.byteLength },
+        },
+      ],
+      parameters: { binary_data_output: true },
+    };
+    const { body, header } = binaryBody(request, bytesOf(data));
+    const res = await fetch(`${server.url}/v2/models/colour/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': header },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const reply = splitReply(
+      new Uint8Array(await res.arrayBuffer()),
+      res.headers.get('inference-header-content-length'),
+    );
+    expect(Array.from(new Float32Array(Uint8Array.from(reply.binary).buffer))).toEqual(
+      asJson.outputs[0].data,
+    );
+    expect(asJson.outputs[0].data[0]).toBeCloseTo(9, 4);
+  });
+});
