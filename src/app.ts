@@ -111,6 +111,7 @@ export class RocketApp {
         intraOpThreads: intraOp,
         kernels: config.KERNELS,
         batchMax: spec.dynamicBatch ? config.BATCH_MAX : 1,
+        nice: config.INFERENCE_NICE,
       };
       const pool = await InferencePool.start(init, workers, {
         batchWaitMs: config.BATCH_WAIT_MS,

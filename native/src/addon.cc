@@ -24,6 +24,7 @@ NAPI_MODULE_INIT() {
       Method("softmax", rs::SoftmaxBinding),
       Method("topK", rs::TopKBinding),
       Method("probeGpus", rs::ProbeGpusBinding),
+      Method("lowerThreadPriority", rs::LowerThreadPriorityBinding),
   };
   RS_NAPI(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0],
                                       properties));

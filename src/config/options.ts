@@ -90,6 +90,12 @@ export const OPTIONS = {
     default: 0,
     parse: autoInteger(256),
   },
+  INFERENCE_NICE: {
+    doc: 'Nice steps added to inference threads (Linux), so health probes and uploads win the CPU when it is saturated. 0 = same priority.',
+    allowed: 'an integer from 0 to 19',
+    default: 5,
+    parse: integer(0, 19),
+  },
   MAX_UPLOAD_BYTES: {
     doc: 'Largest accepted request body, in bytes; larger bodies get 413 PAYLOAD_TOO_LARGE.',
     allowed: 'an integer from 1024 to 1073741824',

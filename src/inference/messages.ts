@@ -12,6 +12,8 @@ export interface WorkerInit {
   kernels: 'native' | 'reference';
   /** Largest batch a worker is sent (1 unless the model has a dynamic batch dimension). */
   batchMax: number;
+  /** Nice steps the worker thread (and the onnxruntime threads it creates) runs below the main thread. */
+  nice: number;
 }
 
 /** One image to run, decoded and resized on the main thread. `pixels` is transferred, not copied. */

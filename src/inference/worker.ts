@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import { loadKernels } from '../kernels/index.js';
-import { probeGpus } from '../kernels/native.js';
+import { lowerThreadPriority, probeGpus } from '../kernels/native.js';
 import { blankJob, createImageRunner, type ImageRunner } from './image-runner.js';
 import type { WireTensor, WorkerInit, WorkerReply, WorkerRequest } from './messages.js';
 import { explainProviderFailure } from './providers.js';
@@ -82,6 +82,8 @@ async function createSession(init: WorkerInit) {
 }
 
 async function createRunner(init: WorkerInit) {
+  // Before the session exists, so its intra-op threads inherit the lower priority.
+  if (init.nice > 0) lowerThreadPriority(init.nice);
   const { session, provider, fallbackReason } = await createSession(init);
   const { spec } = init;
   if (spec.task === 'tabular') {

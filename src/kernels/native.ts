@@ -14,7 +14,7 @@ import type { GpuDevice, GpuProbe, Kernels } from './types.js';
 export const NATIVE_ADDON_RELATIVE_PATH = join('build', 'native', 'Release', 'rocketserve_native.node');
 
 /** The addon ABI this loader expects; `rs::kAbiVersion` in native/src/bindings.h must equal it. */
-export const NATIVE_ABI_VERSION = 1;
+export const NATIVE_ABI_VERSION = 2;
 
 /**
  * The package roots above this module (directories holding a package.json), nearest first. From
@@ -55,6 +55,7 @@ export interface ProbeLibraries {
 type NativeAddon = Omit<Kernels, 'kind'> & {
   ABI_VERSION: number;
   probeGpus(cudaLibraries?: string[], nvmlLibraries?: string[]): RawGpuProbe;
+  lowerThreadPriority(increment: number): number | null;
 };
 
 const FIXES =
@@ -147,4 +148,13 @@ export function probeGpus(libraries: ProbeLibraries = {}): GpuProbe {
     return { devices: [], reason: `the GPU probe is unavailable: ${(err as Error).message}` };
   }
   return toGpuProbe(addon.probeGpus(libraries.cudaLibraries, libraries.nvmlLibraries));
+}
+
+/**
+ * Lowers the calling thread's CPU priority by `increment` nice steps (Linux; threads created
+ * afterwards inherit it). Returns the new nice value, or null where threads have none of their
+ * own. Inference workers call it so the main thread stays responsive on a saturated CPU.
+ */
+export function lowerThreadPriority(increment: number): number | null {
+  return loadAddon().lowerThreadPriority(increment);
 }

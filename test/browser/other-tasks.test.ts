@@ -30,7 +30,9 @@ describe.skipIf(!hasChromium || !hasShared)('web playground on other tasks, in C
   describe('image-to-image (super resolution)', () => {
     let server: RunningServer;
     beforeAll(async () => {
-      server = await startServer('npm start server', { ROCKET_URL: shared('models', 'image2image', 'super_resolution.onnx') });
+      server = await startServer('npm start server', {
+        ROCKET_URL: shared('models', 'image2image', 'super_resolution.onnx'),
+      });
     });
     afterAll(() => server?.stop());
 
@@ -58,7 +60,9 @@ describe.skipIf(!hasChromium || !hasShared)('web playground on other tasks, in C
   describe('tabular (logistic regression on iris)', () => {
     let server: RunningServer;
     beforeAll(async () => {
-      server = await startServer('npm start server', { ROCKET_URL: shared('models', 'tabular', 'logreg_iris.onnx') });
+      server = await startServer('npm start server', {
+        ROCKET_URL: shared('models', 'tabular', 'logreg_iris.onnx'),
+      });
     });
     afterAll(() => server?.stop());
 

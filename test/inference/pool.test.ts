@@ -18,13 +18,17 @@ async function colourPool(batchMax: number, batchWaitMs = 0, onBatch?: (size: nu
     intraOpThreads: 1,
     kernels: 'native',
     batchMax,
+    nice: 0,
   };
   const pool = await InferencePool.start(init, 1, { batchWaitMs, onBatch });
   pools.push(pool);
   return { pool, spec };
 }
 
-async function job(spec: Awaited<ReturnType<typeof colourPool>>['spec'], rgb: [number, number, number]): Promise<Job> {
+async function job(
+  spec: Awaited<ReturnType<typeof colourPool>>['spec'],
+  rgb: [number, number, number],
+): Promise<Job> {
   if (spec.task === 'tabular') throw new Error('expected an image rocket');
   const image = await decodeForModel(await solidImage(rgb), spec.preprocess, 1e6);
   return { ...image, pixels: image.pixels.slice(), thresholds: spec.thresholds };
@@ -92,7 +96,9 @@ describe('InferencePool', () => {
     const logits = Array.from(raw.logits?.data as Float32Array);
     [9, -4.5, -4.5].forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 4));
     await expect(
-      pool.runTensors({ pixels: { type: 'float32', dims: [1, 3, 8, 8], data: new Float32Array(192) } }, ['logits']),
+      pool.runTensors({ pixels: { type: 'float32', dims: [1, 3, 8, 8], data: new Float32Array(192) } }, [
+        'logits',
+      ]),
     ).rejects.toMatchObject({ code: 'INFERENCE_FAILED' });
   });
 });
