@@ -32,8 +32,8 @@ RUN npm test
 FROM ${BUILD_IMAGE} AS prod-deps
 WORKDIR /src
 COPY package.json package-lock.json ./
-# --ignore-scripts: the only install script is onnxruntime-node's CUDA download, which the CPU image
-# does not want. Then drop onnxruntime binaries for other operating systems and architectures.
+# --ignore-scripts: no production dependency needs its install script (onnxruntime-node's only
+# downloads CUDA binaries). Then drop onnxruntime binaries for other operating systems and CPUs.
 RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
   && npm cache clean --force \
   && keep="linux/$(node -p process.arch)" \
@@ -63,8 +63,8 @@ COPY --from=build /src/build/native/Release/rocketserve_native.node build/native
 COPY --from=rocket /opt/rocket /opt/rocket
 # /out holds config.ini only when a rocket was baked in (mount your own over /app/config.ini to change it).
 COPY --from=rocket /out/ ./
-# build/demo is owned by the runtime user, so the demo rocket is found as built and never rewritten.
 COPY --from=build /src/build/web build/web
+# build/demo is owned by the runtime user, so the demo rocket is found as built and never rewritten.
 COPY --from=build --chown=1000:1000 /src/build/demo build/demo
 COPY scripts/healthcheck.mjs scripts/
 # CACHE_DIR (default ~/.cache/rocketserve): where remote rockets (ROCKET_URL=https://..., gs://,

@@ -52,7 +52,11 @@ export async function measureFloor(
   );
   const elapsed = (performance.now() - start) / 1000;
   await app.close();
-  const p50 = (key: keyof Timing) => percentile(timings.map((t) => t[key]), 50);
+  const p50 = (key: keyof Timing) =>
+    percentile(
+      timings.map((t) => t[key]),
+      50,
+    );
   const health = app.health();
   return {
     workers: health.status === 'ok' ? health.workers : 0,

@@ -18,7 +18,11 @@ export interface LoadResult {
 }
 
 /** Starts `rocket serve` as a child process on `port` and waits for /health to answer 200. */
-export async function startServer(root: string, env: Record<string, string>, port: number): Promise<ChildProcess> {
+export async function startServer(
+  root: string,
+  env: Record<string, string>,
+  port: number,
+): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [join(root, 'dist', 'src', 'cli.js'), 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -44,10 +48,17 @@ function probe(port: number): Promise<number> {
 }
 
 /** Drives POST /process with `image` at `concurrency` for `seconds`, probing /health meanwhile. */
-export async function measureLoad(port: number, imagePath: string, concurrency: number, seconds: number): Promise<LoadResult> {
+export async function measureLoad(
+  port: number,
+  imagePath: string,
+  concurrency: number,
+  seconds: number,
+): Promise<LoadResult> {
   const boundary = 'rocketbench';
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="input"; filename="image.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="input"; filename="image.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+    ),
     readFileSync(imagePath),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);

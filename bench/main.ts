@@ -34,11 +34,17 @@ if (values.help) {
 }
 const seconds = Number(values.seconds);
 const rocket = values.rocket ?? (await ensureDemoRocket());
-const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+const env = Object.fromEntries(
+  Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+);
 const cores = availableParallelism();
 
 // The floor: the server's own thread plan, plus the other extreme, to find the best the cores allow.
-const plans: Record<string, string>[] = [{}, { WORKERS: String(cores), INTRA_OP_THREADS: '1' }, { WORKERS: '1', INTRA_OP_THREADS: String(cores) }];
+const plans: Record<string, string>[] = [
+  {},
+  { WORKERS: String(cores), INTRA_OP_THREADS: '1' },
+  { WORKERS: '1', INTRA_OP_THREADS: String(cores) },
+];
 const floors: (FloorResult & { plan: Record<string, string> })[] = [];
 for (const plan of plans) {
   floors.push({ plan, ...(await measureFloor(rocket, values.image, { ...env, ...plan }, seconds, 4)) });
@@ -64,7 +70,10 @@ const lines = [
   `machine: ${cores} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
   '',
   `floor (in-process, no HTTP), sequential p50 ms: decode ${floor.stagesP50.decodeMs.toFixed(1)}, preprocess ${floor.stagesP50.preprocessMs.toFixed(1)}, inference ${floor.stagesP50.inferenceMs.toFixed(1)}, postprocess ${floor.stagesP50.postprocessMs.toFixed(1)}, total ${floor.latencyP50Ms.toFixed(1)}`,
-  ...floors.map((f) => `floor throughput at concurrency 4, ${JSON.stringify(f.plan) === '{}' ? 'server plan' : JSON.stringify(f.plan)}: ${f.throughputRps.toFixed(1)} req/s`),
+  ...floors.map(
+    (f) =>
+      `floor throughput at concurrency 4, ${JSON.stringify(f.plan) === '{}' ? 'server plan' : JSON.stringify(f.plan)}: ${f.throughputRps.toFixed(1)} req/s`,
+  ),
   '',
   '                 p50 ms   p99 ms    req/s  health p50  health p99   non-2xx  errors',
   ...loads.map(
@@ -78,9 +87,20 @@ const lines = [
   `health p99 under c=4:           ${c4.healthP99Ms.toFixed(2)} ms (target <= 5)`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-const out = values.out ?? join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+const out =
+  values.out ?? join(ROOT, 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 mkdirSync(join(out, '..'), { recursive: true });
-const report = { rocket, image: values.image, seconds, cores, env: { ...plans[0] }, floors, loads, peakRssMb: rssMb, ratios };
+const report = {
+  rocket,
+  image: values.image,
+  seconds,
+  cores,
+  env: { ...plans[0] },
+  floors,
+  loads,
+  peakRssMb: rssMb,
+  ratios,
+};
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`report: ${out}\n`);
 process.exit(0);

@@ -220,7 +220,7 @@ async function gpuImage() {
   check(output.includes('no NVIDIA GPU is visible') && output.includes('ONNXRUNTIME_NODE_INSTALL=cuda12'), 'and says why (no GPU, no CUDA provider)');
   check(!output.includes('"executionProvider":"cpu"'), 'and never falls back to the CPU');
   const doctor = JSON.parse(run('buildah', ['run', '--isolation=chroot', c, '--', 'node', 'dist/src/cli.js', 'doctor', '--json']).stdout);
-  check(doctor.gpu.devices.length === 0 && doctor.cuda.works === false, `rocket doctor in the image: ${doctor.cuda.problems.map((p) => p.problem.split(' (')[0]).join('; ')}`);
+  check(doctor.gpu.devices.length === 0 && doctor.cuda.works === false, `rocket doctor in the image: ${doctor.cuda.problems.map((p) => p.problem.split(/ \(|: /)[0]).join('; ')}`);
 }
 
 const started = Date.now();

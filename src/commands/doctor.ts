@@ -133,7 +133,7 @@ export async function diagnose(probes: DoctorProbes): Promise<DoctorReport> {
     });
   } else if (!installed('cuda')) {
     problems.push({
-      problem: `onnxruntime-node's CUDA provider (libonnxruntime_providers_cuda.so) is not installed in ${dir}`,
+      problem: `onnxruntime-node's CUDA provider is not installed (no libonnxruntime_providers_cuda.so in ${dir})`,
       fix: 'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js, or build Dockerfile.gpu',
     });
   }

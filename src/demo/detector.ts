@@ -78,6 +78,7 @@ export function buildDemoDetector(params: Partial<DemoDetectorParams> = {}): Uin
   for (const [key, value] of Object.entries({
     description: 'rocketserve demo detector',
     author: 'rocketserve',
+    version: '1',
     task: 'detect',
     stride: '32',
     imgsz: `[${S}, ${S}]`,

@@ -20,20 +20,24 @@ const image = z
   .object({ width: z.number().int(), height: z.number().int() })
   .describe('Size after EXIF orientation.');
 
+/** A detection's box. */
 export const box = z
   .object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() })
   .describe('xyxy in image pixels, clamped to the image, rounded to 0.1 px.');
+/** One detection (detect rockets). */
 export const detection = z.object({
   label: z.string(),
   class: z.number().int(),
   confidence: z.number().min(0).max(1),
   box,
 });
+/** One prediction (classify rockets). */
 export const prediction = z.object({
   label: z.string(),
   class: z.number().int(),
   confidence: z.number().min(0).max(1),
 });
+/** Per-stage times of an image request. */
 export const timing = z.object({
   decodeMs: ms,
   preprocessMs: ms,
@@ -43,16 +47,19 @@ export const timing = z.object({
 });
 
 const envelope = { rocket, image, timing };
+/** /process JSON of a detect rocket. */
 export const detectResponse = z.object({
   ...envelope,
   task: z.literal('detect'),
   detections: z.array(detection),
 });
+/** /process JSON of a classify rocket. */
 export const classifyResponse = z.object({
   ...envelope,
   task: z.literal('classify'),
   predictions: z.array(prediction),
 });
+/** /process JSON of an image-to-image rocket (format=json). */
 export const image2imageResponse = z.object({
   ...envelope,
   task: z.literal('image2image'),
@@ -63,39 +70,46 @@ export const image2imageResponse = z.object({
     data: z.string().describe('The output image, base64.'),
   }),
 });
+/** One row's answer of a tabular rocket. */
 export const tabularPrediction = z.object({
   label: z.string().optional(),
   class: z.number().int().optional(),
   probabilities: z.array(z.number()).optional(),
   value: z.union([z.number(), z.array(z.number())]).optional(),
 });
+/** /process JSON of a tabular rocket. */
 export const tabularResponse = z.object({
   rocket,
   task: z.literal('tabular'),
   predictions: z.array(tabularPrediction),
   timing: z.object({ inferenceMs: ms, totalMs: ms }),
 });
+/** Any /process JSON result. */
 export const processResult = z.union([
   detectResponse,
   classifyResponse,
   image2imageResponse,
   tabularResponse,
 ]);
+/** One /process result, or an array of them (several files). */
 export const processResults = z
   .union([processResult, z.array(processResult)])
   .describe('One result; a JSON array of results when several files were sent.');
 
 const processingTimeMs = ms.describe('The same as timing.totalMs.');
+/** POST /predict's answer: the result plus processingTimeMs. */
 export const predictResponse = z.union([
   detectResponse.extend({ processingTimeMs }),
   classifyResponse.extend({ processingTimeMs }),
 ]);
 
 const codes = Object.keys(ERROR_CATALOGUE) as [ErrorCode, ...ErrorCode[]];
+/** The catalogue's error body. */
 export const errorBody = z.object({
   error: z.object({ code: z.enum(codes), message: z.string().describe('For people; may change.') }),
 });
 
+/** GET /health. */
 export const health = z.union([
   z.object({
     status: z.literal('ok'),
@@ -107,12 +121,15 @@ export const health = z.union([
   z.object({ status: z.enum(['loading', 'draining']) }),
   z.object({ status: z.literal('failed'), error: z.string() }),
 ]);
+/** GET /livez and /readyz. */
 export const status = z.object({ status: z.string() });
 
+/** POST /predict's JSON body. */
 export const predictRequest = z.object({
   image: z.string().describe('The image, base64 (a data: URL prefix is accepted).'),
   model: z.string().optional().describe("The rocket's name; another name is refused."),
 });
+/** Tabular rows as JSON (POST /process). */
 export const tabularRows = z.object({
   inputs: z
     .array(z.union([z.array(z.number()), z.record(z.string(), z.number())]))

@@ -20,6 +20,7 @@ export const V2_DATATYPES = [
   'BYTES',
 ] as const;
 
+/** A v2 datatype name. */
 export type V2Datatype = (typeof V2_DATATYPES)[number];
 
 /** A typed array an element of a fixed-size datatype is stored in (FP16 as its raw bits). */

@@ -44,7 +44,9 @@ export const v2InferenceRequest = z.object({
   outputs: z.array(v2RequestOutput).optional().describe('Outputs to return; all of them when omitted.'),
 });
 
+/** A validated inference request. */
 export type V2InferenceRequest = z.infer<typeof v2InferenceRequest>;
+/** One validated request input. */
 export type V2RequestInput = z.infer<typeof v2RequestInput>;
 
 /** `$response_output`. */

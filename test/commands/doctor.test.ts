@@ -85,7 +85,9 @@ describe('rocket doctor with faked probes', () => {
     );
     expect(report.cuda.works).toBe(false);
     expect(report.cuda.problems).toHaveLength(1);
-    expect(report.cuda.problems[0]?.problem).toContain(`not installed in ${BIN}`);
+    expect(report.cuda.problems[0]?.problem).toBe(
+      `onnxruntime-node's CUDA provider is not installed (no libonnxruntime_providers_cuda.so in ${BIN})`,
+    );
     expect(report.cuda.problems[0]?.fix).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12');
     expect(report.onnxruntime.providers).toContainEqual({ name: 'cuda', loadable: false });
     expect(tryCuda).not.toHaveBeenCalled();

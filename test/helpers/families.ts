@@ -22,7 +22,9 @@ export function buildConstantDetector(
     layout === 'v5'
       ? Float32Array.from(rows.flat())
       : Float32Array.from(
-          Array.from({ length: 4 + c }, (_, r) => rows.map((row) => (r < 4 ? row[r] : row[r + 1]) as number)).flat(),
+          Array.from({ length: 4 + c }, (_, r) =>
+            rows.map((row) => (r < 4 ? row[r] : row[r + 1]) as number),
+          ).flat(),
         );
   const dims = layout === 'v5' ? [1, n, 5 + c] : [1, 4 + c, n];
   const head = g.initializer('head', values, dims);

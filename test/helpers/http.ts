@@ -32,7 +32,11 @@ export async function postImage(
   headers: Record<string, string> = {},
 ): Promise<Response> {
   const { body, contentType } = multipart([{ name: 'input', filename, data: image, type: 'image/jpeg' }]);
-  return fetch(`${url}/process${query}`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });
+  return fetch(`${url}/process${query}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...headers },
+    body,
+  });
 }
 
 /** Builds a PNG whose IHDR claims `width × height` pixels, with valid CRCs and a tiny IDAT. */

@@ -94,7 +94,7 @@ describe('InferencePool', () => {
     expect(image.result.task === 'classify' && image.result.predictions[0]?.label).toBe('blue');
     expect(raw.logits?.dims).toEqual([1, 3]);
     const logits = Array.from(raw.logits?.data as Float32Array);
-    [9, -4.5, -4.5].forEach((v, i) => expect(logits[i]).toBeCloseTo(v, 4));
+    for (const [i, v] of [9, -4.5, -4.5].entries()) expect(logits[i]).toBeCloseTo(v, 4);
     await expect(
       pool.runTensors({ pixels: { type: 'float32', dims: [1, 3, 8, 8], data: new Float32Array(192) } }, [
         'logits',

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { requestLogFields, traceOf } from '../../src/serving/access-log.js';
 
 const req = (headers: Record<string, string>) =>
-  ({ headers, method: 'POST', url: '/process?x=1', httpVersion: '1.1', socket: { remoteAddress: '127.0.0.1' } }) as unknown as IncomingMessage;
+  ({
+    headers,
+    method: 'POST',
+    url: '/process?x=1',
+    httpVersion: '1.1',
+    socket: { remoteAddress: '127.0.0.1' },
+  }) as unknown as IncomingMessage;
 const res = { statusCode: 200, getHeader: () => 123 } as unknown as ServerResponse;
 
 describe('request log fields', () => {
@@ -14,9 +20,16 @@ describe('request log fields', () => {
       0.0123,
       'my-project',
     );
-    expect(fields['logging.googleapis.com/trace']).toBe('projects/my-project/traces/105445aa7843bc8bf206b12000100000');
+    expect(fields['logging.googleapis.com/trace']).toBe(
+      'projects/my-project/traces/105445aa7843bc8bf206b12000100000',
+    );
     expect(fields['logging.googleapis.com/spanId']).toBe('1');
-    expect(fields.httpRequest).toMatchObject({ requestMethod: 'POST', status: 200, latency: '0.012300s', responseSize: '123' });
+    expect(fields.httpRequest).toMatchObject({
+      requestMethod: 'POST',
+      status: 200,
+      latency: '0.012300s',
+      responseSize: '123',
+    });
   });
 
   it('reads W3C traceparent', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RocketError } from '../../src/errors.js';
+import type { RocketError } from '../../src/errors.js';
 import { Admission } from '../../src/serving/admission.js';
 
 const codeOf = (fn: () => unknown) => {

@@ -30,7 +30,10 @@ describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => 
   it('answers 20 parallel requests with only 200s and immediate 503 OVERLOADED + Retry-After', async () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => attempt(server.url)));
     const statuses = results.map((r) => r.status);
-    expect(statuses.every((s) => s === 200 || s === 503), JSON.stringify(results.filter((r) => r.status === 0))).toBe(true);
+    expect(
+      statuses.every((s) => s === 200 || s === 503),
+      JSON.stringify(results.filter((r) => r.status === 0)),
+    ).toBe(true);
     const ok = results.filter((r) => r.status === 200);
     const refused = results.filter((r) => r.status === 503);
     expect(ok.length).toBeGreaterThanOrEqual(3);
@@ -64,9 +67,13 @@ describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => 
       expect(byName.has(name), name).toBe(true);
     }
     const requests = byName.get('rocket_http_requests_total');
-    const served = requests?.metrics.find((m) => m.labels?.route === '/process' && m.labels?.status === '200');
+    const served = requests?.metrics.find(
+      (m) => m.labels?.route === '/process' && m.labels?.status === '200',
+    );
     expect(Number(served?.value)).toBeGreaterThanOrEqual(4);
-    const refused = requests?.metrics.find((m) => m.labels?.route === '/process' && m.labels?.status === '503');
+    const refused = requests?.metrics.find(
+      (m) => m.labels?.route === '/process' && m.labels?.status === '503',
+    );
     expect(Number(refused?.value)).toBeGreaterThan(0);
     expect(Number(byName.get('rocket_rejected_total')?.metrics[0]?.value)).toBe(Number(refused?.value));
     expect(byName.get('rocket_http_request_duration_seconds')?.type).toBe('HISTOGRAM');
@@ -137,7 +144,8 @@ describe('API_KEY', () => {
   });
 
   it('keeps the health probes open', async () => {
-    for (const path of ['/livez', '/readyz', '/health']) expect((await fetch(`${server.url}${path}`)).status).toBe(200);
+    for (const path of ['/livez', '/readyz', '/health'])
+      expect((await fetch(`${server.url}${path}`)).status).toBe(200);
   });
 });
 
@@ -152,7 +160,11 @@ describe('CORS and request logs', () => {
     const preflight = (origin: string) =>
       fetch(`${server.url}/process`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'x-api-key',
+        },
       });
     const allowed = await preflight('https://app.example.com');
     expect(allowed.status).toBe(204);
@@ -165,7 +177,9 @@ describe('CORS and request logs', () => {
 
   it('writes one structured log line per request, with the trace from X-Cloud-Trace-Context', async () => {
     const trace = 'a'.repeat(32);
-    const res = await postImage(server.url, scene, '', 's.jpg', { 'x-cloud-trace-context': `${trace}/7;o=1` });
+    const res = await postImage(server.url, scene, '', 's.jpg', {
+      'x-cloud-trace-context': `${trace}/7;o=1`,
+    });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
     await new Promise((r) => setTimeout(r, 50));

@@ -20,6 +20,7 @@ export type ProcessReply =
   | { kind: 'json'; body: Record<string, unknown>; roundTripMs: number }
   | { kind: 'image'; blob: Blob; serverTiming: Record<string, number>; roundTripMs: number };
 
+/** The API key, in this tab's session storage only. */
 export const apiKey = {
   get: (): string | null => sessionStorage.getItem(KEY),
   set: (key: string) => sessionStorage.setItem(KEY, key),

@@ -12,6 +12,7 @@ export interface Box {
   y2: number;
 }
 
+/** One detection as /process returns it. */
 export interface Detection {
   label: string;
   class: number;
@@ -19,6 +20,7 @@ export interface Detection {
   box: Box;
 }
 
+/** One prediction as /process returns it. */
 export interface Prediction {
   label: string;
   class: number;

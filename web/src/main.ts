@@ -8,6 +8,7 @@ import {
   REQUEST_THRESHOLDS,
   topPredictions,
 } from './filter.js';
+import { onImage } from './inputs.js';
 import { state } from './state.js';
 import { setUpTabular } from './tabular.js';
 import { timingRows } from './timing.js';
@@ -106,26 +107,7 @@ function run(file: Blob): Promise<void> {
 }
 
 function wireInputs(): void {
-  byId<HTMLInputElement>('file').addEventListener('change', (e) => {
-    const file = (e.target as HTMLInputElement).files?.[0];
-    if (file) void run(file);
-  });
-  const zone = byId('drop-zone');
-  zone.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    zone.classList.add('over');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('over');
-    const file = e.dataTransfer?.files[0];
-    if (file) void run(file);
-  });
-  document.addEventListener('paste', (e) => {
-    const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
-    if (file && !byId('image-input').hidden) void run(file);
-  });
+  onImage((file) => void run(file));
   for (const id of ['confidence', 'iou', 'topk']) slider(id).addEventListener('input', refilter);
   byId<HTMLFormElement>('key-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -62,15 +62,15 @@ function page(ctx: RouteContext): Asset {
   );
 }
 
-let document: unknown;
+let cachedDocument: unknown;
 
 /** The OpenAPI document of every route, built once (ROUTES is imported late: it imports this module). */
 async function openApi(): Promise<unknown> {
-  if (!document) {
+  if (!cachedDocument) {
     const { ROUTES } = await import('./index.js');
-    document = buildOpenApi(ROUTES);
+    cachedDocument = buildOpenApi(ROUTES);
   }
-  return document;
+  return cachedDocument;
 }
 
 /** GET /openapi.json, and Swagger UI at /docs (alias /swagger) served from swagger-ui-dist. */
