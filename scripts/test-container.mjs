@@ -224,6 +224,8 @@ async function gpuImage() {
 }
 
 const started = Date.now();
+const listContainers = () => spawnSync('buildah', ['containers', '-q', '--notruncate'], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean) ?? [];
+const before = new Set(has('buildah') ? listContainers() : []);
 try {
   ensureTools();
   ensureBaseImages();
@@ -243,5 +245,7 @@ try {
   process.exitCode = 1;
 } finally {
   for (const c of containers) spawnSync('buildah', ['rm', c]);
+  // what the builds left behind (buildah keeps a working container for an image-only stage)
+  for (const id of has('buildah') ? listContainers() : []) if (!before.has(id)) spawnSync('buildah', ['rm', id]);
   rmSync(work, { recursive: true, force: true });
 }

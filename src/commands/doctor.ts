@@ -62,7 +62,9 @@ function ldconfigCache(): Map<string, string> {
         if (!cache.has(m[1] as string)) cache.set(m[1] as string, m[3] as string);
       }
       return cache;
-    } catch {}
+    } catch {
+      // not at this path (or not allowed): try the next
+    }
   }
   return cache;
 }
