@@ -62,16 +62,12 @@ export async function measureLoad(
     readFileSync(imagePath),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  const healthMs: number[] = [];
-  let probing = true;
-  const prober = (async () => {
-    while (probing) {
-      const t = performance.now();
-      await probe(port);
-      healthMs.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+  const prober = spawn(process.execPath, [join(import.meta.dirname, 'prober.js'), String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let probed = '';
+  prober.stdout?.on('data', (d) => (probed += d));
+  const proberDone = new Promise((r) => prober.once('exit', r));
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/process`,
     method: 'POST',
@@ -80,8 +76,9 @@ export async function measureLoad(
     connections: concurrency,
     duration: seconds,
   });
-  probing = false;
-  await prober;
+  prober.kill('SIGTERM');
+  await proberDone;
+  const healthMs = JSON.parse(probed || '[]') as number[];
   return {
     concurrency,
     latencyP50Ms: result.latency.p50,

@@ -1,6 +1,7 @@
 import { type Config, threadPlan } from './config/options.js';
 import { ensureDemoRocket } from './demo/embedded.js';
 import { RocketError } from './errors.js';
+import { configureDecoder } from './image/decode.js';
 import { InferencePool } from './inference/pool.js';
 import { providerCandidates } from './inference/providers.js';
 import { probeGpus } from './kernels/native.js';
@@ -53,6 +54,7 @@ export class RocketApp {
       workers: this.loaded?.pool.size ?? 0,
     }));
     this.cors = new Cors(config.CORS_ORIGINS);
+    configureDecoder();
     this.ready = this.load(cwd);
     this.ready.catch(() => {}); // observed through health() and by the entry point
   }

@@ -79,7 +79,7 @@ export const OPTIONS = {
     parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : { ok: false, expected: 'a non-empty address' }),
   },
   WORKERS: {
-    doc: 'Inference worker threads, each with its own onnxruntime session. 0 = automatic (1 per 4 cores, at least 1).',
+    doc: 'Inference worker threads, each with its own onnxruntime session. 0 = automatic (CPU: one per core, at most 4; CUDA: 1).',
     allowed: 'an integer from 0 to 64',
     default: 0,
     parse: autoInteger(64),
@@ -230,7 +230,10 @@ export function threadPlan(
   config: Config,
   cpus = availableParallelism(),
 ): { workers: number; intraOp: number } {
-  const workers = config.WORKERS || Math.max(1, Math.floor(cpus / 4));
+  // CPU: one single-threaded session per core (up to 4, then more threads each) measured the best
+  // throughput and the steadiest latency on shared vCPUs (docs/operations.md). CUDA: one session.
+  const gpu = config.DEVICE.kind === 'cuda';
+  const workers = config.WORKERS || (gpu ? 1 : Math.max(1, Math.min(cpus, 4)));
   const intraOp = config.INTRA_OP_THREADS || Math.max(1, Math.floor(cpus / workers));
   return { workers, intraOp };
 }

@@ -27,6 +27,16 @@ export interface OpenedImage {
 }
 
 /**
+ * Sets libvips up for a server: no operation cache (every upload is new, so a cache only holds
+ * memory) and one thread per image (requests already decode in parallel on libuv's pool, so more
+ * would oversubscribe the cores). Called once at startup.
+ */
+export function configureDecoder(): void {
+  sharp.cache(false);
+  sharp.concurrency(1);
+}
+
+/**
  * Reads an image's header and checks its size against `maxPixels`, without decoding its pixels
  * (except BMP, which sharp cannot read: it is decoded here to raw RGB, after the same checks, and
  * fed to sharp as raw pixels so everything downstream is the same).

@@ -91,8 +91,13 @@ describe('loadConfig', () => {
 
   it('sizes the worker pool from the CPU count', () => {
     const config = loadConfig({ cwd: dirWith(), env: {} });
-    expect(threadPlan(config, 2)).toEqual({ workers: 1, intraOp: 2 });
+    expect(threadPlan(config, 1)).toEqual({ workers: 1, intraOp: 1 });
+    expect(threadPlan(config, 2)).toEqual({ workers: 2, intraOp: 1 });
     expect(threadPlan(config, 16)).toEqual({ workers: 4, intraOp: 4 });
+    expect(threadPlan(loadConfig({ cwd: dirWith(), env: { DEVICE: 'cuda:1' } }), 8)).toEqual({
+      workers: 1,
+      intraOp: 8,
+    });
     expect(
       threadPlan(loadConfig({ cwd: dirWith(), env: { WORKERS: '2', INTRA_OP_THREADS: '1' } }), 16),
     ).toEqual({
