@@ -70,8 +70,6 @@ function tooLarge(maxBytes: number): RocketError {
 
 /** Reads and parses a JSON body (already buffered by functions-framework, or streamed), within `maxBytes`. */
 export async function readJson(req: BodyRequest, maxBytes: number): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? Number.NaN);
-  if (declared > maxBytes) throw tooLarge(maxBytes);
   const text = (await readBody(req, maxBytes)).toString('utf8');
   try {
     return JSON.parse(text);
@@ -80,7 +78,14 @@ export async function readJson(req: BodyRequest, maxBytes: number): Promise<unkn
   }
 }
 
-async function readBody(req: BodyRequest, maxBytes: number): Promise<Buffer> {
+/**
+ * Reads a whole request body up to `maxBytes`: refused from Content-Length before reading, and by
+ * a running count for chunked bodies. Uses the body functions-framework has already buffered.
+ * @throws RocketError PAYLOAD_TOO_LARGE
+ */
+export async function readBody(req: BodyRequest, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? Number.NaN);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
   if (req.rawBody) {
     if (req.rawBody.length > maxBytes) throw tooLarge(maxBytes);
     return req.rawBody;
