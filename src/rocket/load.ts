@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -36,9 +37,20 @@ export async function loadRocketSpec(path: string, isDirectory: boolean): Promis
     if (manifest.labels) ctx.labelsFromFile = readLabelsFile(within(manifest.labels));
     if (manifest.mapping) ctx.featureNames = readMappingFile(within(manifest.mapping));
   }
+  const bytes = await readFile(modelPath);
+  const expectedSha = ctx.manifest?.sha256?.toLowerCase();
+  if (expectedSha) {
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== expectedSha) {
+      throw new RocketError(
+        'ROCKET_CHECKSUM_MISMATCH',
+        `Model ${modelPath} has sha256 ${actual}, but its manifest says ${expectedSha}`,
+      );
+    }
+  }
   let info: ReturnType<typeof readModelInfo>;
   try {
-    info = readModelInfo(await readFile(modelPath));
+    info = readModelInfo(bytes);
   } catch (err) {
     throw new RocketError(
       'MODEL_LOAD_FAILED',

@@ -16,6 +16,10 @@ export const manifestSchema = z
     version: z.string().min(1).describe('Rocket version (free text, e.g. semver).'),
     task: z.enum(TASKS).describe('What the model does; inferred from the model when absent.'),
     model: z.string().min(1).describe('The .onnx file, relative to the manifest directory or absolute.'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'a sha256 is 64 hex digits')
+      .describe('sha256 of the model file; loading fails with ROCKET_CHECKSUM_MISMATCH when it differs.'),
     preprocess: z
       .object({
         size: z

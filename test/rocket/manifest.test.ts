@@ -98,4 +98,19 @@ describe('rocket.json', () => {
     writeFileSync(join(dir, 'rocket.json'), JSON.stringify({ ...manifest, preprocess: { mean: [0.5] } }));
     expect((await codeOf(loadRocket(dir, '/'))).message).toContain('need 3 value(s)');
   });
+
+  it('checks the model file against the manifest sha256', async () => {
+    const dir = writeColourRocket();
+    const manifest = JSON.parse(readFileSync(join(dir, 'rocket.json'), 'utf8'));
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha256')
+      .update(readFileSync(join(dir, 'colour.onnx')))
+      .digest('hex');
+    writeFileSync(join(dir, 'rocket.json'), JSON.stringify({ ...manifest, sha256: sha }));
+    expect((await loadRocket(dir, '/')).name).toBe('colour');
+    writeFileSync(join(dir, 'rocket.json'), JSON.stringify({ ...manifest, sha256: 'ab'.repeat(32) }));
+    const mismatch = await codeOf(loadRocket(dir, '/'));
+    expect(mismatch.code).toBe('ROCKET_CHECKSUM_MISMATCH');
+    expect(mismatch.message).toContain(sha);
+  });
 });
