@@ -4,28 +4,10 @@
  * here, the way the server does (confidence filter, then greedy class-aware NMS, highest first).
  */
 
-/** xyxy in image pixels. */
-export interface Box {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
+// The shapes /process returns are the server's own types (type-only import: nothing is bundled).
+import type { Box, Detection, Prediction } from '../../src/pipeline/results.js';
 
-/** One detection as /process returns it. */
-export interface Detection {
-  label: string;
-  class: number;
-  confidence: number;
-  box: Box;
-}
-
-/** One prediction as /process returns it. */
-export interface Prediction {
-  label: string;
-  class: number;
-  confidence: number;
-}
+export type { Box, Detection, Prediction };
 
 /** Thresholds the page asks the server for: low enough that the sliders only ever tighten them. */
 export const REQUEST_THRESHOLDS = { confidence: 0.05, iou: 0.9, maxDetections: 1000 } as const;
