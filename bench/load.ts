@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { percentile } from './floor.js';
+import { probeHealth } from './health.js';
 
 export interface LoadResult {
   concurrency: number;
@@ -29,22 +29,10 @@ export async function startServer(
   });
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited with code ${proc.exitCode}`);
-    const status = await probe(port).catch(() => 0);
+    const status = await probeHealth(port).catch(() => 0);
     if (status === 200) return proc;
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** One GET /health; resolves with its status (latency measured by the caller). */
-function probe(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** Drives POST /process with `image` at `concurrency` for `seconds`, probing /health meanwhile. */

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { probeHealth } from './health.js';
 
 // A separate process that probes GET /health every 20 ms until it receives SIGTERM, then prints
 // the latencies (ms) as JSON. Separate, so the load generator's event loop does not delay it.
@@ -9,23 +9,13 @@ process.on('SIGTERM', () => {
   running = false;
 });
 
-function probe(): Promise<void> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const req = request({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        latencies.push(performance.now() - started);
-        resolve();
-      });
-    });
-    req.on('error', () => resolve());
-    req.end();
-  });
-}
-
 while (running) {
-  await probe();
+  const started = performance.now();
+  const answered = await probeHealth(port).then(
+    () => true,
+    () => false,
+  );
+  if (answered) latencies.push(performance.now() - started);
   await new Promise((r) => setTimeout(r, 20));
 }
 process.stdout.write(JSON.stringify(latencies));

@@ -39,14 +39,19 @@ export class RocketApp {
   readonly admission: Admission;
   readonly metrics: Metrics;
   readonly cors: Cors;
+  /** Worker threads and intra-op threads per worker, resolved once from the config and CPU count. */
+  private readonly plan: { workers: number; intraOp: number };
 
   constructor(
     readonly config: Config,
     readonly log: Logger,
     cwd = process.cwd(),
   ) {
-    const { workers } = threadPlan(config);
-    this.admission = new Admission(config.MAX_INFLIGHT || 2 * workers * config.BATCH_MAX, config.MAX_QUEUE);
+    this.plan = threadPlan(config);
+    this.admission = new Admission(
+      config.MAX_INFLIGHT || 2 * this.plan.workers * config.BATCH_MAX,
+      config.MAX_QUEUE,
+    );
     this.metrics = new Metrics(() => ({
       queued: this.admission.queued,
       inflight: this.admission.inflight,
@@ -106,7 +111,7 @@ export class RocketApp {
       log.info('loading rocket', { rocketUrl: config.ROCKET_URL || '(embedded demo rocket)' });
       const spec = await loadRocket(url, cwd, config);
       const gpus = probeGpus();
-      const { workers, intraOp } = threadPlan(config);
+      const { workers, intraOp } = this.plan;
       const init = {
         spec,
         candidates: providerCandidates(config.DEVICE, gpus),

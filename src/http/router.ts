@@ -7,8 +7,6 @@ import { compilePath, type Route, sendJson } from './route.js';
 import { ROUTES } from './routes/index.js';
 import type { BodyRequest } from './upload.js';
 
-export { sendJson } from './route.js';
-
 const compiled = ROUTES.map((route) => ({ route, match: compilePath(route.path) }));
 
 /** Finds the route for a path and method; 404 or 405 (with the allowed methods) otherwise. */

@@ -39,17 +39,14 @@ export async function readUpload(req: BodyRequest, limits: UploadLimits): Promis
 export async function readUploads(req: BodyRequest, limits: UploadLimits): Promise<Upload[]> {
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaType(req);
   if (type === 'multipart/form-data') return readMultipart(req, limits);
   if (FILE_BODY.test(type)) {
     const data = await readBody(req, limits.maxBytes);
     if (data.length === 0) throw new RocketError('EMPTY_INPUT', 'The request body is empty');
     return [{ data, mimeType: type }];
   }
-  const noBody = req.rawBody
-    ? req.rawBody.length === 0
-    : !(declared > 0) && !req.headers['transfer-encoding'];
-  if (type === '' && noBody) {
+  if (type === '' && !carriesBody(req)) {
     throw new RocketError(
       'MISSING_INPUT',
       `Send the image as a multipart file field named "${limits.field}"`,
@@ -59,6 +56,17 @@ export async function readUploads(req: BodyRequest, limits: UploadLimits): Promi
     'UNSUPPORTED_MEDIA_TYPE',
     `Expected multipart/form-data or an image content type but received "${type || '(none)'}"`,
   );
+}
+
+/** The request's media type, lower-case and without parameters (`multipart/form-data`), or ''. */
+export function mediaType(req: BodyRequest): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** True when the request has a body: buffered and non-empty, a positive Content-Length, or chunked. */
+export function carriesBody(req: BodyRequest): boolean {
+  if (req.rawBody) return req.rawBody.length > 0;
+  return Number(req.headers['content-length'] ?? 0) > 0 || !!req.headers['transfer-encoding'];
 }
 
 function tooLarge(maxBytes: number): RocketError {

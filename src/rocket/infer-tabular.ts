@@ -1,7 +1,19 @@
 import { RocketError } from '../errors.js';
+import { DataType } from '../onnx/proto.js';
 import type { TabularSpec, TensorSignature } from './types.js';
 
-const INTEGER_TYPES = new Set([2, 3, 4, 5, 6, 7, 8, 12, 13]); // uint8 … int64, string, uint32, uint64
+/** Element types whose values are class ids (integers or strings), not scores. */
+const LABEL_TYPES = new Set<number>([
+  DataType.UINT8,
+  DataType.INT8,
+  DataType.UINT16,
+  DataType.INT16,
+  DataType.INT32,
+  DataType.INT64,
+  DataType.STRING,
+  DataType.UINT32,
+  DataType.UINT64,
+]);
 
 /**
  * The tabular part of a spec: the feature count from the input `[N, F]` (or the mapping), and the
@@ -26,7 +38,7 @@ export function inferTabular(
     .filter((o) => o.kind === 'tensor')
     .map((o) => ({
       name: o.name,
-      role: INTEGER_TYPES.has(o.elemType) ? ('label' as const) : ('scores' as const),
+      role: LABEL_TYPES.has(o.elemType) ? ('label' as const) : ('scores' as const),
     }));
   if (roles.length === 0) {
     throw new RocketError('ROCKET_INVALID', `Rocket ${modelPath}: the model has no tensor output to return`);

@@ -65,11 +65,6 @@ export const DATATYPES: Record<V2Datatype, DatatypeInfo> = {
   BYTES: { ort: 'string', onnx: 8 },
 };
 
-/** True when `name` is a datatype this server handles. */
-export function isDatatype(name: string): name is V2Datatype {
-  return Object.hasOwn(DATATYPES, name);
-}
-
 /** The v2 datatype of an ONNX element type code, or undefined (e.g. BFLOAT16, complex). */
 export function datatypeOfElemType(code: number): V2Datatype | undefined {
   return V2_DATATYPES.find((d) => DATATYPES[d].onnx === code);
@@ -78,9 +73,4 @@ export function datatypeOfElemType(code: number): V2Datatype | undefined {
 /** The v2 datatype of an onnxruntime tensor type name, or undefined. */
 export function datatypeOfOrtType(type: string): V2Datatype | undefined {
   return V2_DATATYPES.find((d) => DATATYPES[d].ort === type);
-}
-
-/** Bytes per element of a fixed-size datatype; 0 for BYTES (variable). */
-export function elementSize(datatype: V2Datatype): number {
-  return DATATYPES[datatype].array?.BYTES_PER_ELEMENT ?? 0;
 }

@@ -41,29 +41,33 @@ export const ENTRY_POINTS = {
 
 export type EntryPoint = keyof typeof ENTRY_POINTS;
 
+/** Spawns an entry point on a free port, collecting everything it prints. */
+async function spawnEntry(entry: EntryPoint, env: Record<string, string>, cwd: string) {
+  const port = await freePort();
+  const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
+  const proc = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', ...entryEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout?.on('data', (d) => (output += d));
+  proc.stderr?.on('data', (d) => (output += d));
+  return { proc, url: `http://127.0.0.1:${port}`, output: () => output };
+}
+
 /**
- * Starts an entry point as a child process in an empty working directory (so no stray
- * config.ini applies) and waits until /health answers 200. Rejects with the process output if
- * it exits first.
+ * Starts an entry point as a child process (one worker, so tests stay light on 2 cores) and waits
+ * until /health answers 200. Rejects with the process output if it exits first.
  */
 export async function startServer(
   entry: EntryPoint,
   env: Record<string, string> = {},
   cwd = ROOT,
 ): Promise<RunningServer> {
-  const port = await freePort();
-  const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
-  const proc = spawn(process.execPath, args, {
-    cwd,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', WORKERS: '1', ...entryEnv, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout?.on('data', (d) => (output += d));
-  proc.stderr?.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
+  const { proc, url, output } = await spawnEntry(entry, { WORKERS: '1', ...env }, cwd);
   const exited = new Promise<never>((_, reject) =>
-    proc.once('exit', (code) => reject(new Error(`server exited with code ${code}:\n${output}`))),
+    proc.once('exit', (code) => reject(new Error(`server exited with code ${code}:\n${output()}`))),
   );
   const ready = (async () => {
     for (;;) {
@@ -76,7 +80,7 @@ export async function startServer(
   return {
     url,
     proc,
-    output: () => output,
+    output,
     stop: async () => {
       if (proc.exitCode !== null) return;
       const done = new Promise((r) => proc.once('exit', r));
@@ -91,16 +95,7 @@ export async function failedStartup(
   entry: EntryPoint,
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
-  const proc = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', ...entryEnv, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  proc.stdout?.on('data', (d) => (output += d));
-  proc.stderr?.on('data', (d) => (output += d));
+  const { proc, output } = await spawnEntry(entry, env, ROOT);
   const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
-  return { code, output };
+  return { code, output: output() };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RocketError } from '../../src/errors.js';
 import { decodeBmp } from '../../src/image/bmp.js';
 import { decodeForModel } from '../../src/image/decode.js';
-import type { Preprocess } from '../../src/rocket/types.js';
+import { preprocessOf } from '../helpers/preprocess.js';
 import { createRandom } from '../helpers/random.js';
 import { type BmpImage, type BmpOptions, encodeBmp, quantize } from './bmp-encode.js';
 
@@ -100,20 +100,7 @@ describe('BMP decoding', () => {
     })
       .png()
       .toBuffer();
-    const pre: Preprocess = {
-      width: 16,
-      height: 16,
-      resize: 'letterbox',
-      interpolation: 'linear',
-      invert: false,
-      cropRatio: 0.875,
-      padValue: 114,
-      channelOrder: 'rgb',
-      scale: 1 / 255,
-      mean: [0, 0, 0],
-      std: [1, 1, 1],
-      layout: 'nchw',
-    };
+    const pre = preprocessOf({ width: 16, height: 16 });
     const fromBmp = await decodeForModel(encodeBmp(image, { bpp: 24 }), pre, MAX);
     const fromPng = await decodeForModel(png, pre, MAX);
     expect(fromBmp.original).toEqual({ width: 37, height: 23, format: 'bmp' });
@@ -185,7 +172,7 @@ describe('BMP decoding', () => {
     const err = errorOf(() => decodeBmp(huge, 4_000_000));
     expect(err?.code).toBe('IMAGE_TOO_LARGE');
     expect(err?.message).toContain('100000×100000');
-    const pre = { width: 8, height: 8, resize: 'stretch', channelOrder: 'rgb' } as Preprocess;
+    const pre = preprocessOf({ width: 8, height: 8, resize: 'stretch' });
     await expect(decodeForModel(good(), pre, 10)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
   });
 

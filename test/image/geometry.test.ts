@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { planPlacement } from '../../src/image/geometry.js';
-import type { Preprocess } from '../../src/rocket/types.js';
+import { preprocessOf } from '../helpers/preprocess.js';
 
-const pre = (over: Partial<Preprocess>): Preprocess => ({
-  width: 640,
-  height: 640,
-  resize: 'letterbox',
-  interpolation: 'linear',
-  invert: false,
-  cropRatio: 0.875,
-  padValue: 114,
-  channelOrder: 'rgb',
-  scale: 1 / 255,
-  mean: [0, 0, 0],
-  std: [1, 1, 1],
-  layout: 'nchw',
-  ...over,
-});
+const pre = preprocessOf;
 
 describe('planPlacement', () => {
   it('letterboxes a portrait photo (bus.jpg, 810×1080) centred with the pad split evenly', () => {

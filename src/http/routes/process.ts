@@ -7,7 +7,7 @@ import { rowFromQuery, rowsFromCsv, rowsFromJson } from '../../tabular/rows.js';
 import { parseProcessParams, type ResponseFormat } from '../params.js';
 import type { RouteContext } from '../route.js';
 import { sendJson } from '../route.js';
-import { readJson, readUploads } from '../upload.js';
+import { carriesBody, mediaType, readJson, readUploads } from '../upload.js';
 
 /** Images accepted in one request; each gets its own result in the JSON array. */
 export const MAX_FILES = 16;
@@ -97,12 +97,9 @@ export async function processRows(ctx: RouteContext): Promise<void> {
   const pipeline = app.pipeline();
   if (pipeline.spec.task !== 'tabular') throw new Error('processRows needs a tabular rocket');
   const tab = pipeline.spec.tabular;
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const hasBody = req.rawBody
-    ? req.rawBody.length > 0
-    : Number(req.headers['content-length'] ?? 0) > 0 || !!req.headers['transfer-encoding'];
+  const type = mediaType(req);
   let rows: number[][];
-  if (!hasBody && !type) rows = [rowFromQuery(url.searchParams, tab)];
+  if (!carriesBody(req) && !type) rows = [rowFromQuery(url.searchParams, tab)];
   else {
     if ([...url.searchParams.keys()].length > 0) {
       throw new RocketError(
