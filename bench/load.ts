@@ -15,7 +15,12 @@ export interface LoadResult {
   /** Latency of GET /health probes sent every 20 ms during this load, in ms. */
   healthP50Ms: number;
   healthP99Ms: number;
+  /** Whether the prober ran at real-time priority (asked for, and permitted). */
+  probeRealtime: boolean;
 }
+
+/** How the health prober is scheduled: `realtime` stands in for a probe from outside the machine. */
+export type ProbePriority = 'realtime' | 'normal';
 
 /** Starts `rocket serve` as a child process on `port` and waits for /health to answer 200. */
 export async function startServer(
@@ -41,6 +46,7 @@ export async function measureLoad(
   imagePath: string,
   concurrency: number,
   seconds: number,
+  probePriority: ProbePriority,
 ): Promise<LoadResult> {
   const boundary = 'rocketbench';
   const body = Buffer.concat([
@@ -50,9 +56,13 @@ export async function measureLoad(
     readFileSync(imagePath),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  const prober = spawn(process.execPath, [join(import.meta.dirname, 'prober.js'), String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const prober = spawn(
+    process.execPath,
+    [join(import.meta.dirname, 'prober.js'), String(port), probePriority],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let probed = '';
   prober.stdout?.on('data', (d) => (probed += d));
   const proberDone = new Promise((r) => prober.once('exit', r));
@@ -66,7 +76,7 @@ export async function measureLoad(
   });
   prober.kill('SIGTERM');
   await proberDone;
-  const healthMs = JSON.parse(probed || '[]') as number[];
+  const probes = JSON.parse(probed) as { realtime: boolean; latencies: number[] };
   return {
     concurrency,
     latencyP50Ms: result.latency.p50,
@@ -74,8 +84,9 @@ export async function measureLoad(
     throughputRps: result.requests.total / seconds,
     non2xx: result.non2xx,
     errors: result.errors,
-    healthP50Ms: percentile(healthMs, 50),
-    healthP99Ms: percentile(healthMs, 99),
+    healthP50Ms: percentile(probes.latencies, 50),
+    healthP99Ms: percentile(probes.latencies, 99),
+    probeRealtime: probes.realtime,
   };
 }
 

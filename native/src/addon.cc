@@ -25,6 +25,7 @@ NAPI_MODULE_INIT() {
       Method("topK", rs::TopKBinding),
       Method("probeGpus", rs::ProbeGpusBinding),
       Method("lowerThreadPriority", rs::LowerThreadPriorityBinding),
+      Method("useRealtimePriority", rs::UseRealtimePriorityBinding),
   };
   RS_NAPI(env, napi_define_properties(env, exports, sizeof properties / sizeof properties[0],
                                       properties));

@@ -10,7 +10,7 @@
 namespace rs {
 
 // Bumped whenever the exported functions change shape; checked by src/kernels/native.ts.
-constexpr int32_t kAbiVersion = 2;
+constexpr int32_t kAbiVersion = 3;
 
 napi_value NormalizeToChwBinding(napi_env env, napi_callback_info info);
 napi_value DecodeYoloBinding(napi_env env, napi_callback_info info);
@@ -19,6 +19,7 @@ napi_value SoftmaxBinding(napi_env env, napi_callback_info info);
 napi_value TopKBinding(napi_env env, napi_callback_info info);
 napi_value ProbeGpusBinding(napi_env env, napi_callback_info info);
 napi_value LowerThreadPriorityBinding(napi_env env, napi_callback_info info);
+napi_value UseRealtimePriorityBinding(napi_env env, napi_callback_info info);
 
 }  // namespace rs
 

@@ -3,6 +3,7 @@ import { RocketApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { startServer, stopServer } from '../server.js';
+import { applyEventLoopPriority } from '../serving/priority.js';
 import type { Command } from './types.js';
 
 /** `rocket serve`: our own HTTP server around the rocket, until SIGTERM or SIGINT. */
@@ -21,6 +22,8 @@ Options:
     const { values } = parseArgs({ args: argv, options: { config: { type: 'string' } } });
     const config = loadConfig({ file: values.config });
     const log = createLogger(config.LOG_LEVEL);
+    // First, so every request is served at this priority (threads started later reset to normal).
+    log.info('event loop priority', { ...applyEventLoopPriority(config.EVENT_LOOP_PRIORITY) });
     const app = new RocketApp(config, log);
     const server = await startServer(app);
     log.info('listening', { port: config.PORT, host: config.HOST });

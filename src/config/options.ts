@@ -41,15 +41,21 @@ function parseDevice(raw: string): Parsed<Device> {
   return { ok: false, expected: 'one of cpu, cuda, cuda:N, auto' };
 }
 
-function parseLogLevel(raw: string): Parsed<LogLevel> {
-  const v = raw.trim().toLowerCase();
-  return (LOG_LEVELS as readonly string[]).includes(v)
-    ? ok(v as LogLevel)
-    : { ok: false, expected: `one of ${LOG_LEVELS.join(', ')}` };
+/** One of a fixed list of words, case-insensitive. */
+function oneOf<T extends string>(values: readonly T[]): (raw: string) => Parsed<T> {
+  return (raw) => {
+    const v = raw.trim().toLowerCase();
+    return (values as readonly string[]).includes(v)
+      ? ok(v as T)
+      : { ok: false, expected: `one of ${values.join(', ')}` };
+  };
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const EVENT_LOOP_PRIORITIES = ['realtime', 'normal'] as const;
+export type EventLoopPriority = (typeof EVENT_LOOP_PRIORITIES)[number];
 
 /** Every configuration key. The file key and the environment variable share the name. */
 export const OPTIONS = {
@@ -95,6 +101,12 @@ export const OPTIONS = {
     allowed: 'an integer from 0 to 19',
     default: 5,
     parse: integer(0, 19),
+  },
+  EVENT_LOOP_PRIORITY: {
+    doc: 'realtime: the event-loop thread of rocket serve asks Linux for SCHED_RR priority 1, so probes and uploads are answered at once on a saturated CPU (needs CAP_SYS_NICE or RLIMIT_RTPRIO >= 1; where refused it stays normal and logs why). Threads it starts later run at normal priority. normal: never ask.',
+    allowed: 'realtime or normal',
+    default: 'realtime' as EventLoopPriority,
+    parse: oneOf(EVENT_LOOP_PRIORITIES),
   },
   MAX_UPLOAD_BYTES: {
     doc: 'Largest accepted request body, in bytes; larger bodies get 413 PAYLOAD_TOO_LARGE.',
@@ -216,7 +228,7 @@ export const OPTIONS = {
     doc: 'Lowest severity that is logged.',
     allowed: LOG_LEVELS.join(', '),
     default: 'info' as LogLevel,
-    parse: parseLogLevel,
+    parse: oneOf(LOG_LEVELS),
   },
 } satisfies Record<string, OptionSpec<unknown>>;
 

@@ -14,7 +14,7 @@ import type { GpuDevice, GpuProbe, Kernels } from './types.js';
 export const NATIVE_ADDON_RELATIVE_PATH = join('build', 'native', 'Release', 'rocketserve_native.node');
 
 /** The addon ABI this loader expects; `rs::kAbiVersion` in native/src/bindings.h must equal it. */
-export const NATIVE_ABI_VERSION = 2;
+export const NATIVE_ABI_VERSION = 3;
 
 /**
  * The package roots above this module (directories holding a package.json), nearest first. From
@@ -56,6 +56,7 @@ type NativeAddon = Omit<Kernels, 'kind'> & {
   ABI_VERSION: number;
   probeGpus(cudaLibraries?: string[], nvmlLibraries?: string[]): RawGpuProbe;
   lowerThreadPriority(increment: number): number | null;
+  useRealtimePriority(): true | null;
 };
 
 const FIXES =
@@ -157,4 +158,14 @@ export function probeGpus(libraries: ProbeLibraries = {}): GpuProbe {
  */
 export function lowerThreadPriority(increment: number): number | null {
   return loadAddon().lowerThreadPriority(increment);
+}
+
+/**
+ * Moves the calling thread to real-time round-robin scheduling at the lowest real-time priority
+ * (Linux), so it runs as soon as it wakes even when every core is busy with normal-priority work.
+ * Threads it creates afterwards start at normal priority. Returns true, or null where there is no
+ * such policy; throws when the kernel refuses (it needs CAP_SYS_NICE or an RLIMIT_RTPRIO of 1).
+ */
+export function useRealtimePriority(): true | null {
+  return loadAddon().useRealtimePriority();
 }
