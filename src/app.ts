@@ -51,6 +51,7 @@ export class RocketApp {
     this.admission = new Admission(
       config.MAX_INFLIGHT || 2 * this.plan.workers * config.BATCH_MAX,
       config.MAX_QUEUE,
+      config.MAX_INFLIGHT_PER_CLIENT,
     );
     this.metrics = new Metrics(() => ({
       queued: this.admission.queued,

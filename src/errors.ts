@@ -38,6 +38,11 @@ export const ERROR_CATALOGUE = {
     summary: 'The file is not an image in a supported format, or is corrupt.',
   },
   IMAGE_TOO_LARGE: { status: 422, summary: 'The image has more pixels than MAX_PIXELS.' },
+  CLIENT_LIMIT: {
+    status: 429,
+    summary:
+      'This client already has MAX_INFLIGHT_PER_CLIENT requests running or queued; retry after Retry-After seconds.',
+  },
   OVERLOADED: {
     status: 503,
     summary: 'MAX_INFLIGHT requests are running and MAX_QUEUE are waiting; retry after Retry-After seconds.',

@@ -30,6 +30,12 @@ function integer(min: number, max: number): (raw: string) => Parsed<number> {
 
 const text = (raw: string): Parsed<string> => ok(raw.trim());
 
+/** An HTTP header name (RFC 9110 token), lower-cased, or empty. */
+function headerName(raw: string): Parsed<string> {
+  const v = raw.trim().toLowerCase();
+  return /^[!#$%&'*+.^_`|~0-9a-z-]*$/.test(v) ? ok(v) : { ok: false, expected: 'a header name, or empty' };
+}
+
 /** 0 means "choose from the CPU count" for the two sizing keys. */
 const autoInteger = (max: number) => integer(0, max);
 
@@ -160,6 +166,18 @@ export const OPTIONS = {
     allowed: 'an integer from 0 to 100000',
     default: 64,
     parse: integer(0, 100_000),
+  },
+  MAX_INFLIGHT_PER_CLIENT: {
+    doc: 'Requests one client may have running or queued at once; past it, 429 CLIENT_LIMIT with Retry-After at once. 0 = no per-client limit. Clients are told apart by CLIENT_ID_HEADER.',
+    allowed: 'an integer from 0 to 100000',
+    default: 0,
+    parse: integer(0, 100_000),
+  },
+  CLIENT_ID_HEADER: {
+    doc: 'Request header that names the client for MAX_INFLIGHT_PER_CLIENT: only one your proxy sets or overwrites (clients can write any header). Empty = the TCP peer address, which behind a proxy or load balancer is the proxy.',
+    allowed: 'a header name, or empty',
+    default: '',
+    parse: headerName,
   },
   BATCH_MAX: {
     doc: 'Largest micro-batch run as one inference when the model has a dynamic batch dimension. 1 = off.',

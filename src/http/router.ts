@@ -53,9 +53,11 @@ export async function handleRequest(req: BodyRequest, res: ServerResponse, app: 
     app.assertAcceptingWork();
     let ticket: ReturnType<typeof app.admission.enter>;
     try {
-      ticket = app.admission.enter();
+      ticket = app.admission.enter(clientOf(req, app.config.CLIENT_ID_HEADER));
     } catch (err) {
-      app.metrics.rejected.inc();
+      app.metrics.rejected.inc({
+        reason: (err as RocketError).code === 'CLIENT_LIMIT' ? 'client_limit' : 'overloaded',
+      });
       throw err;
     }
     try {
@@ -86,6 +88,13 @@ function sendError(app: RocketApp, req: BodyRequest, res: ServerResponse, url: U
   sendJson(res, status, body, extra);
   // Whatever of the body was not read is discarded, so the connection stays usable (no reset).
   if (!req.rawBody && !req.readableEnded && extra.connection !== 'close') req.resume();
+}
+
+/** Who sent a request, for the per-client limit: the configured header's value, else the TCP peer. */
+function clientOf(req: BodyRequest, header: string): string {
+  const named = header ? req.headers[header] : undefined;
+  const value = Array.isArray(named) ? named[0] : named;
+  return value?.trim() || `peer ${req.socket?.remoteAddress ?? 'unknown'}`;
 }
 
 /** One log line and the request metrics, when the response has been sent. */

@@ -8,6 +8,7 @@ const WHY: Record<number, string> = {
   413: 'The body is larger than MAX_UPLOAD_BYTES.',
   415: 'Unsupported content type.',
   422: 'The image cannot be decoded or is too large.',
+  429: 'This client already has MAX_INFLIGHT_PER_CLIENT requests running or queued; retry after Retry-After seconds.',
   500: 'Inference failed or an internal error.',
   503: 'Not ready (loading, draining) or overloaded; retry after Retry-After seconds.',
 };

@@ -47,7 +47,7 @@ export const coreDocs: RouteDocs = {
           'image/webp': binary,
         },
       },
-      ...catalogueErrors(400, 401, 413, 415, 422, 500, 503),
+      ...catalogueErrors(400, 401, 413, 415, 422, 429, 500, 503),
     },
   },
   'GET /health': {
@@ -99,7 +99,7 @@ export const coreDocs: RouteDocs = {
         description: 'The value, or the label, of the prediction.',
         content: { 'application/json': { type: ['number', 'string', 'null'] } },
       },
-      ...catalogueErrors(400, 401, 503),
+      ...catalogueErrors(400, 401, 429, 503),
     },
   },
   'POST /classify': {
@@ -117,7 +117,7 @@ export const coreDocs: RouteDocs = {
           },
         },
       },
-      ...catalogueErrors(400, 401, 413, 422, 503),
+      ...catalogueErrors(400, 401, 413, 422, 429, 503),
     },
   },
   'POST /predict': {
@@ -129,7 +129,7 @@ export const coreDocs: RouteDocs = {
         description: 'The /process result plus processingTimeMs.',
         content: { 'application/json': c.predictResponse },
       },
-      ...catalogueErrors(400, 401, 404, 413, 422, 503),
+      ...catalogueErrors(400, 401, 404, 413, 422, 429, 503),
     },
   },
 };

@@ -11,16 +11,22 @@ export interface Ticket {
 /**
  * Admission control in front of inference: at most `maxInflight` requests are processed at once
  * and at most `maxQueue` wait for a slot. Anyone beyond is refused at once with 503 OVERLOADED and
- * `Retry-After`, never left to time out. A waiter whose client disconnects leaves the queue.
+ * `Retry-After`, never left to time out. With `maxPerClient` > 0, one client may hold at most that
+ * many of those places, and is refused beyond with 429 CLIENT_LIMIT, so a single busy client cannot
+ * take the whole queue. A waiter whose client disconnects leaves the queue.
  */
 export class Admission {
   private inflightCount = 0;
   private readonly waiting: { grant: () => void; signal?: AbortSignal }[] = [];
   private admitted = 0;
+  /** Admitted requests per client, for clients holding at least one. */
+  private readonly perClient = new Map<string, number>();
 
   constructor(
     readonly maxInflight: number,
     readonly maxQueue: number,
+    /** Admitted requests one client may hold; 0 = no per-client limit. */
+    readonly maxPerClient = 0,
     /** Seconds clients are told to wait before retrying. */
     private readonly retryAfterS = 1,
   ) {}
@@ -39,8 +45,16 @@ export class Admission {
     return this.admitted === 0;
   }
 
-  /** Admits a request or throws OVERLOADED (503, Retry-After). */
-  enter(): Ticket {
+  /** Admits a request from `client` or throws CLIENT_LIMIT (429) or OVERLOADED (503), with Retry-After. */
+  enter(client = ''): Ticket {
+    const held = this.perClient.get(client) ?? 0;
+    if (this.maxPerClient > 0 && held >= this.maxPerClient) {
+      throw new RocketError(
+        'CLIENT_LIMIT',
+        `This client already has ${held} requests running or queued (MAX_INFLIGHT_PER_CLIENT); retry after ${this.retryAfterS} s`,
+        { headers: { 'retry-after': String(this.retryAfterS) } },
+      );
+    }
     if (this.admitted >= this.maxInflight + this.maxQueue) {
       throw new RocketError(
         'OVERLOADED',
@@ -49,6 +63,7 @@ export class Admission {
       );
     }
     this.admitted++;
+    this.perClient.set(client, held + 1);
     let state: 'admitted' | 'running' | 'released' = 'admitted';
     return {
       start: (signal) => {
@@ -81,6 +96,9 @@ export class Admission {
         if (state === 'running') this.inflightCount--;
         state = 'released';
         this.admitted--;
+        const left = (this.perClient.get(client) ?? 1) - 1;
+        if (left > 0) this.perClient.set(client, left);
+        else this.perClient.delete(client);
         this.grantNext();
       },
     };

@@ -41,7 +41,8 @@ export class Metrics {
   });
   readonly rejected = new Counter({
     name: 'rocket_rejected_total',
-    help: 'Requests refused by admission control (503 OVERLOADED).',
+    help: 'Requests refused by admission control: 503 OVERLOADED (reason overloaded) or 429 CLIENT_LIMIT (reason client_limit).',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
   readonly info = new Gauge({

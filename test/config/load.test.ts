@@ -51,6 +51,8 @@ describe('loadConfig', () => {
     ['WORKERS', '-1', 'an integer from 0 to 64'],
     ['KERNELS', 'fast', 'one of native, reference'],
     ['LOG_LEVEL', 'loud', 'one of debug, info, warn, error'],
+    ['EVENT_LOOP_PRIORITY', 'high', 'one of realtime, normal'],
+    ['CLIENT_ID_HEADER', 'x client', 'a header name, or empty'],
   ])('%s=%s names the key and the allowed values', (key, value, allowed) => {
     const message = problemsOf(() => loadConfig({ cwd: dirWith(), env: { [key]: value } }));
     expect(message).toContain(key);

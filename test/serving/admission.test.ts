@@ -38,6 +38,34 @@ describe('Admission', () => {
     expect(admission.idle).toBe(true);
   });
 
+  it('limits each client to maxPerClient places with 429 CLIENT_LIMIT, before the global limit', async () => {
+    const admission = new Admission(1, 3, 2);
+    const a1 = admission.enter('a');
+    const a2 = admission.enter('a');
+    const refused = codeOf(() => admission.enter('a'));
+    expect(refused?.code).toBe('CLIENT_LIMIT');
+    expect(refused?.status).toBe(429);
+    expect(refused?.headers['retry-after']).toBe('1');
+    const b1 = admission.enter('b');
+    const b2 = admission.enter('b');
+    // Global capacity (1 + 3) is now full: b is over neither limit of its own, a is over its own.
+    expect(codeOf(() => admission.enter('c'))?.code).toBe('OVERLOADED');
+    expect(codeOf(() => admission.enter('a'))?.code).toBe('CLIENT_LIMIT');
+    a1.release();
+    a1.release(); // idempotent: frees one place only
+    const a3 = admission.enter('a');
+    expect(codeOf(() => admission.enter('a'))?.code).toBe('CLIENT_LIMIT');
+    for (const t of [a2, a3, b1, b2]) t.release();
+    expect(admission.idle).toBe(true);
+  });
+
+  it('has no per-client limit when maxPerClient is 0', () => {
+    const admission = new Admission(2, 2);
+    const tickets = [1, 2, 3, 4].map(() => admission.enter('a'));
+    expect(codeOf(() => admission.enter('a'))?.code).toBe('OVERLOADED');
+    for (const t of tickets) t.release();
+  });
+
   it('grants slots in arrival order', async () => {
     const admission = new Admission(1, 3);
     const first = admission.enter();

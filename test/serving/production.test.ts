@@ -1,8 +1,9 @@
 import { once } from 'node:events';
+import { type IncomingMessage, request } from 'node:http';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
-import { json, postImage } from '../helpers/http.js';
+import { json, multipart, postImage } from '../helpers/http.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 
 let scene: Buffer;
@@ -75,7 +76,9 @@ describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => 
       (m) => m.labels?.route === '/process' && m.labels?.status === '503',
     );
     expect(Number(refused?.value)).toBeGreaterThan(0);
-    expect(Number(byName.get('rocket_rejected_total')?.metrics[0]?.value)).toBe(Number(refused?.value));
+    const rejected = byName.get('rocket_rejected_total')?.metrics;
+    expect(rejected?.map((m) => m.labels)).toEqual([{ reason: 'overloaded' }]);
+    expect(Number(rejected?.[0]?.value)).toBe(Number(refused?.value));
     expect(byName.get('rocket_http_request_duration_seconds')?.type).toBe('HISTOGRAM');
     expect(byName.get('rocket_info')?.metrics[0]?.labels).toMatchObject({
       rocket: 'demo-detector',
@@ -83,6 +86,66 @@ describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => 
       device: 'cpu',
       execution_provider: 'cpu',
     });
+  });
+});
+
+/** The sum of a metric family's samples in a /metrics scrape, optionally only those matching labels. */
+async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const families = parsePrometheusTextFormat(await (await fetch(`${url}/metrics`)).text());
+  return (
+    families
+      .find((f) => f.name === name)
+      ?.metrics.filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
+      .reduce((sum, m) => sum + Number(m.value), 0) ?? 0
+  );
+}
+
+describe('per-client limit (MAX_INFLIGHT_PER_CLIENT=1, CLIENT_ID_HEADER=x-client-id)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer('npm start server', {
+      MAX_INFLIGHT_PER_CLIENT: '1',
+      CLIENT_ID_HEADER: 'X-Client-Id',
+      MAX_INFLIGHT: '4',
+    });
+  });
+  afterAll(() => server?.stop());
+
+  it('refuses a client its second request at once with 429 CLIENT_LIMIT, and serves everyone else', async () => {
+    // Client a's first request sends half its body and waits: it holds its place meanwhile.
+    const { body, contentType } = multipart([
+      { name: 'input', filename: 'shapes.jpg', data: scene, type: 'image/jpeg' },
+    ]);
+    const { port } = new URL(server.url);
+    const held = request({
+      host: '127.0.0.1',
+      port,
+      path: '/process',
+      method: 'POST',
+      headers: { 'content-type': contentType, 'content-length': body.length, 'x-client-id': 'a' },
+    });
+    const heldResponse = once(held, 'response') as Promise<[IncomingMessage]>;
+    held.write(body.subarray(0, body.length >> 1));
+    while ((await metricValue(server.url, 'rocket_inflight_requests')) < 1) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+
+    const second = await attempt(server.url, { 'x-client-id': 'a' });
+    expect(second.status).toBe(429);
+    expect(second.retryAfter).toBe('1');
+    expect(second.body.error.code).toBe('CLIENT_LIMIT');
+    const other = await attempt(server.url, { 'x-client-id': 'b' });
+    expect(other.status).toBe(200);
+    expect(other.body.detections).toHaveLength(3);
+
+    held.end(body.subarray(body.length >> 1));
+    const [res] = await heldResponse;
+    res.resume();
+    expect(res.statusCode).toBe(200);
+    // Its place is free again.
+    expect((await attempt(server.url, { 'x-client-id': 'a' })).status).toBe(200);
+    expect(await metricValue(server.url, 'rocket_rejected_total', { reason: 'client_limit' })).toBe(1);
+    expect(await metricValue(server.url, 'rocket_rejected_total', { reason: 'overloaded' })).toBe(0);
   });
 });
 
