@@ -89,15 +89,17 @@ describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => 
   });
 });
 
-/** The sum of a metric family's samples in a /metrics scrape, optionally only those matching labels. */
-async function metricValue(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+/**
+ * One /metrics scrape: a function giving the sum of a family's samples, optionally only those
+ * carrying the given labels, all from the same snapshot.
+ */
+async function scrape(url: string): Promise<(name: string, labels?: Record<string, string>) => number> {
   const families = parsePrometheusTextFormat(await (await fetch(`${url}/metrics`)).text());
-  return (
+  return (name, labels = {}) =>
     families
       .find((f) => f.name === name)
       ?.metrics.filter((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
-      .reduce((sum, m) => sum + Number(m.value), 0) ?? 0
-  );
+      .reduce((sum, m) => sum + Number(m.value), 0) ?? 0;
 }
 
 describe('per-client limit (MAX_INFLIGHT_PER_CLIENT=1, CLIENT_ID_HEADER=x-client-id)', () => {
@@ -126,7 +128,7 @@ describe('per-client limit (MAX_INFLIGHT_PER_CLIENT=1, CLIENT_ID_HEADER=x-client
     });
     const heldResponse = once(held, 'response') as Promise<[IncomingMessage]>;
     held.write(body.subarray(0, body.length >> 1));
-    while ((await metricValue(server.url, 'rocket_inflight_requests')) < 1) {
+    while ((await scrape(server.url))('rocket_inflight_requests') < 1) {
       await new Promise((r) => setTimeout(r, 20));
     }
 
@@ -144,8 +146,9 @@ describe('per-client limit (MAX_INFLIGHT_PER_CLIENT=1, CLIENT_ID_HEADER=x-client
     expect(res.statusCode).toBe(200);
     // Its place is free again.
     expect((await attempt(server.url, { 'x-client-id': 'a' })).status).toBe(200);
-    expect(await metricValue(server.url, 'rocket_rejected_total', { reason: 'client_limit' })).toBe(1);
-    expect(await metricValue(server.url, 'rocket_rejected_total', { reason: 'overloaded' })).toBe(0);
+    const metric = await scrape(server.url);
+    expect(metric('rocket_rejected_total', { reason: 'client_limit' })).toBe(1);
+    expect(metric('rocket_rejected_total', { reason: 'overloaded' })).toBe(0);
   });
 });
 
@@ -155,13 +158,8 @@ describe('SIGTERM during a burst', () => {
     const burst = Array.from({ length: 12 }, () => attempt(server.url));
     // Wait until the server has admitted all 12 (running, queued or already answered).
     for (;;) {
-      const families = parsePrometheusTextFormat(await (await fetch(`${server.url}/metrics`)).text());
-      const value = (name: string, match = (_: Record<string, string>) => true) =>
-        families
-          .find((f) => f.name === name)
-          ?.metrics.filter((m) => match(m.labels ?? {}))
-          .reduce((sum, m) => sum + Number(m.value), 0) ?? 0;
-      const answered = value('rocket_http_requests_total', (l) => l.route === '/process');
+      const value = await scrape(server.url);
+      const answered = value('rocket_http_requests_total', { route: '/process' });
       if (value('rocket_inflight_requests') + value('rocket_queue_depth') + answered >= 12) break;
       await new Promise((r) => setTimeout(r, 5));
     }
