@@ -1,6 +1,6 @@
 # rocketserve, CPU image. Multi-stage:
 #   build     toolchain, all dependencies, the C++ addon, the TypeScript build, the demo rocket
-#   test      `docker build --target test .` runs the whole test suite (npm test) in the build stage
+#   test      `docker build --target test .` runs the checks of npm test (typecheck, lint, vitest) on the build stage
 #   prod-deps production dependencies only, without other platforms' onnxruntime binaries
 #   rocket    an optional rocket baked in at build time (ROCKET_PATH in the context, or ROCKET_FETCH_URL)
 #   runtime   node:20-bookworm-slim (glibc: onnxruntime-node has no musl build), non-root, no toolchain
@@ -27,7 +27,8 @@ COPY . .
 RUN npm run build
 
 FROM build AS test
-RUN npm test
+# npm test's pretest minus the build the build stage has already done: typecheck, lint, vitest.
+RUN npm run typecheck && npm run lint && npx vitest run
 
 FROM ${BUILD_IMAGE} AS prod-deps
 WORKDIR /src

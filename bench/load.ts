@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import type { EventLoopPriority } from '../src/config/options.js';
 import { percentile } from './floor.js';
 import { probeHealth } from './health.js';
 
@@ -18,9 +19,6 @@ export interface LoadResult {
   /** Whether the prober ran at real-time priority (asked for, and permitted). */
   probeRealtime: boolean;
 }
-
-/** How the health prober is scheduled: `realtime` stands in for a probe from outside the machine. */
-export type ProbePriority = 'realtime' | 'normal';
 
 /** Starts `rocket serve` as a child process on `port` and waits for /health to answer 200. */
 export async function startServer(
@@ -46,7 +44,8 @@ export async function measureLoad(
   imagePath: string,
   concurrency: number,
   seconds: number,
-  probePriority: ProbePriority,
+  /** How the health prober is scheduled: `realtime` stands in for a probe from outside the machine. */
+  probePriority: EventLoopPriority,
 ): Promise<LoadResult> {
   const boundary = 'rocketbench';
   const body = Buffer.concat([

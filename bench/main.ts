@@ -2,9 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { EVENT_LOOP_PRIORITIES, type EventLoopPriority } from '../src/config/options.js';
 import { ensureDemoRocket } from '../src/demo/embedded.js';
 import { type FloorResult, measureFloor } from './floor.js';
-import { type LoadResult, measureLoad, type ProbePriority, peakRssMb, startServer } from './load.js';
+import { freePort } from './health.js';
+import { type LoadResult, measureLoad, peakRssMb, startServer } from './load.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const HELP = `Usage: npm run bench -- [--rocket URL] [--image FILE] [--seconds N] [--out FILE]
@@ -39,8 +41,8 @@ if (values.help) {
   process.exit(0);
 }
 const seconds = Number(values.seconds);
-const probePriority = values['probe-priority'] as ProbePriority;
-if (probePriority !== 'realtime' && probePriority !== 'normal') {
+const probePriority = values['probe-priority'] as EventLoopPriority;
+if (!EVENT_LOOP_PRIORITIES.includes(probePriority)) {
   process.stderr.write(`--probe-priority must be realtime or normal\n${HELP}`);
   process.exit(2);
 }
@@ -63,7 +65,7 @@ for (const plan of plans) {
 const floor = floors[0] as FloorResult;
 const bestFloorRps = Math.max(...floors.map((f) => f.throughputRps));
 
-const port = 5600 + Math.floor(Math.random() * 300);
+const port = await freePort();
 const server = await startServer(ROOT, { ...env, ROCKET_URL: rocket }, port);
 const loads: LoadResult[] = [];
 for (const concurrency of [1, 4]) {

@@ -1,4 +1,4 @@
-import { useRealtimePriority } from '../src/kernels/native.js';
+import { applyEventLoopPriority } from '../src/serving/priority.js';
 import { probeHealth } from './health.js';
 
 // A separate process that probes GET /health every 20 ms until it receives SIGTERM, then prints
@@ -7,14 +7,8 @@ import { probeHealth } from './health.js';
 // SCHED_RR where permitted, so on a saturated machine it measures the server's answer, not its own
 // wait for a core. Its first probe only warms up its own code and is not counted.
 const port = Number(process.argv[2]);
-let realtime = false;
-if (process.argv[3] === 'realtime') {
-  try {
-    realtime = useRealtimePriority() === true;
-  } catch {
-    realtime = false;
-  }
-}
+const { priority } = applyEventLoopPriority(process.argv[3] === 'realtime' ? 'realtime' : 'normal');
+const realtime = priority === 'realtime';
 const latencies: number[] = [];
 let running = true;
 process.on('SIGTERM', () => {

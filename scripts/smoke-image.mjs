@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { loadConfig } from '/app/dist/src/config/load.js';
 
 const { PORT, HOST } = loadConfig();
-const host = HOST === '0.0.0.0' || HOST === '::' ? '127.0.0.1' : HOST;
+const wildcard = HOST === '0.0.0.0' || HOST === '::';
+const host = wildcard ? '127.0.0.1' : HOST.includes(':') ? `[${HOST}]` : HOST;
 const base = `http://${host}:${PORT}`;
 
 async function waitForHealth() {

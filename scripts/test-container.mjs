@@ -31,8 +31,8 @@ function skip(reason) {
   process.exit(0);
 }
 
-function run(cmd, args, { quiet = false, input } = {}) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024 });
+function run(cmd, args, { quiet = false } = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0 && !quiet) {
     throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${(r.stderr || r.stdout || '').slice(-4000)}`);
   }
@@ -67,19 +67,28 @@ function ensureBaseImages() {
   console.log(`base images built in ${seconds(start)} s`);
 }
 
+/** buildah bud of the context into `tag`, its output to `log` in the work directory; throws with the log's tail. */
+function bud(tag, extraArgs, log) {
+  const path = join(work, log);
+  const args = ['--isolation=chroot', '--layers', '--format', 'docker', ...extraArgs, '-t', `'${tag}'`, '.'].join(' ');
+  const r = spawnSync('sh', ['-c', `buildah bud ${args} > '${path}' 2>&1`], { cwd: ROOT });
+  if (r.status !== 0) throw new Error(`image build failed (${tag}):\n${readFileSync(path, 'utf8').slice(-6000)}`);
+}
+
+/** The Docker config (User, Env, Healthcheck, ...) of a built image. */
+const imageConfig = (tag) => JSON.parse(run('buildah', ['inspect', '--type', 'image', tag]).stdout).Docker.config;
+
 function build() {
   step(`buildah bud --isolation=chroot -t ${IMAGE} .`);
   const start = Date.now();
-  const log = join(work, 'build.log');
-  const r = spawnSync('sh', ['-c', `buildah bud --isolation=chroot --layers --format docker -t '${IMAGE}' . > '${log}' 2>&1`], { cwd: ROOT });
-  if (r.status !== 0) throw new Error(`image build failed:\n${readFileSync(log, 'utf8').slice(-6000)}`);
+  bud(IMAGE, [], 'build.log');
   const size = run('buildah', ['images', '--format', '{{.Size}}', IMAGE]).stdout.trim();
   console.log(`built in ${seconds(start)} s; image size ${size}`);
 }
 
 function inspectConfig() {
   step('image configuration');
-  const config = JSON.parse(run('buildah', ['inspect', '--type', 'image', IMAGE]).stdout).Docker.config;
+  const config = imageConfig(IMAGE);
   check(/^[1-9]\d*(:\d+)?$/.test(config.User), `USER is a non-root numeric uid (${config.User})`);
   check(config.Env.includes('NODE_ENV=production'), 'NODE_ENV=production');
   check(config.Healthcheck?.Test?.join(' ').includes('healthcheck.mjs'), 'HEALTHCHECK runs scripts/healthcheck.mjs');
@@ -87,8 +96,8 @@ function inspectConfig() {
   check(config.Cmd?.join(' ') === 'node dist/src/cli.js serve', `CMD ${config.Cmd?.join(' ')}`);
 }
 
-function newContainer() {
-  const c = run('buildah', ['from', '--pull=never', IMAGE]).stdout.trim().split('\n').pop();
+function newContainer(image = IMAGE) {
+  const c = run('buildah', ['from', '--pull=never', image]).stdout.trim().split('\n').pop();
   containers.push(c);
   return c;
 }
@@ -199,18 +208,15 @@ const GPU_IMAGE = `${IMAGE.replace(/:[^:/]+$/, '')}-gpu:test`;
 function buildGpu() {
   step('Dockerfile.gpu, as far as it goes here: the CUDA base replaced by the local slim image, the provider download skipped');
   const start = Date.now();
-  const log = join(work, 'build-gpu.log');
-  const args = `--build-arg CUDA_IMAGE=${BASES[1]} --build-arg ONNXRUNTIME_NODE_INSTALL=skip`;
-  const r = spawnSync('sh', ['-c', `buildah bud --isolation=chroot --layers --format docker -f Dockerfile.gpu ${args} -t '${GPU_IMAGE}' . > '${log}' 2>&1`], { cwd: ROOT });
-  if (r.status !== 0) throw new Error(`GPU image build failed:\n${readFileSync(log, 'utf8').slice(-6000)}`);
+  const args = ['-f', 'Dockerfile.gpu', '--build-arg', `CUDA_IMAGE=${BASES[1]}`, '--build-arg', 'ONNXRUNTIME_NODE_INSTALL=skip'];
+  bud(GPU_IMAGE, args, 'build-gpu.log');
   console.log(`built in ${seconds(start)} s`);
 }
 
 async function gpuImage() {
-  const config = JSON.parse(run('buildah', ['inspect', '--type', 'image', GPU_IMAGE]).stdout).Docker.config;
+  const config = imageConfig(GPU_IMAGE);
   check(config.Env.includes('DEVICE=cuda') && config.User === '1000:1000', 'DEVICE=cuda by default, USER 1000:1000');
-  const c = run('buildah', ['from', '--pull=never', GPU_IMAGE]).stdout.trim().split('\n').pop();
-  containers.push(c);
+  const c = newContainer(GPU_IMAGE);
   const home = run('buildah', ['run', '--isolation=chroot', c, '--', 'sh', '-c', 'echo "$(id -un) $HOME"']).stdout.trim();
   check(home === 'node /home/node', `runs as ${home}`);
   const port = await freePort();
