@@ -32,7 +32,7 @@ export type Health =
  */
 export class RocketApp {
   private state: Health = { status: 'loading' };
-  private loaded?: { pipeline: RocketPipeline; pool: InferencePool; health: Health };
+  private loaded?: { pipeline: RocketPipeline; pool: InferencePool };
   private draining = false;
   /** Settles when the rocket is ready to serve, or rejects with the startup error. */
   readonly ready: Promise<void>;
@@ -142,7 +142,7 @@ export class RocketApp {
         executionProvider: pool.provider,
         workers,
       };
-      this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS), pool, health };
+      this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS), pool };
       this.state = health;
       this.metrics.info.set(
         {

@@ -9,6 +9,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** Whether entries at `level` are written, so callers can skip building fields that would be dropped. */
+  enabled(level: LogLevel): boolean;
 }
 
 /** A logger writing to `write` (stdout by default), dropping entries below `level`. */
@@ -24,5 +26,11 @@ export function createLogger(
         `${JSON.stringify({ severity: SEVERITY[at], message, time: new Date().toISOString(), ...fields })}\n`,
       );
     };
-  return { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
+  return {
+    debug: entry('debug'),
+    info: entry('info'),
+    warn: entry('warn'),
+    error: entry('error'),
+    enabled: (at) => RANK[at] >= RANK[level],
+  };
 }

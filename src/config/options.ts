@@ -1,5 +1,6 @@
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
+import type { KernelKind } from '../kernels/types.js';
 
 /** What a parser returns: a value, or a message saying what was expected. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
@@ -29,6 +30,12 @@ function integer(min: number, max: number): (raw: string) => Parsed<number> {
 }
 
 const text = (raw: string): Parsed<string> => ok(raw.trim());
+
+/** Trimmed text that must not be empty; `what` names it in the error ("a non-empty path"). */
+const nonEmpty =
+  (what: string) =>
+  (raw: string): Parsed<string> =>
+    raw.trim() ? ok(raw.trim()) : { ok: false, expected: `a non-empty ${what}` };
 
 /** An HTTP header name (RFC 9110 token), lower-cased, or empty. */
 function headerName(raw: string): Parsed<string> {
@@ -60,6 +67,8 @@ function oneOf<T extends string>(values: readonly T[]): (raw: string) => Parsed<
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const KERNEL_KINDS: readonly KernelKind[] = ['native', 'reference'];
+
 export const EVENT_LOOP_PRIORITIES = ['realtime', 'normal'] as const;
 export type EventLoopPriority = (typeof EVENT_LOOP_PRIORITIES)[number];
 
@@ -76,7 +85,7 @@ export const OPTIONS = {
     allowed:
       'a local path, https://…/model.onnx or …/rocket.tar.gz, gs://, s3://, hf://owner/repo/file.onnx[@rev], or owner/name[@version] with ROCKET_REGISTRY',
     default: '',
-    parse: (raw: string) => ok(raw.trim()),
+    parse: text,
   },
   PORT: {
     doc: 'TCP port the HTTP server listens on. Cloud Run sets it in the environment.',
@@ -88,7 +97,7 @@ export const OPTIONS = {
     doc: 'Address the HTTP server binds.',
     allowed: 'an IP address or host name',
     default: '0.0.0.0',
-    parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : { ok: false, expected: 'a non-empty address' }),
+    parse: nonEmpty('address'),
   },
   WORKERS: {
     doc: 'Inference worker threads, each with its own onnxruntime session. 0 = automatic (CPU: one per core, at most 4; CUDA: 1).',
@@ -110,7 +119,7 @@ export const OPTIONS = {
   },
   EVENT_LOOP_PRIORITY: {
     doc: 'realtime: the event-loop thread of rocket serve asks Linux for SCHED_RR priority 1, so probes and uploads are answered at once on a saturated CPU (needs CAP_SYS_NICE or RLIMIT_RTPRIO >= 1; where refused it stays normal and logs why). Threads it starts later run at normal priority. normal: never ask.',
-    allowed: 'realtime or normal',
+    allowed: EVENT_LOOP_PRIORITIES.join(', '),
     default: 'realtime' as EventLoopPriority,
     parse: oneOf(EVENT_LOOP_PRIORITIES),
   },
@@ -128,20 +137,15 @@ export const OPTIONS = {
   },
   KERNELS: {
     doc: 'Pre/post-processing kernels: the C++ addon, or the pure-TypeScript reference (slower; for debugging).',
-    allowed: 'native, reference',
-    default: 'native' as 'native' | 'reference',
-    parse: (raw: string): Parsed<'native' | 'reference'> => {
-      const v = raw.trim().toLowerCase();
-      return v === 'native' || v === 'reference'
-        ? ok(v)
-        : { ok: false, expected: 'one of native, reference' };
-    },
+    allowed: KERNEL_KINDS.join(', '),
+    default: 'native' as KernelKind,
+    parse: oneOf(KERNEL_KINDS),
   },
   CACHE_DIR: {
     doc: 'Where downloaded rockets are kept, one directory per URL.',
     allowed: 'a directory path',
     default: join(homedir(), '.cache', 'rocketserve'),
-    parse: (raw: string) => (raw.trim() ? ok(raw.trim()) : { ok: false, expected: 'a non-empty path' }),
+    parse: nonEmpty('path'),
   },
   ROCKET_REGISTRY: {
     doc: 'Base URL (https, gs or s3) that owner/name[@version] rockets resolve against.',

@@ -17,7 +17,7 @@ type QueryValues<T extends QueryTable> = {
 };
 
 /** The threshold parameters: each overrides the rocket's default. */
-export const thresholdQuery = {
+const thresholdQuery = {
   confidence: {
     schema: fraction,
     what: 'a number from 0 to 1',
@@ -40,7 +40,7 @@ export const thresholdQuery = {
  * What POST /process answers with: JSON; for detect rockets `image`, the JPEG with its boxes
  * drawn; for image-to-image rockets `png`, `jpeg` or `webp` (default: from Accept, else PNG).
  */
-export const RESPONSE_FORMATS = ['json', 'image', 'png', 'jpeg', 'webp'] as const;
+const RESPONSE_FORMATS = ['json', 'image', 'png', 'jpeg', 'webp'] as const;
 export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
 
 /** Query parameters of POST /process: the thresholds, and the response format. */
@@ -57,7 +57,7 @@ export const processQuery = {
  * Validates a query string against `table`: unknown names, repeated names and bad values each
  * give a 400 naming the parameter ("Expected … for … but received …").
  */
-export function parseQuery<T extends QueryTable>(search: URLSearchParams, table: T): QueryValues<T> {
+function parseQuery<T extends QueryTable>(search: URLSearchParams, table: T): QueryValues<T> {
   const out: Record<string, unknown> = {};
   for (const name of new Set(search.keys())) {
     if (!Object.hasOwn(table, name)) {

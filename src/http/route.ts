@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { RocketApp } from '../app.js';
 import type { BodyRequest } from './upload.js';
 
@@ -29,21 +29,38 @@ export interface Route {
   handler(ctx: RouteContext): Promise<void> | void;
 }
 
-/** Sends a JSON body once; a late second reply (e.g. an error after success) is ignored. */
+/** A request header's value, the first one when it was sent several times. */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Sends a whole body once, with its Content-Length; a late second reply (e.g. an error after
+ * success) is ignored.
+ */
+export function sendBody(
+  res: ServerResponse,
+  status: number,
+  body: Buffer | string,
+  headers: Record<string, string | number>,
+): void {
+  if (res.headersSent || res.writableEnded) return;
+  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Sends a JSON body once (see {@link sendBody}). */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  if (res.headersSent || res.writableEnded) return;
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
+  sendBody(res, status, JSON.stringify(body), {
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(payload),
     ...headers,
   });
-  res.end(payload);
 }
 
 /** Compiles `/v2/models/{name}` into a matcher that returns the path parameters, or undefined. */

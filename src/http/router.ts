@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { RocketApp } from '../app.js';
+import type { LogLevel } from '../config/options.js';
 import { RocketError, toErrorResponse } from '../errors.js';
 import { requestLogFields } from '../serving/access-log.js';
 import { checkApiKey } from '../serving/auth.js';
-import { compilePath, type Route, sendJson } from './route.js';
+import { compilePath, headerValue, type Route, sendJson } from './route.js';
 import { ROUTES } from './routes/index.js';
 import type { BodyRequest } from './upload.js';
 
@@ -92,9 +93,8 @@ function sendError(app: RocketApp, req: BodyRequest, res: ServerResponse, url: U
 
 /** Who sent a request, for the per-client limit: the configured header's value, else the TCP peer. */
 function clientOf(req: BodyRequest, header: string): string {
-  const named = header ? req.headers[header] : undefined;
-  const value = Array.isArray(named) ? named[0] : named;
-  return value?.trim() || `peer ${req.socket?.remoteAddress ?? 'unknown'}`;
+  const named = header ? headerValue(req.headers, header)?.trim() : undefined;
+  return named || `peer ${req.socket?.remoteAddress ?? 'unknown'}`;
 }
 
 /** One log line and the request metrics, when the response has been sent. */
@@ -109,11 +109,10 @@ function observe(
   const labels = { route, method: req.method ?? 'GET', status: String(res.statusCode) };
   app.metrics.requests.inc(labels);
   app.metrics.requestSeconds.observe(labels, seconds);
-  const fields = requestLogFields(req, res, seconds, app.config.GOOGLE_CLOUD_PROJECT || undefined);
-  const message = `${req.method} ${route} ${res.statusCode}`;
   // Probes answering 503 while loading or draining are expected: they stay at debug.
-  if (probe) app.log.debug(message, fields);
-  else if (res.statusCode >= 500) app.log.error(message, fields);
-  else if (res.statusCode >= 400) app.log.warn(message, fields);
-  else app.log.info(message, fields);
+  const status = res.statusCode;
+  const level: LogLevel = probe ? 'debug' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (!app.log.enabled(level)) return;
+  const fields = requestLogFields(req, res, seconds, app.config.GOOGLE_CLOUD_PROJECT || undefined);
+  app.log[level](`${req.method} ${route} ${status}`, fields);
 }

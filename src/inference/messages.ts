@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.js';
 import type { Placement } from '../image/geometry.js';
+import type { KernelKind } from '../kernels/types.js';
 import type { TaskResult } from '../pipeline/results.js';
 import type { RocketSpec, Thresholds } from '../rocket/types.js';
 import type { ProviderCandidate } from './providers.js';
@@ -9,7 +10,7 @@ export interface WorkerInit {
   spec: RocketSpec;
   candidates: ProviderCandidate[];
   intraOpThreads: number;
-  kernels: 'native' | 'reference';
+  kernels: KernelKind;
   /** Largest batch a worker is sent (1 unless the model has a dynamic batch dimension). */
   batchMax: number;
   /** Nice steps the worker thread (and the onnxruntime threads it creates) runs below the main thread. */

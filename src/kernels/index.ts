@@ -3,7 +3,7 @@
  */
 import { loadNativeKernels } from './native.js';
 import { referenceKernels } from './reference.js';
-import type { Kernels } from './types.js';
+import type { KernelKind, Kernels } from './types.js';
 
 export { loadNativeKernels, NATIVE_ADDON_PATH, probeGpus } from './native.js';
 export { referenceKernels } from './reference.js';
@@ -14,6 +14,6 @@ export * from './types.js';
  * `reference` (pure TypeScript).
  * @throws RocketError NATIVE_ADDON_UNAVAILABLE when `native` is asked for and cannot be loaded.
  */
-export function loadKernels(kind: 'native' | 'reference'): Kernels {
+export function loadKernels(kind: KernelKind): Kernels {
   return kind === 'native' ? loadNativeKernels() : referenceKernels;
 }

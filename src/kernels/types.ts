@@ -73,7 +73,7 @@ export interface NmsOptions {
 
 export interface Kernels {
   /** Which implementation this is. */
-  readonly kind: 'native' | 'reference';
+  readonly kind: KernelKind;
   /**
    * HWC uint8 → CHW float32 with scale, mean, std and channel order, written at an offset into a
    * canvas filled with the normalised pad value (letterbox). [sync]
@@ -126,3 +126,6 @@ export interface GpuProbe {
   /** Why no device is listed, when the probe found none (e.g. "libcuda.so.1 not found"). */
   reason?: string;
 }
+
+/** Which implementation of the kernels: the C++ addon or the TypeScript reference. */
+export type KernelKind = 'native' | 'reference';

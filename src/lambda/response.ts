@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { LambdaHttpResult } from './events.js';
 
 /** Content types sent as UTF-8 text; every other body (images, octet streams) goes base64. */
@@ -15,7 +15,6 @@ type HeaderValue = number | string | readonly string[];
  */
 export class LambdaResponse extends EventEmitter {
   statusCode = 200;
-  statusMessage = '';
   headersSent = false;
   writableEnded = false;
   writableFinished = false;
@@ -45,39 +44,14 @@ export class LambdaResponse extends EventEmitter {
     return this.headers.get(name.toLowerCase());
   }
 
-  getHeaders(): OutgoingHttpHeaders {
-    return Object.fromEntries(this.headers) as OutgoingHttpHeaders;
-  }
-
-  hasHeader(name: string): boolean {
-    return this.headers.has(name.toLowerCase());
-  }
-
-  removeHeader(name: string): void {
-    this.headers.delete(name.toLowerCase());
-  }
-
-  writeHead(
-    status: number,
-    messageOrHeaders?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
-    maybeHeaders?: OutgoingHttpHeaders | OutgoingHttpHeader[],
-  ): this {
+  /** The form the routes use: a status and a headers object. */
+  writeHead(status: number, headers?: OutgoingHttpHeaders): this {
     this.statusCode = status;
-    const headers = typeof messageOrHeaders === 'string' ? maybeHeaders : messageOrHeaders;
-    if (typeof messageOrHeaders === 'string') this.statusMessage = messageOrHeaders;
-    if (Array.isArray(headers)) {
-      for (let i = 0; i + 1 < headers.length; i += 2)
-        this.setHeader(String(headers[i]), headers[i + 1] as HeaderValue);
-    } else if (headers) {
-      for (const [name, value] of Object.entries(headers))
-        if (value !== undefined) this.setHeader(name, value);
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      if (value !== undefined) this.setHeader(name, value);
     }
     this.headersSent = true;
     return this;
-  }
-
-  flushHeaders(): void {
-    this.headersSent = true;
   }
 
   write(chunk: string | Uint8Array, encoding?: BufferEncoding | (() => void), cb?: () => void): boolean {

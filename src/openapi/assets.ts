@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { RocketError } from '../errors.js';
-import type { RouteContext } from '../http/route.js';
+import { type RouteContext, sendBody } from '../http/route.js';
 
 /** A static file held in memory: its bytes, gzipped copy, content type and content hash. */
 export interface Asset {
@@ -86,12 +86,10 @@ export function sendAsset({ req, res, url }: RouteContext, asset: Asset, kind: '
   }
   const gzip = asset.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   const body = gzip ? (asset.gzip as Buffer) : asset.body;
-  res.writeHead(200, {
+  sendBody(res, 200, body, {
     ...headers,
     'content-type': asset.type,
-    'content-length': body.length,
     ...(gzip ? { 'content-encoding': 'gzip' } : {}),
     'x-content-type-options': 'nosniff',
   });
-  res.end(body);
 }

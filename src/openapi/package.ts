@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let root: string | undefined;
+let version: string | undefined;
 
 /**
  * The package root: the nearest directory above this module holding rocketserve's package.json
@@ -23,7 +24,8 @@ export function packageRoot(): string {
   }
 }
 
-/** rocketserve's version, from package.json. */
+/** rocketserve's version, from package.json (read once). */
 export function packageVersion(): string {
-  return String(JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version);
+  version ??= String(JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version);
+  return version;
 }

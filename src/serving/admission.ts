@@ -17,7 +17,8 @@ export interface Ticket {
  */
 export class Admission {
   private inflightCount = 0;
-  private readonly waiting: { grant: () => void; signal?: AbortSignal }[] = [];
+  /** Grants of the requests waiting for a slot, in arrival order. */
+  private readonly waiting: (() => void)[] = [];
   private admitted = 0;
   /** Admitted requests per client, for clients holding at least one. */
   private readonly perClient = new Map<string, number>();
@@ -47,23 +48,22 @@ export class Admission {
 
   /** Admits a request from `client` or throws CLIENT_LIMIT (429) or OVERLOADED (503), with Retry-After. */
   enter(client = ''): Ticket {
-    const held = this.perClient.get(client) ?? 0;
-    if (this.maxPerClient > 0 && held >= this.maxPerClient) {
-      throw new RocketError(
+    const limitClients = this.maxPerClient > 0;
+    const held = limitClients ? (this.perClient.get(client) ?? 0) : 0;
+    if (limitClients && held >= this.maxPerClient) {
+      throw this.refusal(
         'CLIENT_LIMIT',
-        `This client already has ${held} requests running or queued (MAX_INFLIGHT_PER_CLIENT); retry after ${this.retryAfterS} s`,
-        { headers: { 'retry-after': String(this.retryAfterS) } },
+        `This client already has ${held} requests running or queued (MAX_INFLIGHT_PER_CLIENT)`,
       );
     }
     if (this.admitted >= this.maxInflight + this.maxQueue) {
-      throw new RocketError(
+      throw this.refusal(
         'OVERLOADED',
-        `The server is at capacity (${this.maxInflight} in flight, ${this.maxQueue} queued); retry after ${this.retryAfterS} s`,
-        { headers: { 'retry-after': String(this.retryAfterS) } },
+        `The server is at capacity (${this.maxInflight} in flight, ${this.maxQueue} queued)`,
       );
     }
     this.admitted++;
-    this.perClient.set(client, held + 1);
+    if (limitClients) this.perClient.set(client, held + 1);
     let state: 'admitted' | 'running' | 'released' = 'admitted';
     return {
       start: (signal) => {
@@ -74,21 +74,18 @@ export class Admission {
           return Promise.resolve();
         }
         return new Promise<void>((resolve, reject) => {
-          const entry = {
-            signal,
-            grant: () => {
-              signal?.removeEventListener('abort', onAbort);
-              state = 'running';
-              resolve();
-            },
+          const grant = () => {
+            signal?.removeEventListener('abort', onAbort);
+            state = 'running';
+            resolve();
           };
           const onAbort = () => {
-            const i = this.waiting.indexOf(entry);
+            const i = this.waiting.indexOf(grant);
             if (i >= 0) this.waiting.splice(i, 1);
             reject(new RocketError('NOT_READY', 'The client went away while its request was queued'));
           };
           signal?.addEventListener('abort', onAbort, { once: true });
-          this.waiting.push(entry);
+          this.waiting.push(grant);
         });
       },
       release: () => {
@@ -96,12 +93,21 @@ export class Admission {
         if (state === 'running') this.inflightCount--;
         state = 'released';
         this.admitted--;
-        const left = (this.perClient.get(client) ?? 1) - 1;
-        if (left > 0) this.perClient.set(client, left);
-        else this.perClient.delete(client);
+        if (limitClients) {
+          const left = (this.perClient.get(client) ?? 1) - 1;
+          if (left > 0) this.perClient.set(client, left);
+          else this.perClient.delete(client);
+        }
         this.grantNext();
       },
     };
+  }
+
+  /** An immediate refusal that tells the client when to retry. */
+  private refusal(code: 'CLIENT_LIMIT' | 'OVERLOADED', why: string): RocketError {
+    return new RocketError(code, `${why}; retry after ${this.retryAfterS} s`, {
+      headers: { 'retry-after': String(this.retryAfterS) },
+    });
   }
 
   private grantNext(): void {
@@ -109,7 +115,7 @@ export class Admission {
       const next = this.waiting.shift();
       if (!next) return;
       this.inflightCount++;
-      next.grant();
+      next();
     }
   }
 }

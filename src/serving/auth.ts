@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RocketError } from '../errors.js';
+import { headerValue } from '../http/route.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -12,8 +13,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export function checkApiKey(headers: IncomingHttpHeaders, apiKey: string): void {
   if (!apiKey) return;
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
-  const header = headers['x-api-key'];
-  const given = bearer ?? (Array.isArray(header) ? header[0] : header);
+  const given = bearer ?? headerValue(headers, 'x-api-key');
   if (given !== undefined && timingSafeEqual(digest(given), digest(apiKey))) return;
   throw new RocketError(
     'UNAUTHORIZED',

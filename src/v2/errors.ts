@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, RocketError } from '../errors.js';
+import { toErrorResponse } from '../errors.js';
 
 /**
  * An Open Inference Protocol error: the protocol answers `{"error": "<message>"}` with 400 for a
@@ -6,7 +6,7 @@ import { ERROR_CATALOGUE, RocketError } from '../errors.js';
  */
 export class V2Error extends Error {
   constructor(
-    readonly status: 400 | 404 | 413,
+    readonly status: 400 | 404,
     message: string,
   ) {
     super(message);
@@ -17,17 +17,16 @@ export class V2Error extends Error {
 /** A 400 error. */
 export const badRequest = (message: string) => new V2Error(400, message);
 
-/** What a v2 route answers for a thrown value: status, `{"error"}` body and extra headers. */
+/**
+ * What a v2 route answers for a thrown value: status, `{"error"}` body and extra headers. Anything
+ * but a V2Error maps as on every other route (catalogue status, production hiding), flattened to
+ * the protocol's shape.
+ */
 export function v2ErrorResponse(
   err: unknown,
   production: boolean,
 ): { status: number; body: { error: string }; headers: Record<string, string> } {
   if (err instanceof V2Error) return { status: err.status, body: { error: err.message }, headers: {} };
-  if (err instanceof RocketError) {
-    const hide = production && err.status >= 500;
-    const message = hide ? ERROR_CATALOGUE[err.code].summary : err.message;
-    return { status: err.status, body: { error: message }, headers: { ...err.headers } };
-  }
-  const message = production || !(err instanceof Error) ? ERROR_CATALOGUE.INTERNAL.summary : err.message;
-  return { status: 500, body: { error: message }, headers: {} };
+  const { status, body, headers } = toErrorResponse(err, production);
+  return { status, body: { error: body.error.message }, headers: { ...headers } };
 }

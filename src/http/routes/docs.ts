@@ -36,9 +36,21 @@ const INIT = makeAsset(
 
 const asset = (name: string): Asset => (name === 'init.js' ? INIT : files().require(name));
 
+/** The Swagger UI page for each `<base href>` it is served with, built on first use. */
+const pages = new Map<string, Asset>();
+
 /** The Swagger UI page; URLs are relative so the page works under a path prefix too. */
 function page(ctx: RouteContext): Asset {
   const base = ctx.url.pathname.endsWith('/') ? '../' : './';
+  let built = pages.get(base);
+  if (!built) {
+    built = buildPage(base);
+    pages.set(base, built);
+  }
+  return built;
+}
+
+function buildPage(base: string): Asset {
   const href = (name: string) => `docs/${name}?v=${asset(name).hash}`;
   return makeAsset(
     'docs.html',

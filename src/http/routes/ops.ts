@@ -1,5 +1,5 @@
 import type { Route } from '../route.js';
-import { sendJson } from '../route.js';
+import { sendBody, sendJson } from '../route.js';
 
 /** Liveness, readiness and metrics: answered at once, whatever inference is doing. */
 export const opsRoutes: Route[] = [
@@ -25,11 +25,7 @@ export const opsRoutes: Route[] = [
     kind: 'cheap',
     async handler({ res, app }) {
       const body = await app.metrics.registry.metrics();
-      res.writeHead(200, {
-        'content-type': app.metrics.registry.contentType,
-        'content-length': Buffer.byteLength(body),
-      });
-      res.end(body);
+      sendBody(res, 200, body, { 'content-type': app.metrics.registry.contentType });
     },
   },
 ];

@@ -6,7 +6,7 @@ import type { ImageProcessResponse, Timing } from '../../pipeline/pipeline.js';
 import { rowFromQuery, rowsFromCsv, rowsFromJson } from '../../tabular/rows.js';
 import { parseProcessParams, type ResponseFormat } from '../params.js';
 import type { RouteContext } from '../route.js';
-import { sendJson } from '../route.js';
+import { sendBody, sendJson } from '../route.js';
 import { carriesBody, mediaType, readJson, readUploads } from '../upload.js';
 
 /** Images accepted in one request; each gets its own result in the JSON array. */
@@ -14,15 +14,13 @@ export const MAX_FILES = 16;
 
 /** Sends an encoded image once, with the stage times as a Server-Timing header. */
 function sendImage(res: ServerResponse, body: Buffer, type: string, timing?: Timing): void {
-  if (res.headersSent || res.writableEnded) return;
-  const headers: Record<string, string | number> = { 'content-type': type, 'content-length': body.length };
+  const headers: Record<string, string> = { 'content-type': type };
   if (timing) {
     headers['server-timing'] = Object.entries(timing)
       .map(([stage, ms]) => `${stage.replace(/Ms$/, '')};dur=${ms}`)
       .join(', ');
   }
-  res.writeHead(200, headers);
-  res.end(body);
+  sendBody(res, 200, body, headers);
 }
 
 /** The JSON form of an image-to-image result: the envelope, with the image as base64 PNG. */

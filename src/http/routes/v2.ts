@@ -1,10 +1,10 @@
 import type { RocketApp } from '../../app.js';
-import { readBody } from '../../v2/body.js';
 import { V2Error, v2ErrorResponse } from '../../v2/errors.js';
 import { inferV2 } from '../../v2/infer.js';
 import { modelFromPipeline, modelMetadata, serverMetadata, type V2Model } from '../../v2/model.js';
 import type { Route, RouteContext } from '../route.js';
-import { sendJson } from '../route.js';
+import { sendBody, sendJson } from '../route.js';
+import { readBody } from '../upload.js';
 
 /** The served model when `name` (and `version`, if given) name it; a 404 otherwise. */
 function findModel(app: RocketApp, params: Record<string, string>): V2Model {
@@ -51,9 +51,7 @@ const infer = v2(async ({ req, res, app, params, signal }) => {
   const model = findModel(app, params);
   const body = await readBody(req, app.config.MAX_UPLOAD_BYTES);
   const reply = await inferV2(model, body, req.headers['inference-header-content-length'], signal);
-  if (res.headersSent || res.writableEnded) return;
-  res.writeHead(200, { ...reply.headers, 'content-length': reply.body.length });
-  res.end(reply.body);
+  sendBody(res, 200, reply.body, reply.headers);
 });
 
 const models = '/v2/models/{name}';
