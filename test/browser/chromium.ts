@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install chromium`); the browser tests skip without it. */
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 
 /** Prints why a browser suite is skipped, once per file. */
@@ -49,4 +49,26 @@ export function countProcessRequests(page: Page): () => number {
     if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/process')) n++;
   });
   return () => n;
+}
+
+/** Waits until the playground reports `status` in window.__rocket (web/src/state.ts). */
+export function untilStatus(page: Page, status: string) {
+  return page.waitForFunction(`window.__rocket?.status === '${status}'`);
+}
+
+/**
+ * Opens the playground at `url` in a new page of `viewport`, with only the server reachable, and
+ * waits until it is ready; returns the page, the blocked requests and a /process counter.
+ */
+export async function openPlayground(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number },
+) {
+  const page = await browser.newPage({ viewport });
+  const blocked = await offline(page, url);
+  const processRequests = countProcessRequests(page);
+  await page.goto(`${url}/`);
+  await untilStatus(page, 'ready');
+  return { page, blocked, processRequests };
 }

@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
-import { countProcessRequests, hasChromium, launch, noteIfNoChromium, offline } from './chromium.js';
+import { hasChromium, launch, noteIfNoChromium, openPlayground, untilStatus } from './chromium.js';
 
 noteIfNoChromium('the playground tests of image-to-image and tabular rockets');
 noteIfNoShared('the playground tests of image-to-image and tabular rockets');
 
-const until = (page: Page, status: string) => page.waitForFunction(`window.__rocket?.status === '${status}'`);
-
-async function open(browser: Browser, url: string) {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const blocked = await offline(page, url);
-  const processRequests = countProcessRequests(page);
-  await page.goto(`${url}/`);
-  await until(page, 'ready');
-  return { page, blocked, processRequests };
-}
+const VIEWPORT = { width: 1200, height: 900 };
 
 describe.skipIf(!hasChromium || !hasShared)('web playground on other tasks, in Chromium', () => {
   let browser: Browser;
@@ -37,10 +28,10 @@ describe.skipIf(!hasChromium || !hasShared)('web playground on other tasks, in C
     afterAll(() => server?.stop());
 
     it('shows before and after, and downloads the output image', async () => {
-      const { page, blocked, processRequests } = await open(browser, server.url);
+      const { page, blocked, processRequests } = await openPlayground(browser, server.url, VIEWPORT);
       expect(await page.locator('#controls').isHidden()).toBe(true);
       await page.setInputFiles('#file', shared('models', 'image2image', 'cat_224x224.jpg'));
-      await until(page, 'done');
+      await untilStatus(page, 'done');
       expect(await page.locator('#image2image-view').isVisible()).toBe(true);
       const sizes = await page.evaluate(
         '[document.getElementById("before").naturalWidth, document.getElementById("after").naturalWidth]',
@@ -67,12 +58,12 @@ describe.skipIf(!hasChromium || !hasShared)('web playground on other tasks, in C
     afterAll(() => server?.stop());
 
     it('builds a form from the model inputs, predicts one row, then a CSV upload', async () => {
-      const { page, blocked, processRequests } = await open(browser, server.url);
+      const { page, blocked, processRequests } = await openPlayground(browser, server.url, VIEWPORT);
       await page.waitForSelector('#feature-3');
       expect(await page.locator('#tabular-fields input').count()).toBe(4);
       for (const [i, v] of ['6.3', '3.3', '6.0', '2.5'].entries()) await page.fill(`#feature-${i}`, v);
       await page.press('#feature-3', 'Enter');
-      await until(page, 'done');
+      await untilStatus(page, 'done');
       const one = await page.evaluate('window.__rocket.rows');
       expect(one).toEqual([expect.objectContaining({ class: 2 })]); // iris row 101: virginica
       expect(await page.locator('#tabular-results tbody tr').count()).toBe(1);

@@ -6,7 +6,7 @@ import type { Detection, Prediction } from '../../web/src/filter.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
 import { ROOT, type RunningServer, startServer } from '../helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
-import { countProcessRequests, hasChromium, launch, noteIfNoChromium, offline } from './chromium.js';
+import { hasChromium, launch, noteIfNoChromium, openPlayground, untilStatus } from './chromium.js';
 
 noteIfNoChromium('the playground browser tests');
 noteIfNoShared('the playground test on YOLOv8n');
@@ -24,17 +24,7 @@ interface State {
 
 const pageState = async (page: Page) =>
   JSON.parse(await page.evaluate('JSON.stringify(window.__rocket)')) as State;
-const until = (page: Page, status: string) => page.waitForFunction(`window.__rocket?.status === '${status}'`);
-
-/** Opens the playground with only the server reachable; returns the blocked requests and a /process counter. */
-async function open(browser: Browser, url: string) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-  const blocked = await offline(page, url);
-  const processRequests = countProcessRequests(page);
-  await page.goto(`${url}/`);
-  await until(page, 'ready');
-  return { page, blocked, processRequests };
-}
+const VIEWPORT = { width: 1280, height: 1100 };
 
 /** Every visible form control has a label. */
 const unlabelled = (page: Page) =>
@@ -59,14 +49,14 @@ describe.skipIf(!hasChromium)('web playground in Chromium', () => {
     afterAll(() => server?.stop());
 
     it('draws 5 boxes on bus.jpg; the confidence slider at 0.5 drops the weaker one without a request', async () => {
-      const { page, blocked, processRequests } = await open(browser, server.url);
+      const { page, blocked, processRequests } = await openPlayground(browser, server.url, VIEWPORT);
       await expect(page.locator('#rocket-info').innerText()).resolves.toMatch(
         /yolov8n_int8_640[\s\S]*detect[\s\S]*cpu[\s\S]*cpu/,
       );
       expect(await unlabelled(page)).toEqual([]);
 
       await page.setInputFiles('#file', shared('images', 'bus.jpg'));
-      await until(page, 'done');
+      await untilStatus(page, 'done');
       let state = await pageState(page);
       expect(state.visible).toHaveLength(5);
       expect(state.visible.map((d) => d.label).sort()).toEqual([
@@ -117,17 +107,17 @@ describe.skipIf(!hasChromium)('web playground in Chromium', () => {
     afterAll(() => server?.stop());
 
     it('asks for the key on 401, keeps it in sessionStorage only, and shows top-k bars', async () => {
-      const { page, blocked, processRequests } = await open(browser, server.url);
+      const { page, blocked, processRequests } = await openPlayground(browser, server.url, VIEWPORT);
       await page.setInputFiles('#file', {
         name: 'red.png',
         mimeType: 'image/png',
         buffer: await solidImage([230, 20, 20]),
       });
-      await until(page, 'needs-key');
+      await untilStatus(page, 'needs-key');
       expect(await page.locator('#key-form').isVisible()).toBe(true);
       await page.fill('#api-key', KEY);
       await page.keyboard.press('Enter');
-      await until(page, 'done');
+      await untilStatus(page, 'done');
       const state = await pageState(page);
       expect(state.shown.map((p) => p.label)).toEqual(['red', 'green', 'blue']);
       expect(await page.locator('#classify-view li').count()).toBe(3);

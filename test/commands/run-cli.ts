@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ROOT } from '../helpers/server.js';
 
 /** What one `rocket` run printed and how it exited. */
-export interface CliRun {
+interface CliRun {
   code: number | null;
   stdout: string;
   stderr: string;

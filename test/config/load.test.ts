@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { OPTIONS, threadPlan } from '../../src/config/options.js';
 import { RocketError } from '../../src/errors.js';
+import { thrown } from '../helpers/errors.js';
 
 function dirWith(ini?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'rocket-config-'));
@@ -13,14 +14,10 @@ function dirWith(ini?: string): string {
 }
 
 function problemsOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RocketError);
-    expect((err as RocketError).code).toBe('CONFIG_INVALID');
-    return (err as Error).message;
-  }
-  throw new Error('expected CONFIG_INVALID');
+  const err = thrown(fn);
+  expect(err).toBeInstanceOf(RocketError);
+  expect(err.code).toBe('CONFIG_INVALID');
+  return err.message;
 }
 
 describe('loadConfig', () => {

@@ -90,12 +90,10 @@ const readSchema = (path: string): AnySchemaObject => JSON.parse(readFileSync(jo
  * SchemaStore's cloudbuild.json, made strict: unknown keys in the build, a step or the options
  * are errors (the published schema allows any), so a misspelt `waitFor` cannot pass.
  */
-export function cloudBuildSchema(strict = true): AnySchemaObject {
+function cloudBuildSchema(): AnySchemaObject {
   const schema = readSchema('cloudbuild.json');
-  if (strict) {
-    schema.additionalProperties = false;
-    for (const def of ['BuildStep', 'BuildOptions']) schema.definitions[def].additionalProperties = false;
-  }
+  schema.additionalProperties = false;
+  for (const def of ['BuildStep', 'BuildOptions']) schema.definitions[def].additionalProperties = false;
   return schema;
 }
 
@@ -111,14 +109,19 @@ export const cloudBuildProblems = (() => {
 /** Validates a parsed compose file (docker compose or a swarm stack); returns the problems. */
 export const composeProblems = (() => {
   let validate: ((doc: Doc) => string[]) | undefined;
-  return (doc: Doc) => {
-    // The schema names `http://json-schema.org/draft/2019-09/schema#`, which is not the meta-schema
-    // id ajv registers, and keeps draft-04 `"id"` labels that nothing refers to: drop both
-    // and compile it as the 2019-09 schema it is.
+  /**
+   * The schema names `http://json-schema.org/draft/2019-09/schema#`, which is not the meta-schema
+   * id ajv registers, and keeps draft-04 `"id"` labels that nothing refers to: drop both and
+   * compile it as the 2019-09 schema it is.
+   */
+  const compileSchema = () => {
     const { $schema: _, ...schema } = readSchema(
       'raw.githubusercontent.com/compose-spec/compose-spec/master/schema/compose-spec.json',
     );
-    validate ??= compile(new Ajv2019({ strict: false, allErrors: true }), withoutDraft4Ids(schema));
+    return compile(new Ajv2019({ strict: false, allErrors: true }), withoutDraft4Ids(schema));
+  };
+  return (doc: Doc) => {
+    validate ??= compileSchema();
     return validate(doc);
   };
 })();

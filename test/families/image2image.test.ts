@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInvertUpscale, buildLumaUpscale, writeModel } from '../helpers/families.js';
 import { json, postImage } from '../helpers/http.js';
-import { solidImage } from '../helpers/models.js';
+import { solidImage, writeColourRocket } from '../helpers/models.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
 
 async function pixelsOf(body: ArrayBuffer | Buffer) {
@@ -84,20 +84,7 @@ describe('a Y-channel image-to-image rocket (the super-resolution convention, ×
 
 describe('preprocess.invert (dark-on-light digits for a light-on-dark model)', () => {
   it('feeds 255 − pixel: a white image through an inverting manifest classifies as black would', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { buildColourClassifier } = await import('../helpers/models.js');
-    const dir = mkdtempSync(join(tmpdir(), 'rocket-invert-'));
-    writeFileSync(join(dir, 'colour.onnx'), buildColourClassifier());
-    writeFileSync(join(dir, 'labels.txt'), 'red\ngreen\nblue\n');
-    const manifest = {
-      model: 'colour.onnx',
-      labels: 'labels.txt',
-      task: 'classify',
-      preprocess: { resize: 'stretch', mean: [0, 0, 0], std: [1, 1, 1], invert: true },
-    };
-    writeFileSync(join(dir, 'rocket.json'), JSON.stringify(manifest));
+    const dir = writeColourRocket({ preprocess: { invert: true } });
     const server = await startServer('npm start server', { ROCKET_URL: dir });
     try {
       // Cyan (0, 255, 255) inverted is red (255, 0, 0).

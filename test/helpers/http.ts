@@ -1,5 +1,5 @@
 /** One multipart part: a file when `filename` is set, a text field otherwise. */
-export interface Part {
+interface Part {
   name: string;
   data: Buffer | string;
   filename?: string;

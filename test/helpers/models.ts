@@ -21,19 +21,27 @@ export function buildColourClassifier(size = 16): Uint8Array {
   return g.toBytes();
 }
 
-/** A rocket directory: the colour classifier, a labels file and a manifest. Returns its path. */
-export function writeColourRocket(size = 16): string {
+/** Manifest fields to change in a colour rocket; `preprocess` is merged into the default one. */
+type ManifestOverrides = Record<string, unknown> & { preprocess?: Record<string, unknown> };
+
+/**
+ * A rocket directory: the colour classifier, a labels file and a manifest (with `overrides` spread
+ * over it). Returns its path.
+ */
+export function writeColourRocket(overrides: ManifestOverrides = {}, size = 16): string {
   const dir = mkdtempSync(join(tmpdir(), 'rocket-colour-'));
   writeFileSync(join(dir, 'colour.onnx'), buildColourClassifier(size));
   writeFileSync(join(dir, 'labels.txt'), 'red\ngreen\nblue\n');
+  const preprocess = { resize: 'stretch', mean: [0, 0, 0], std: [1, 1, 1] };
   const manifest = {
     name: 'colour',
     version: '1.0.0',
     task: 'classify',
     model: 'colour.onnx',
     labels: 'labels.txt',
-    preprocess: { resize: 'stretch', mean: [0, 0, 0], std: [1, 1, 1] },
     thresholds: { topk: 3 },
+    ...overrides,
+    preprocess: { ...preprocess, ...overrides.preprocess },
   };
   writeFileSync(join(dir, 'rocket.json'), JSON.stringify(manifest));
   return dir;

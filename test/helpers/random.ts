@@ -2,7 +2,7 @@
  * A small seeded PRNG for reproducible randomised tests (a 32-bit xorshift, seeded through a
  * multiplicative hash so that nearby seeds give unrelated streams).
  */
-export interface Random {
+interface Random {
   /** Uniform in [0, 1). */
   next(): number;
   /** Uniform integer in [min, max] (inclusive). */

@@ -69,8 +69,9 @@ export async function startServer(
   const exited = new Promise<never>((_, reject) =>
     proc.once('exit', (code) => reject(new Error(`server exited with code ${code}:\n${output()}`))),
   );
+  // Polls until /health answers, or the process is gone (then `exited` has already rejected).
   const ready = (async () => {
-    for (;;) {
+    while (proc.exitCode === null && proc.signalCode === null) {
       const res = await fetch(`${url}/health`).catch(() => undefined);
       if (res?.status === 200) return;
       await new Promise((r) => setTimeout(r, 100));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ROOT } from './server.js';
 
 /** ../shared beside the project: real models and photos, read in place, never copied. */
-export const SHARED = join(ROOT, '..', 'shared');
+const SHARED = join(ROOT, '..', 'shared');
 export const hasShared = existsSync(join(SHARED, 'models'));
 export const shared = (...parts: string[]) => join(SHARED, ...parts);
 

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RocketError } from '../../src/errors.js';
 import { parseProcessParams, parseProcessQuery } from '../../src/http/params.js';
+import { caught } from '../helpers/errors.js';
 
 const parse = (q: string) => parseProcessQuery(new URLSearchParams(q));
-const codeOf = (q: string) => {
-  try {
-    parse(q);
-  } catch (err) {
-    return { code: (err as RocketError).code, message: (err as Error).message };
-  }
-  return undefined;
-};
 
 describe('parseProcessQuery', () => {
   it('accepts every threshold', () => {
@@ -33,31 +25,23 @@ describe('parseProcessQuery', () => {
     ['maxDetections=100000', 'maxDetections'],
     ['confidence=0.1&confidence=0.2', 'confidence'],
   ])('%s is INVALID_PARAMETER naming %s', (q, name) => {
-    const err = codeOf(q);
+    const err = caught(() => parse(q));
     expect(err?.code).toBe('INVALID_PARAMETER');
     expect(err?.message).toMatch(new RegExp(`^Expected .* for ${name} but received`));
   });
 
   it('rejects unknown parameters so typos show', () => {
-    expect(codeOf('confidance=0.5')).toMatchObject({ code: 'UNKNOWN_PARAMETER' });
-    expect(codeOf('confidance=0.5')?.message).toContain('confidance');
+    expect(caught(() => parse('confidance=0.5'))).toMatchObject({ code: 'UNKNOWN_PARAMETER' });
+    expect(caught(() => parse('confidance=0.5'))?.message).toContain('confidance');
   });
 
   it('leaves format to POST /process: threshold-only routes reject it', () => {
-    expect(codeOf('format=image')).toMatchObject({ code: 'UNKNOWN_PARAMETER' });
+    expect(caught(() => parse('format=image'))).toMatchObject({ code: 'UNKNOWN_PARAMETER' });
   });
 });
 
 describe('parseProcessParams', () => {
   const params = (q: string) => parseProcessParams(new URLSearchParams(q));
-  const failure = (q: string) => {
-    try {
-      params(q);
-    } catch (err) {
-      return { code: (err as RocketError).code, message: (err as Error).message };
-    }
-    return undefined;
-  };
 
   it('leaves the format unset by default (chosen per task) and splits thresholds from it', () => {
     expect(params('')).toEqual({ thresholds: {}, format: undefined });
@@ -72,17 +56,17 @@ describe('parseProcessParams', () => {
   it.each([['format=gif'], ['format='], ['format=IMAGE'], ['format=image&format=json']])(
     '%s is INVALID_PARAMETER in the shared wording',
     (q) => {
-      const err = failure(q);
+      const err = caught(() => params(q));
       expect(err?.code).toBe('INVALID_PARAMETER');
       expect(err?.message).toMatch(/^Expected one of json, image, png, jpeg, webp for format but received /);
     },
   );
 
   it('still rejects unknown names, listing format among the accepted ones', () => {
-    const err = failure('fromat=image');
+    const err = caught(() => params('fromat=image'));
     expect(err?.code).toBe('UNKNOWN_PARAMETER');
     expect(err?.message).toContain('format');
-    expect(failure('confidence=2')?.message).toBe(
+    expect(caught(() => params('confidence=2'))?.message).toBe(
       'Expected a number from 0 to 1 for confidence but received "2"',
     );
   });

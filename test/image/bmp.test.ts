@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { RocketError } from '../../src/errors.js';
 import { decodeBmp } from '../../src/image/bmp.js';
 import { decodeForModel } from '../../src/image/decode.js';
+import { caught } from '../helpers/errors.js';
 import { preprocessOf } from '../helpers/preprocess.js';
 import { createRandom } from '../helpers/random.js';
 import { type BmpImage, type BmpOptions, encodeBmp, quantize } from './bmp-encode.js';
@@ -31,15 +31,6 @@ function expectedRgb(image: BmpImage, options: BmpOptions): Uint8Array {
     bpp === 24 ? v : quantize(v, masks[i % 3] as number).decoded,
   );
 }
-
-const errorOf = (fn: () => unknown): RocketError | undefined => {
-  try {
-    fn();
-  } catch (err) {
-    return err as RocketError;
-  }
-  return undefined;
-};
 
 describe('BMP decoding', () => {
   const variants: [string, number, BmpOptions][] = [
@@ -158,7 +149,7 @@ describe('BMP decoding', () => {
       /empty colour mask/,
     ],
   ])('%s is IMAGE_UNDECODABLE with a reason', (_, bytes, why) => {
-    const err = errorOf(() => decodeBmp(bytes(), MAX));
+    const err = caught(() => decodeBmp(bytes(), MAX));
     expect(err?.code).toBe('IMAGE_UNDECODABLE');
     expect(err?.message).toMatch(/^Cannot decode the image: the BMP /);
     expect(err?.message).toMatch(why);
@@ -169,7 +160,7 @@ describe('BMP decoding', () => {
       b.writeInt32LE(100_000, 18);
       b.writeInt32LE(-100_000, 22);
     });
-    const err = errorOf(() => decodeBmp(huge, 4_000_000));
+    const err = caught(() => decodeBmp(huge, 4_000_000));
     expect(err?.code).toBe('IMAGE_TOO_LARGE');
     expect(err?.message).toContain('100000×100000');
     const pre = preprocessOf({ width: 8, height: 8, resize: 'stretch' });
@@ -188,7 +179,7 @@ describe('BMP decoding', () => {
       for (let k = rnd.int(1, 4); k > 0; k--)
         bytes[rnd.int(2, Math.min(bytes.length - 1, 80))] = rnd.int(0, 255);
       const cut = rnd.next() < 0.3 ? bytes.subarray(0, rnd.int(2, bytes.length)) : bytes;
-      const err = errorOf(() => decodeBmp(cut, 100_000));
+      const err = caught(() => decodeBmp(cut, 100_000));
       if (err) expect(['IMAGE_UNDECODABLE', 'IMAGE_TOO_LARGE']).toContain(err.code);
     }
   });

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 
 /** An xyxy box in image pixels. */
-export interface PixelBox {
+interface PixelBox {
   x1: number;
   y1: number;
   x2: number;

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 async function colourPool(batchMax: number, batchWaitMs = 0, onBatch?: (size: number) => void, size = 16) {
-  const spec = await loadRocket(writeColourRocket(size), '/');
+  const spec = await loadRocket(writeColourRocket({}, size), '/');
   const init: WorkerInit = {
     spec,
     candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' }], required: true }],

@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RocketError } from '../../src/errors.js';
 import { loadKernels, referenceKernels } from '../../src/kernels/index.js';
@@ -12,17 +11,10 @@ import {
   NATIVE_ADDON_PATH,
   NATIVE_ADDON_RELATIVE_PATH,
 } from '../../src/kernels/native.js';
+import { thrown } from '../helpers/errors.js';
+import { firstMessage } from '../helpers/worker.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-function loadError(path: string): RocketError {
-  try {
-    loadNativeKernelsFrom(path);
-  } catch (err) {
-    return err as RocketError;
-  }
-  throw new Error(`loading ${path} unexpectedly succeeded`);
-}
 
 describe('native kernel loader', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'rocketserve-loader-'));
@@ -46,7 +38,7 @@ describe('native kernel loader', () => {
 
   it('explains a missing addon with the path and the likely fixes', () => {
     const path = join(scratch, 'missing', 'rocketserve_native.node');
-    const err = loadError(path);
+    const err = thrown(() => loadNativeKernelsFrom(path));
     expect(err).toBeInstanceOf(RocketError);
     expect(err.code).toBe('NATIVE_ADDON_UNAVAILABLE');
     expect(err.status).toBe(500);
@@ -66,7 +58,7 @@ describe('native kernel loader', () => {
   it('rejects a stale build by its ABI version', () => {
     const path = join(scratch, 'stale.cjs');
     writeFileSync(path, 'module.exports = { ABI_VERSION: 0 };\n');
-    const err = loadError(path);
+    const err = thrown(() => loadNativeKernelsFrom(path));
     expect(err.code).toBe('NATIVE_ADDON_UNAVAILABLE');
     expect(err.message).toContain(`${path} is a stale build: ABI version 0, expected ${NATIVE_ABI_VERSION}`);
     expect(err.message).toContain('npm run build:native');
@@ -80,15 +72,7 @@ describe('native kernel loader', () => {
       const x = Float32Array.from([0, Math.log(3)]);
       addon.softmax(x, x);
       parentPort.postMessage({ abi: addon.ABI_VERSION, p: Array.from(x) });`;
-    const run = () =>
-      new Promise<{ abi: number; p: number[] }>((resolve, reject) => {
-        const worker = new Worker(code, { eval: true, workerData: NATIVE_ADDON_PATH });
-        worker.once('message', (m) => {
-          resolve(m);
-          void worker.terminate();
-        });
-        worker.once('error', reject);
-      });
+    const run = () => firstMessage<{ abi: number; p: number[] }>(code, NATIVE_ADDON_PATH);
     const results = await Promise.all([run(), run(), run()]);
     for (const { abi, p } of results) {
       expect(abi).toBe(NATIVE_ABI_VERSION);

@@ -1,7 +1,7 @@
 import { getPriority } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { NATIVE_ADDON_PATH } from '../../src/kernels/native.js';
+import { firstMessage } from '../helpers/worker.js';
 
 /** Runs `lowerThreadPriority(increment)` inside a fresh worker thread and returns its answer. */
 function lowerInWorker(increment: number): Promise<{ nice?: number | null; error?: string }> {
@@ -10,14 +10,7 @@ function lowerInWorker(increment: number): Promise<{ nice?: number | null; error
     const addon = require(workerData.path);
     try { parentPort.postMessage({ nice: addon.lowerThreadPriority(workerData.increment) }); }
     catch (err) { parentPort.postMessage({ error: err.constructor.name + ': ' + err.message }); }`;
-  const worker = new Worker(code, { eval: true, workerData: { path: NATIVE_ADDON_PATH, increment } });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (m) => {
-      void worker.terminate();
-      resolve(m);
-    });
-    worker.once('error', reject);
-  });
+  return firstMessage(code, { path: NATIVE_ADDON_PATH, increment });
 }
 
 describe.skipIf(process.platform !== 'linux')('lowerThreadPriority (native)', () => {

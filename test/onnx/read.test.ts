@@ -1,19 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataType, encodeModelProto, encodeTensorProto } from '../../src/onnx/proto.js';
 import { decodeTensor, readModelInfo } from '../../src/onnx/read.js';
+import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
 
-/** The shared folder of real models sits next to the project root, as `../shared`. */
-const SHARED = join(fileURLToPath(new URL('../..', import.meta.url)), '..', 'shared', 'models');
-const hasShared = existsSync(SHARED);
-if (!hasShared) console.warn(`Skipping the real-model tests of src/onnx/read.ts: ${SHARED} is absent`);
-const shared = (path: string) => readFileSync(join(SHARED, path));
+noteIfNoShared('the real-model tests of src/onnx/read.ts');
+/** The bytes of a real model under ../shared/models. */
+const modelBytes = (path: string) => readFileSync(shared('models', path));
 
 describe.skipIf(!hasShared)('readModelInfo on real models (../shared)', () => {
   it('reads the Ultralytics metadata and signature of YOLOv8n', () => {
-    const bytes = shared('detection/yolov8n_int8_640.onnx');
+    const bytes = modelBytes('detection/yolov8n_int8_640.onnx');
     const info = readModelInfo(bytes);
     expect(info.metadata.task).toBe('detect');
     expect(info.metadata.imgsz).toBe('[640, 640]');
@@ -33,14 +30,14 @@ describe.skipIf(!hasShared)('readModelInfo on real models (../shared)', () => {
   });
 
   it('reads the symbolic batch dimension of MobileNetV2', () => {
-    const info = readModelInfo(shared('classification/mobilenetv2-12-int8.onnx'));
+    const info = readModelInfo(modelBytes('classification/mobilenetv2-12-int8.onnx'));
     expect(info.inputs.map((i) => [i.name, i.dims])).toEqual([['input', ['batch_size', 3, 224, 224]]]);
     expect(info.outputs.map((o) => [o.name, o.dims])).toEqual([['output', ['batch_size', 1000]]]);
     expect(info.metadata).toEqual({});
   });
 
   it('reports non-tensor outputs (a scikit-learn ZipMap) by kind', () => {
-    const info = readModelInfo(shared('tabular/rf_iris.onnx'));
+    const info = readModelInfo(modelBytes('tabular/rf_iris.onnx'));
     expect(info.outputs.map((o) => [o.name, o.kind, o.elemType])).toEqual([
       ['output_label', 'tensor', DataType.INT64],
       ['output_probability', 'sequence', 0],
@@ -49,13 +46,13 @@ describe.skipIf(!hasShared)('readModelInfo on real models (../shared)', () => {
   });
 
   it('reads a model with IR version 1 and no opset', () => {
-    const info = readModelInfo(shared('negative/super_resolution_ir1_no_opset.onnx'));
+    const info = readModelInfo(modelBytes('negative/super_resolution_ir1_no_opset.onnx'));
     expect(info.irVersion).toBe(1);
     expect(info.opsetImports).toEqual([]);
   });
 
   it('decodes the MNIST test tensors', () => {
-    const output = decodeTensor(shared('mnist/test_data_set_0/output_0.pb'));
+    const output = decodeTensor(modelBytes('mnist/test_data_set_0/output_0.pb'));
     expect(output.dims).toEqual([1, 10]);
     expect(output.dataType).toBe(DataType.FLOAT);
     expect(output.data).toBeInstanceOf(Float32Array);
@@ -65,7 +62,7 @@ describe.skipIf(!hasShared)('readModelInfo on real models (../shared)', () => {
     Array.from(output.data as Float32Array).forEach((v, i) => {
       expect(v).toBeCloseTo(expected[i] as number, 2);
     });
-    const input = decodeTensor(shared('mnist/test_data_set_0/input_0.pb'));
+    const input = decodeTensor(modelBytes('mnist/test_data_set_0/input_0.pb'));
     expect(input.dims).toEqual([1, 1, 28, 28]);
     expect(input.data).toHaveLength(784);
   });

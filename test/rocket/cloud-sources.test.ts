@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packRocket } from '../../src/commands/pack.js';
-import type { RocketError } from '../../src/errors.js';
 import { resolveRocketUrl } from '../../src/rocket/resolve.js';
+import { rejected } from '../helpers/errors.js';
 import { buildColourClassifier, writeColourRocket } from '../helpers/models.js';
 import { cacheContext, cacheListing, type FakeServer, startFake } from './fakes.js';
 
@@ -110,7 +110,7 @@ describe('cloud rockets against local fakes', () => {
     ['hf://lucas/colours/absent.onnx', /answered 404/],
   ])('%s missing is ROCKET_DOWNLOAD_FAILED naming the URL, caching nothing', async (url, why) => {
     const ctx = cacheContext();
-    const err = (await resolveRocketUrl(url, ctx).catch((e) => e)) as RocketError;
+    const err = await rejected(resolveRocketUrl(url, ctx));
     expect(err.code).toBe('ROCKET_DOWNLOAD_FAILED');
     expect(err.message).toContain(url);
     expect(err.message).toMatch(why);
@@ -134,7 +134,7 @@ describe('cloud rockets against local fakes', () => {
       Buffer.from(`${'1'.repeat(64)}  x\n`),
     );
     const ctx = cacheContext({ registry: 's3://registry/rockets' });
-    const err = (await resolveRocketUrl('lucas/tampered', ctx).catch((e) => e)) as RocketError;
+    const err = await rejected(resolveRocketUrl('lucas/tampered', ctx));
     expect(err.code).toBe('ROCKET_CHECKSUM_MISMATCH');
     expect(err.message).toContain('lucas/tampered');
     expect(cacheListing(ctx.cacheDir)).toEqual([]);

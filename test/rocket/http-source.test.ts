@@ -5,23 +5,14 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packRocket } from '../../src/commands/pack.js';
-import type { RocketError } from '../../src/errors.js';
 import { loadRocket } from '../../src/rocket/load.js';
 import { resolveRocketUrl } from '../../src/rocket/resolve.js';
+import { rejected } from '../helpers/errors.js';
 import { buildColourClassifier, writeColourRocket } from '../helpers/models.js';
 import { cacheContext, cacheListing, type FakeServer, startFake, staticFiles } from './fakes.js';
 
 const model = Buffer.from(buildColourClassifier());
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-async function errorOf(p: Promise<unknown>): Promise<RocketError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as RocketError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('https/http rockets', () => {
   let server: FakeServer;
@@ -74,7 +65,7 @@ describe('https/http rockets', () => {
   it('checks the #sha256= fragment and caches nothing on a mismatch', async () => {
     const ctx = cacheContext();
     const url = `${server.url}/models/colour.onnx#sha256=${'0'.repeat(64)}`;
-    const err = await errorOf(resolveRocketUrl(url, ctx));
+    const err = await rejected(resolveRocketUrl(url, ctx));
     expect(err.code).toBe('ROCKET_CHECKSUM_MISMATCH');
     expect(err.message).toContain(`${server.url}/models/colour.onnx`);
     expect(err.message).toContain(sha(model));
@@ -91,7 +82,7 @@ describe('https/http rockets', () => {
     ['an HTML page', '/page.onnx', /neither an ONNX model nor a rocket\.tar\.gz/],
   ])('fails on %s with ROCKET_DOWNLOAD_FAILED naming the URL, caching nothing', async (_, path, why) => {
     const ctx = cacheContext();
-    const err = await errorOf(resolveRocketUrl(`${server.url}${path}`, ctx));
+    const err = await rejected(resolveRocketUrl(`${server.url}${path}`, ctx));
     expect(err.code).toBe('ROCKET_DOWNLOAD_FAILED');
     expect(err.message).toContain(`${server.url}${path}`);
     expect(err.message).toMatch(why);
@@ -100,7 +91,7 @@ describe('https/http rockets', () => {
 
   it('rejects a rocket.tar.gz that is not gzip', async () => {
     const ctx = cacheContext();
-    const err = await errorOf(resolveRocketUrl(`${server.url}/notgzip/rocket.tar.gz`, ctx));
+    const err = await rejected(resolveRocketUrl(`${server.url}/notgzip/rocket.tar.gz`, ctx));
     expect(err.code).toBe('ROCKET_ARCHIVE_INVALID');
     expect(cacheListing(ctx.cacheDir)).toEqual([]);
   });
@@ -110,7 +101,7 @@ describe('https/http rockets', () => {
     await gone.close();
     const ctx = cacheContext();
     const url = `${gone.url}/model.onnx`;
-    const err = await errorOf(resolveRocketUrl(url, ctx));
+    const err = await rejected(resolveRocketUrl(url, ctx));
     expect(err.code).toBe('ROCKET_DOWNLOAD_FAILED');
     expect(err.message).toContain(url);
     expect(err.message).toMatch(/cannot reach the server.*ECONNREFUSED/);
@@ -120,7 +111,7 @@ describe('https/http rockets', () => {
   it('says so when CACHE_DIR cannot be written', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'rocket-ro-')), 'a-file');
     writeFileSync(file, 'not a directory');
-    const err = await errorOf(
+    const err = await rejected(
       resolveRocketUrl(`${server.url}/models/colour.onnx`, cacheContext({ cacheDir: join(file, 'cache') })),
     );
     expect(err.code).toBe('ROCKET_DOWNLOAD_FAILED');
@@ -133,7 +124,7 @@ describe('https/http rockets', () => {
     ['an unknown scheme', 'ftp://example.invalid/m.onnx', 'ROCKET_URL_UNSUPPORTED'],
   ])('refuses %s before any network access', async (_, url, code) => {
     const ctx = cacheContext();
-    expect((await errorOf(resolveRocketUrl(url, ctx))).code).toBe(code);
+    expect((await rejected(resolveRocketUrl(url, ctx))).code).toBe(code);
     expect(cacheListing(ctx.cacheDir)).toEqual([]);
   });
 });
@@ -146,7 +137,7 @@ describe('broken downloads', () => {
     });
     const ctx = cacheContext();
     const url = `${server.url}/cut.onnx`;
-    const err = await errorOf(resolveRocketUrl(url, ctx));
+    const err = await rejected(resolveRocketUrl(url, ctx));
     await server.close();
     expect(err.code).toBe('ROCKET_DOWNLOAD_FAILED');
     expect(err.message).toContain(url);
@@ -162,7 +153,7 @@ describe('broken downloads', () => {
     });
     for (const path of ['/sized.onnx', '/chunked.onnx']) {
       const ctx = cacheContext({ maxBytes: 4096 });
-      const err = await errorOf(resolveRocketUrl(`${server.url}${path}`, ctx));
+      const err = await rejected(resolveRocketUrl(`${server.url}${path}`, ctx));
       expect(err.code, path).toBe('ROCKET_DOWNLOAD_FAILED');
       expect(err.message, path).toContain('MAX_ROCKET_BYTES');
       expect(cacheListing(ctx.cacheDir), path).toEqual([]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RocketError } from '../../src/errors.js';
 import { inferSpec as inferAny, type ModelSignature } from '../../src/rocket/infer.js';
 import { parseUltralyticsNames } from '../../src/rocket/labels.js';
 import type { ImageRocketSpec } from '../../src/rocket/types.js';
+import { caught } from '../helpers/errors.js';
 
 /** inferSpec for image models: fails the test if the spec is tabular. */
 const inferSpec = (...args: Parameters<typeof inferAny>): ImageRocketSpec => {
@@ -122,12 +122,7 @@ describe('inferSpec', () => {
   });
 
   it('explains models it cannot serve as images', () => {
-    let err: RocketError | undefined;
-    try {
-      inferSpec('/m/odd.onnx', sig([1, 4, 4], [1]));
-    } catch (e) {
-      err = e as RocketError;
-    }
+    const err = caught(() => inferSpec('/m/odd.onnx', sig([1, 4, 4], [1])));
     expect(err?.code).toBe('ROCKET_INVALID');
     expect(err?.message).toContain('/m/odd.onnx');
     expect(() => inferSpec('/m.onnx', sig([1, 3, 8, 8], [1, 2, 3, 4, 5]))).toThrow(

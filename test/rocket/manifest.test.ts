@@ -1,25 +1,17 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RocketError } from '../../src/errors.js';
 import { loadRocket } from '../../src/rocket/load.js';
 import { manifestJsonSchema, readManifest } from '../../src/rocket/manifest.js';
-import { writeColourRocket } from '../helpers/models.js';
+import { rejected, thrown } from '../helpers/errors.js';
+import { buildColourClassifier, writeColourRocket } from '../helpers/models.js';
 
 function manifestFile(content: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'rocket-manifest-'));
   writeFileSync(join(dir, 'rocket.json'), typeof content === 'string' ? content : JSON.stringify(content));
   return dir;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return { code: (err as RocketError).code, message: (err as Error).message };
-  }
-  throw new Error('expected a RocketError');
 }
 
 describe('rocket.json', () => {
@@ -38,13 +30,8 @@ describe('rocket.json', () => {
       thresholds: { iou: 2 },
       extra: true,
     });
-    let message = '';
-    try {
-      readManifest(join(dir, 'rocket.json'));
-    } catch (err) {
-      expect((err as RocketError).code).toBe('ROCKET_INVALID');
-      message = (err as Error).message;
-    }
+    const { code, message } = thrown(() => readManifest(join(dir, 'rocket.json')));
+    expect(code).toBe('ROCKET_INVALID');
     for (const field of [
       'task',
       'preprocess.resize',
@@ -60,21 +47,19 @@ describe('rocket.json', () => {
   });
 
   it('requires model, and rejects malformed JSON', async () => {
-    expect((await codeOf(loadRocket(manifestFile({ name: 'x' }), '/'))).message).toContain('model');
-    expect((await codeOf(loadRocket(manifestFile('{ not json'), '/'))).code).toBe('ROCKET_INVALID');
+    expect((await rejected(loadRocket(manifestFile({ name: 'x' }), '/'))).message).toContain('model');
+    expect((await rejected(loadRocket(manifestFile('{ not json'), '/'))).code).toBe('ROCKET_INVALID');
   });
 
   it('names a missing model file, a missing manifest, and a missing labels file', async () => {
-    const missingModel = await codeOf(loadRocket(manifestFile({ model: 'absent.onnx' }), '/'));
+    const missingModel = await rejected(loadRocket(manifestFile({ model: 'absent.onnx' }), '/'));
     expect(missingModel.code).toBe('ROCKET_NOT_FOUND');
     expect(missingModel.message).toContain('absent.onnx');
-    const noManifest = await codeOf(loadRocket(mkdtempSync(join(tmpdir(), 'rocket-empty-')), '/'));
+    const noManifest = await rejected(loadRocket(mkdtempSync(join(tmpdir(), 'rocket-empty-')), '/'));
     expect(noManifest).toMatchObject({ code: 'ROCKET_INVALID' });
     expect(noManifest.message).toContain('rocket.json');
-    const dir = writeColourRocket();
-    const manifest = JSON.parse(readFileSync(join(dir, 'rocket.json'), 'utf8'));
-    writeFileSync(join(dir, 'rocket.json'), JSON.stringify({ ...manifest, labels: 'nope.txt' }));
-    expect((await codeOf(loadRocket(dir, '/'))).message).toContain('nope.txt');
+    const dir = writeColourRocket({ labels: 'nope.txt' });
+    expect((await rejected(loadRocket(dir, '/'))).message).toContain('nope.txt');
   });
 
   it('loads a rocket directory: manifest fields, labels file, model signature', async () => {
@@ -93,23 +78,14 @@ describe('rocket.json', () => {
   });
 
   it('rejects mean/std that do not match the channel count', async () => {
-    const dir = writeColourRocket();
-    const manifest = JSON.parse(readFileSync(join(dir, 'rocket.json'), 'utf8'));
-    writeFileSync(join(dir, 'rocket.json'), JSON.stringify({ ...manifest, preprocess: { mean: [0.5] } }));
-    expect((await codeOf(loadRocket(dir, '/'))).message).toContain('need 3 value(s)');
+    const dir = writeColourRocket({ preprocess: { mean: [0.5] } });
+    expect((await rejected(loadRocket(dir, '/'))).message).toContain('need 3 value(s)');
   });
 
   it('checks the model file against the manifest sha256', async () => {
-    const dir = writeColourRocket();
-    const manifest = JSON.parse(readFileSync(join(dir, 'rocket.json'), 'utf8'));
-    const { createHash } = await import('node:crypto');
-    const sha = createHash('sha256')
-      .update(readFileSync(join(dir, 'colour.onnx')))
-      .digest('hex');
-    writeFileSync(join(dir, 'rocket.json'), JSON.stringify({ ...manifest, sha256: sha }));
-    expect((await loadRocket(dir, '/')).name).toBe('colour');
-    writeFileSync(join(dir, 'rocket.json'), JSON.stringify({ ...manifest, sha256: 'ab'.repeat(32) }));
-    const mismatch = await codeOf(loadRocket(dir, '/'));
+    const sha = createHash('sha256').update(buildColourClassifier()).digest('hex');
+    expect((await loadRocket(writeColourRocket({ sha256: sha }), '/')).name).toBe('colour');
+    const mismatch = await rejected(loadRocket(writeColourRocket({ sha256: 'ab'.repeat(32) }), '/'));
     expect(mismatch.code).toBe('ROCKET_CHECKSUM_MISMATCH');
     expect(mismatch.message).toContain(sha);
   });

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RocketError } from '../../src/errors.js';
 import { Admission } from '../../src/serving/admission.js';
-
-const codeOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return err as RocketError;
-  }
-  return undefined;
-};
+import { caught } from '../helpers/errors.js';
 
 describe('Admission', () => {
   it('runs up to maxInflight, queues up to maxQueue, and refuses the rest at once with Retry-After', async () => {
@@ -24,7 +15,7 @@ describe('Admission', () => {
       cStarted = true;
     });
     expect([admission.inflight, admission.queued]).toEqual([2, 1]);
-    const refused = codeOf(() => admission.enter());
+    const refused = caught(() => admission.enter());
     expect(refused?.code).toBe('OVERLOADED');
     expect(refused?.status).toBe(503);
     expect(refused?.headers['retry-after']).toBe('1');
@@ -42,19 +33,19 @@ describe('Admission', () => {
     const admission = new Admission(1, 3, 2);
     const a1 = admission.enter('a');
     const a2 = admission.enter('a');
-    const refused = codeOf(() => admission.enter('a'));
+    const refused = caught(() => admission.enter('a'));
     expect(refused?.code).toBe('CLIENT_LIMIT');
     expect(refused?.status).toBe(429);
     expect(refused?.headers['retry-after']).toBe('1');
     const b1 = admission.enter('b');
     const b2 = admission.enter('b');
     // Global capacity (1 + 3) is now full: b is over neither limit of its own, a is over its own.
-    expect(codeOf(() => admission.enter('c'))?.code).toBe('OVERLOADED');
-    expect(codeOf(() => admission.enter('a'))?.code).toBe('CLIENT_LIMIT');
+    expect(caught(() => admission.enter('c'))?.code).toBe('OVERLOADED');
+    expect(caught(() => admission.enter('a'))?.code).toBe('CLIENT_LIMIT');
     a1.release();
     a1.release(); // idempotent: frees one place only
     const a3 = admission.enter('a');
-    expect(codeOf(() => admission.enter('a'))?.code).toBe('CLIENT_LIMIT');
+    expect(caught(() => admission.enter('a'))?.code).toBe('CLIENT_LIMIT');
     for (const t of [a2, a3, b1, b2]) t.release();
     expect(admission.idle).toBe(true);
   });
@@ -62,7 +53,7 @@ describe('Admission', () => {
   it('has no per-client limit when maxPerClient is 0', () => {
     const admission = new Admission(2, 2);
     const tickets = [1, 2, 3, 4].map(() => admission.enter('a'));
-    expect(codeOf(() => admission.enter('a'))?.code).toBe('OVERLOADED');
+    expect(caught(() => admission.enter('a'))?.code).toBe('OVERLOADED');
     for (const t of tickets) t.release();
   });
 

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATIVE_ADDON_PATH } from '../../src/kernels/native.js';
 import { applyEventLoopPriority } from '../../src/serving/priority.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
+import { firstMessage } from '../helpers/worker.js';
 
 const SCHED_OTHER = 0;
 const SCHED_RR = 2;
@@ -36,14 +36,7 @@ function realtimeInWorker(): Promise<{ result?: unknown; error?: string; own: nu
     const own = ${policy};
     const child = new Worker(${JSON.stringify(`require('node:worker_threads').parentPort.postMessage(${policy})`)}, { eval: true });
     child.once('message', (p) => { parentPort.postMessage({ result, error, own, child: p }); });`;
-  const worker = new Worker(code, { eval: true, workerData: { path: NATIVE_ADDON_PATH } });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (m) => {
-      void worker.terminate();
-      resolve(m);
-    });
-    worker.once('error', reject);
-  });
+  return firstMessage(code, { path: NATIVE_ADDON_PATH });
 }
 
 describe.skipIf(!linux)('useRealtimePriority (native)', () => {

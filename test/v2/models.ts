@@ -10,7 +10,7 @@ import type { V2Model } from '../../src/v2/model.js';
  * Rewrites the element type of graph inputs/outputs by name, for types GraphBuilder does not
  * name (FLOAT16, UINT32): build with a stand-in type, then patch the ModelProto.
  */
-export function patchElemTypes(bytes: Uint8Array, types: Record<string, number>): Uint8Array {
+function patchElemTypes(bytes: Uint8Array, types: Record<string, number>): Uint8Array {
   const model = decodeModelProto(bytes);
   for (const v of [...(model.graph?.input ?? []), ...(model.graph?.output ?? [])]) {
     const tensor = v.type?.tensorType;
@@ -56,7 +56,7 @@ export function buildHalfModel(): Uint8Array {
 }
 
 /** The values the specification's example response assumes the model returns for output0. */
-export const SPEC_OUTPUT0 = [1.0, 1.1, 2.0, 2.1, 3.0, 3.1];
+const SPEC_OUTPUT0 = [1.0, 1.1, 2.0, 2.1, 3.0, 3.1];
 
 /**
  * The model of the specification's example ("mymodel"): input0 UINT32 [2, 2], input1 BOOL [3],
