@@ -1,6 +1,7 @@
 import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
+import { elementCount } from '../onnx/proto.js';
 import { classifyRow } from '../pipeline/classify.js';
 import { DetectPostprocessor } from '../pipeline/detect.js';
 import { splitLuma, toOutputImage } from '../pipeline/image2image.js';
@@ -24,7 +25,7 @@ export function createImageRunner(
 ): ImageRunner {
   const pre = spec.preprocess;
   const dims = inputDims(pre);
-  const perImage = dims.reduce((a, b) => a * b, 1);
+  const perImage = elementCount(dims);
   let canvas = new Float32Array(perImage * batchMax);
   const detect = new DetectPostprocessor(spec, kernels);
   const lumaMode = spec.image2image?.mode === 'y';

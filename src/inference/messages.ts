@@ -60,3 +60,11 @@ export type WorkerReply =
   | { type: 'results'; id: number; results: TaskResult[]; timing: WorkerTiming }
   | { type: 'tensors-result'; id: number; outputs: Record<string, WireTensor>; inferenceMs: number }
   | { type: 'batch-error'; id: number; code: ErrorCode; message: string };
+
+/**
+ * The buffers behind whichever of `values` are typed arrays, to transfer with a message instead of
+ * copying them. Only for arrays that own their whole buffer and are not used after sending.
+ */
+export function transferList(values: Iterable<unknown>): ArrayBuffer[] {
+  return [...values].flatMap((v) => (ArrayBuffer.isView(v) ? [v.buffer as ArrayBuffer] : []));
+}

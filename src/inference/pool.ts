@@ -3,7 +3,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RocketError } from '../errors.js';
-import type { Job, JobResult, WireTensor, WorkerInit, WorkerReply } from './messages.js';
+import {
+  type Job,
+  type JobResult,
+  transferList,
+  type WireTensor,
+  type WorkerInit,
+  type WorkerReply,
+} from './messages.js';
 
 /** The compiled worker script. Under vitest this module runs from src/, so use the built copy. */
 function workerScript(): string {
@@ -178,12 +185,9 @@ export class InferencePool {
       if (oldest.kind === 'tensors') {
         this.queue.shift();
         slot.busy = { id, batch: [oldest] };
-        const transfer = Object.values(oldest.feeds).flatMap((t) =>
-          ArrayBuffer.isView(t.data) ? [t.data.buffer as ArrayBuffer] : [],
-        );
         slot.worker.postMessage(
           { type: 'tensors', id, feeds: oldest.feeds, fetches: oldest.fetches },
-          transfer,
+          transferList(Object.values(oldest.feeds).map((t) => t.data)),
         );
         continue;
       }
@@ -204,8 +208,10 @@ export class InferencePool {
       }
       const batch = this.queue.splice(0, images) as Extract<Pending, { kind: 'image' }>[];
       slot.busy = { id, batch };
-      const transfer = batch.map((p) => p.job.pixels.buffer as ArrayBuffer);
-      slot.worker.postMessage({ type: 'batch', id, jobs: batch.map((p) => p.job) }, transfer);
+      slot.worker.postMessage(
+        { type: 'batch', id, jobs: batch.map((p) => p.job) },
+        transferList(batch.map((p) => p.job.pixels)),
+      );
     }
   }
 

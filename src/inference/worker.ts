@@ -4,7 +4,13 @@ import { RocketError } from '../errors.js';
 import { loadKernels } from '../kernels/index.js';
 import { lowerThreadPriority, probeGpus } from '../kernels/native.js';
 import { blankJob, createImageRunner, type ImageRunner } from './image-runner.js';
-import type { WireTensor, WorkerInit, WorkerReply, WorkerRequest } from './messages.js';
+import {
+  transferList,
+  type WireTensor,
+  type WorkerInit,
+  type WorkerReply,
+  type WorkerRequest,
+} from './messages.js';
 import { explainProviderFailure } from './providers.js';
 
 // One onnxruntime session per worker thread: session.run() computes on the calling thread, so it
@@ -35,18 +41,17 @@ port.on('message', async (message: WorkerRequest) => {
     if (message.type === 'tensors') {
       const started = performance.now();
       const outputs = await runTensors(session, message.feeds, message.fetches);
-      const transfer = Object.values(outputs).flatMap((t) =>
-        ArrayBuffer.isView(t.data) ? [t.data.buffer as ArrayBuffer] : [],
-      );
       reply(
         { type: 'tensors-result', id: message.id, outputs, inferenceMs: performance.now() - started },
-        transfer,
+        transferList(Object.values(outputs).map((t) => t.data)),
       );
       return;
     }
     if (!runner) throw new RocketError('INFERENCE_FAILED', 'This rocket takes tensors, not images');
     const { results, timing } = await runner(message.jobs);
-    reply({ type: 'results', id: message.id, results, timing });
+    // Produced images are fresh arrays: they move to the main thread instead of being copied.
+    const images = results.flatMap((r) => (r.task === 'image2image' ? [r.output.pixels] : []));
+    reply({ type: 'results', id: message.id, results, timing }, transferList(images));
   } catch (err) {
     const code = err instanceof RocketError ? err.code : 'INFERENCE_FAILED';
     reply({ type: 'batch-error', id: message.id, code, message: (err as Error).message });

@@ -7,9 +7,10 @@ import {
   type AttributeProto,
   AttributeType,
   DataType,
+  elementCount,
   encodeModelProto,
-  HOST_LITTLE_ENDIAN,
   type NodeProto,
+  swapToHostOrder,
   type TensorProto,
   type ValueInfoProto,
 } from './proto.js';
@@ -50,16 +51,14 @@ const dataTypeOf = (v: TensorValues) => TYPED.find(([ctor]) => v instanceof ctor
 
 /** A `TensorProto` holding a copy of `values` as little-endian `raw_data`. */
 function tensorProto(name: string, { values, dims = [values.length] }: TensorInit): TensorProto {
-  const count = dims.reduce((a, b) => a * b, 1);
+  const count = elementCount(dims);
   if (count !== values.length) {
     throw new RangeError(
       `Expected ${count} values for tensor ${name} [${dims}] but received ${values.length}`,
     );
   }
   const rawData = new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice();
-  const size = values.BYTES_PER_ELEMENT;
-  if (!HOST_LITTLE_ENDIAN)
-    for (let i = 0; i < rawData.length; i += size) rawData.subarray(i, i + size).reverse();
+  swapToHostOrder(rawData, values.BYTES_PER_ELEMENT);
   return { name, dims: [...dims], dataType: dataTypeOf(values), rawData };
 }
 

@@ -65,6 +65,18 @@ const tensorType = root.lookupType('onnx.TensorProto');
 /** Whether this machine stores numbers little-endian, as ONNX `raw_data` does. */
 export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * Swaps elements of `size` bytes in place between little-endian (ONNX and the v2 wire format) and
+ * the host's order; nothing to do on little-endian hosts.
+ */
+export function swapToHostOrder(bytes: Uint8Array, size: number): void {
+  if (HOST_LITTLE_ENDIAN) return;
+  for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
+}
+
+/** The number of elements of a tensor with these dims. */
+export const elementCount = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+
 /** A protobuf int64 as protobufjs hands it out: a number, or a `Long` when the `long` package is loaded. */
 export type Int64 = number | { toNumber(): number; low: number; high: number };
 

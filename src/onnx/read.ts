@@ -6,9 +6,11 @@ import {
   DataType,
   decodeModelProto,
   decodeTensorProto,
+  elementCount,
   HOST_LITTLE_ENDIAN,
   int64ToBigInt,
   int64ToNumber,
+  swapToHostOrder,
   type TypeProto,
   type ValueInfoProto,
 } from './proto.js';
@@ -127,7 +129,7 @@ export function decodeTensor(bytes: Uint8Array): DecodedTensor {
   else if (!ctor) throw new RangeError(`Tensor ${name} has data type ${dataType}, which is not supported`);
   else if (t.rawData && t.rawData.byteLength > 0) data = fromRaw(ctor, t.rawData, name);
   else data = fromFields(dataType, t);
-  const count = dims.reduce((a, b) => a * b, 1);
+  const count = elementCount(dims);
   if (data.length !== count) {
     throw new RangeError(`Tensor ${name} has ${data.length} elements but dims [${dims}] need ${count}`);
   }
@@ -141,7 +143,7 @@ function fromRaw(ctor: Ctor, raw: Uint8Array, name: string): TensorData {
   }
   let src = raw;
   if (!HOST_LITTLE_ENDIAN || raw.byteOffset % size !== 0) src = new Uint8Array(raw); // aligned copy
-  if (!HOST_LITTLE_ENDIAN) for (let i = 0; i < src.length; i += size) src.subarray(i, i + size).reverse();
+  swapToHostOrder(src, size);
   return new ctor(src.buffer as ArrayBuffer, src.byteOffset, src.byteLength / size);
 }
 

@@ -103,7 +103,8 @@ export async function unpackArchive(
   }
 }
 
-function isInside(root: string, path: string): boolean {
+/** Whether `path` is `root` or lies below it. */
+export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

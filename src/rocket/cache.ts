@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { RocketError } from '../errors.js';
+import { isInside } from './archive.js';
 import type { Download, ProgressReporter } from './sources/download.js';
 import { receive } from './sources/receive.js';
 import { settleDownload } from './sources/settle.js';
@@ -46,14 +47,12 @@ export function entryName(key: string): string {
 }
 
 /** The cached path (model file or rocket directory) of a complete entry, or undefined. */
-export async function readEntry(dir: string): Promise<string | undefined> {
+async function readEntry(dir: string): Promise<string | undefined> {
   try {
     const entry = JSON.parse(await readFile(join(dir, ENTRY_FILE), 'utf8')) as { path?: unknown };
     if (typeof entry.path !== 'string') return undefined;
     const path = resolve(dir, entry.path);
-    const inside = relative(dir, path);
-    if (inside.startsWith('..') || isAbsolute(inside) || !existsSync(path)) return undefined;
-    return path;
+    return isInside(dir, path) && existsSync(path) ? path : undefined;
   } catch {
     return undefined;
   }

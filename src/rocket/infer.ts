@@ -58,7 +58,7 @@ export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestC
     return {
       ...base,
       task: 'tabular',
-      tabular: inferTabular(modelPath, toSignature(input), sig.outputs.map(toSignature), ctx.featureNames),
+      tabular: inferTabular(modelPath, toSignature(input), base.signature.outputs, ctx.featureNames),
       thresholds: { ...DEFAULT_THRESHOLDS, confidence: 0, ...m?.thresholds },
     };
   }

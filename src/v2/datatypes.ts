@@ -1,3 +1,4 @@
+import { DataType } from '../onnx/proto.js';
 /**
  * Open Inference Protocol (v2) tensor datatypes and how they map to onnxruntime's tensor types and
  * ONNX `TensorProto.DataType` codes.
@@ -50,19 +51,19 @@ export interface DatatypeInfo {
 
 // biome-ignore format: a table reads better packed
 export const DATATYPES: Record<V2Datatype, DatatypeInfo> = {
-  BOOL: { ort: 'bool', onnx: 9, array: Uint8Array },
-  UINT8: { ort: 'uint8', onnx: 2, array: Uint8Array },
-  UINT16: { ort: 'uint16', onnx: 4, array: Uint16Array },
-  UINT32: { ort: 'uint32', onnx: 12, array: Uint32Array },
-  UINT64: { ort: 'uint64', onnx: 13, array: BigUint64Array },
-  INT8: { ort: 'int8', onnx: 3, array: Int8Array },
-  INT16: { ort: 'int16', onnx: 5, array: Int16Array },
-  INT32: { ort: 'int32', onnx: 6, array: Int32Array },
-  INT64: { ort: 'int64', onnx: 7, array: BigInt64Array },
-  FP16: { ort: 'float16', onnx: 10, array: Uint16Array },
-  FP32: { ort: 'float32', onnx: 1, array: Float32Array },
-  FP64: { ort: 'float64', onnx: 11, array: Float64Array },
-  BYTES: { ort: 'string', onnx: 8 },
+  BOOL: { ort: 'bool', onnx: DataType.BOOL, array: Uint8Array },
+  UINT8: { ort: 'uint8', onnx: DataType.UINT8, array: Uint8Array },
+  UINT16: { ort: 'uint16', onnx: DataType.UINT16, array: Uint16Array },
+  UINT32: { ort: 'uint32', onnx: DataType.UINT32, array: Uint32Array },
+  UINT64: { ort: 'uint64', onnx: DataType.UINT64, array: BigUint64Array },
+  INT8: { ort: 'int8', onnx: DataType.INT8, array: Int8Array },
+  INT16: { ort: 'int16', onnx: DataType.INT16, array: Int16Array },
+  INT32: { ort: 'int32', onnx: DataType.INT32, array: Int32Array },
+  INT64: { ort: 'int64', onnx: DataType.INT64, array: BigInt64Array },
+  FP16: { ort: 'float16', onnx: DataType.FLOAT16, array: Uint16Array },
+  FP32: { ort: 'float32', onnx: DataType.FLOAT, array: Float32Array },
+  FP64: { ort: 'float64', onnx: DataType.DOUBLE, array: Float64Array },
+  BYTES: { ort: 'string', onnx: DataType.STRING },
 };
 
 /** The v2 datatype of an ONNX element type code, or undefined (e.g. BFLOAT16, complex). */

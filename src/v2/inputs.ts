@@ -1,11 +1,11 @@
 import type { WireTensor } from '../inference/messages.js';
+import { elementCount } from '../onnx/proto.js';
 import type { TensorSignature } from '../rocket/types.js';
 import { DATATYPES, datatypeOfElemType } from './datatypes.js';
 import { badRequest } from './errors.js';
+import { protocolShape } from './model.js';
 import type { V2InferenceRequest, V2RequestInput } from './schemas.js';
 import { flatten, fromBinary, fromJson } from './tensor-data.js';
-
-const elementCount = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
  * Turns the request's inputs into onnxruntime feeds, checking each against the model: a known
@@ -84,15 +84,14 @@ function checkSignature(
     );
   }
   if (sig.dims.length === 0) return; // shape unknown to the model file
-  const wanted = `[${sig.dims.map((d) => (typeof d === 'number' && d >= 0 ? d : -1))}]`;
-  if (input.shape.length !== sig.dims.length) {
-    throw badRequest(`Input "${input.name}" has shape [${input.shape}] but the model expects ${wanted}`);
-  }
+  const shapeMismatch = () =>
+    badRequest(
+      `Input "${input.name}" has shape [${input.shape}] but the model expects [${protocolShape(sig.dims)}]`,
+    );
+  if (input.shape.length !== sig.dims.length) throw shapeMismatch();
   sig.dims.forEach((dim, i) => {
     const size = input.shape[i] as number;
-    if (typeof dim === 'number' && dim >= 0 && dim !== size) {
-      throw badRequest(`Input "${input.name}" has shape [${input.shape}] but the model expects ${wanted}`);
-    }
+    if (typeof dim === 'number' && dim >= 0 && dim !== size) throw shapeMismatch();
     if (typeof dim === 'string' && dim !== '?') {
       const seen = symbols.get(dim);
       if (seen && seen.size !== size) {

@@ -1,4 +1,5 @@
 import type { WireTensor } from '../inference/messages.js';
+import { DataType } from '../onnx/proto.js';
 import { packageVersion } from '../openapi/package.js';
 import type { RocketPipeline } from '../pipeline/pipeline.js';
 import type { TensorSignature } from '../rocket/types.js';
@@ -40,7 +41,11 @@ export function protocolShape(dims: readonly (number | string)[]): number[] {
   return dims.map((d) => (typeof d === 'number' && d >= 0 ? d : -1));
 }
 
-const ONNX_NAMES: Record<number, string> = { 16: 'BF16', 14: 'COMPLEX64', 15: 'COMPLEX128' };
+const ONNX_NAMES: Record<number, string> = {
+  [DataType.BFLOAT16]: 'BF16',
+  [DataType.COMPLEX64]: 'COMPLEX64',
+  [DataType.COMPLEX128]: 'COMPLEX128',
+};
 
 function tensorMetadata(t: TensorSignature) {
   const datatype = datatypeOfElemType(t.elemType) ?? ONNX_NAMES[t.elemType] ?? t.kind.toUpperCase();

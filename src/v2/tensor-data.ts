@@ -2,7 +2,7 @@
  * Tensor elements between the wire (JSON arrays, or the binary tensor data extension's
  * little-endian bytes) and the typed arrays onnxruntime takes.
  */
-import { HOST_LITTLE_ENDIAN } from '../onnx/proto.js';
+import { HOST_LITTLE_ENDIAN, swapToHostOrder } from '../onnx/proto.js';
 import { DATATYPES, type TensorArray, type V2Datatype } from './datatypes.js';
 import { badRequest } from './errors.js';
 import { fromHalfBits, toHalfBits } from './fp16.js';
@@ -81,7 +81,7 @@ export function fromBinary(datatype: V2Datatype, bytes: Uint8Array, count: numbe
   const out = new Array_(count); // a fresh, aligned buffer of its own (it is transferred to a worker)
   const raw = new Uint8Array(out.buffer);
   raw.set(bytes);
-  if (!HOST_LITTLE_ENDIAN) for (let i = 0; i < raw.length; i += size) raw.subarray(i, i + size).reverse();
+  swapToHostOrder(raw, size);
   if (datatype === 'BOOL') for (let i = 0; i < count; i++) out[i] = out[i] ? 1 : 0;
   return out;
 }
@@ -140,8 +140,7 @@ export function toBinary(datatype: V2Datatype, data: Elements | boolean[]): Buff
   if (Array.isArray(data)) return Buffer.from(data.map((v) => (v ? 1 : 0)));
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (HOST_LITTLE_ENDIAN) return bytes;
-  const size = data.BYTES_PER_ELEMENT;
   const copy = Buffer.from(bytes);
-  for (let i = 0; i < copy.length; i += size) copy.subarray(i, i + size).reverse();
+  swapToHostOrder(copy, data.BYTES_PER_ELEMENT);
   return copy;
 }

@@ -14,13 +14,14 @@ import { setUpTabular } from './tabular.js';
 import { timingRows } from './timing.js';
 import { renderDetectionList, renderInfo, renderPredictions, renderTiming } from './views.js';
 
-const VIEWS = ['image-input', 'controls', 'detect-view', 'classify-view', 'image2image-view', 'tabular-view'];
 const TASK_VIEWS: Record<string, string[]> = {
   detect: ['image-input', 'controls', 'detect-view'],
   classify: ['image-input', 'controls', 'classify-view'],
   image2image: ['image-input', 'image2image-view'],
   tabular: ['tabular-view'],
 };
+/** Every view some task shows; the others are hidden. */
+const VIEWS = [...new Set(Object.values(TASK_VIEWS).flat())];
 const TOPK_MAX = 20;
 
 const slider = (id: string) => byId<HTMLInputElement>(id);

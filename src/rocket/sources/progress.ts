@@ -27,9 +27,8 @@ export function terminalProgress(stream: ProgressStream = process.stderr): Progr
   let shown = -1;
   let started = false;
   return (p) => {
-    const line = formatProgress(p);
     if (p.done) {
-      if (started) stream.write(`\r${line}\x1b[K\n`);
+      if (started) stream.write(`\r${formatProgress(p)}\x1b[K\n`);
       started = false;
       shown = -1;
       return;
@@ -38,6 +37,7 @@ export function terminalProgress(stream: ProgressStream = process.stderr): Progr
     if (step === shown) return;
     shown = step;
     started = true;
+    const line = formatProgress(p);
     const width = stream.columns ?? 100;
     stream.write(`\r${line.length > width - 1 ? line.slice(0, width - 1) : line}\x1b[K`);
   };

@@ -33,15 +33,12 @@ export async function receive(
   }
   const hash = createHash('sha256');
   let bytes = 0;
-  let stall: NodeJS.Timeout | undefined;
   const stallMs = options.stallMs ?? 120_000;
-  const armStall = () => {
-    clearTimeout(stall);
-    stall = setTimeout(
-      () => download.body.destroy(new Error(`no data arrived for ${stallMs / 1000} s`)),
-      stallMs,
-    );
-  };
+  // Restarted by every chunk: fires only when none arrives for stallMs.
+  const stall = setTimeout(
+    () => download.body.destroy(new Error(`no data arrived for ${stallMs / 1000} s`)),
+    stallMs,
+  );
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
@@ -50,12 +47,11 @@ export async function receive(
         return;
       }
       hash.update(chunk);
-      armStall();
+      stall.refresh();
       progress?.({ url, received: bytes, total, done: false });
       callback(null, chunk);
     },
   });
-  armStall();
   try {
     await pipeline(download.body, meter, createWriteStream(file));
   } catch (err) {
