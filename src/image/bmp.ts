@@ -1,4 +1,5 @@
 import { RocketError } from '../errors.js';
+import { checkPixelLimit } from './limits.js';
 
 /** A decoded image: 8-bit RGB, row-major, top row first. */
 export interface RawRgb {
@@ -55,12 +56,7 @@ export function decodeBmp(bytes: Uint8Array, maxPixels: number): RawRgb {
   if (width <= 0 || rawHeight === 0 || rawHeight === -(2 ** 31))
     throw corrupt(`has invalid dimensions ${width}×${rawHeight}`);
   const height = Math.abs(rawHeight);
-  if (width * height > maxPixels) {
-    throw new RocketError(
-      'IMAGE_TOO_LARGE',
-      `The image is ${width}×${height} = ${width * height} pixels; the limit (MAX_PIXELS) is ${maxPixels}`,
-    );
-  }
+  checkPixelLimit(width, height, maxPixels);
   if (planes !== 1) throw corrupt(`has ${planes} planes (expected 1)`);
   const bitfields = compression === BITFIELDS || compression === ALPHA_BITFIELDS;
   if (compression !== RGB && !bitfields)

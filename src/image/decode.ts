@@ -3,6 +3,7 @@ import { RocketError } from '../errors.js';
 import type { Preprocess } from '../rocket/types.js';
 import { decodeBmp, isBmp } from './bmp.js';
 import { type Placement, planPlacement } from './geometry.js';
+import { checkPixelLimit } from './limits.js';
 
 /** An image decoded and resized for one model: HWC uint8 pixels plus what maps results back. */
 export interface DecodedImage {
@@ -62,7 +63,7 @@ export async function openImage(bytes: Uint8Array, maxPixels: number): Promise<O
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
   if (!width || !height) throw new RocketError('IMAGE_UNDECODABLE', 'The image has no readable dimensions');
-  if (width * height > maxPixels) throw tooLarge(width, height, maxPixels);
+  checkPixelLimit(width, height, maxPixels);
   return { width, height, format: meta.format ?? 'unknown', pipeline: () => sharp(bytes, options) };
 }
 
@@ -102,13 +103,6 @@ export async function decodeForModel(
   } catch (err) {
     throw translateSharpError(err);
   }
-}
-
-function tooLarge(width: number, height: number, maxPixels: number): RocketError {
-  return new RocketError(
-    'IMAGE_TOO_LARGE',
-    `The image is ${width}×${height} = ${width * height} pixels; the limit (MAX_PIXELS) is ${maxPixels}`,
-  );
 }
 
 /** Maps a sharp error to IMAGE_TOO_LARGE or IMAGE_UNDECODABLE (sharp's texts are known only here). */

@@ -4,10 +4,10 @@ import type { Kernels } from '../kernels/types.js';
 import { elementCount } from '../onnx/proto.js';
 import { classifyRow } from '../pipeline/classify.js';
 import { DetectPostprocessor } from '../pipeline/detect.js';
-import { splitLuma, toOutputImage } from '../pipeline/image2image.js';
+import { decodePreprocess, splitLuma, toOutputImage } from '../pipeline/image2image.js';
 import type { TaskResult } from '../pipeline/results.js';
-import { fillInputTensor, inputDims } from '../pipeline/tensor.js';
-import type { ImageRocketSpec } from '../rocket/types.js';
+import { createTensorFiller, inputDims } from '../pipeline/tensor.js';
+import { channelCount, type ImageRocketSpec } from '../rocket/types.js';
 import type { Job, WorkerTiming } from './messages.js';
 
 /** Runs batches of decoded images through one session: preprocess, run, postprocess per task. */
@@ -27,6 +27,7 @@ export function createImageRunner(
   const dims = inputDims(pre);
   const perImage = elementCount(dims);
   let canvas = new Float32Array(perImage * batchMax);
+  const fill = createTensorFiller(pre, kernels);
   const detect = new DetectPostprocessor(spec, kernels);
   const lumaMode = spec.image2image?.mode === 'y';
 
@@ -37,11 +38,11 @@ export function createImageRunner(
     const chroma = jobs.map((job, i) => {
       const slot = canvas.subarray(i * perImage, (i + 1) * perImage);
       if (!lumaMode) {
-        fillInputTensor(job, pre, kernels, slot);
+        fill(job, slot);
         return undefined;
       }
       const { luma, cb, cr } = splitLuma(job);
-      fillInputTensor(luma, pre, kernels, slot);
+      fill(luma, slot);
       return { cb, cr, width: job.width, height: job.height };
     });
     const input = new ort.Tensor('float32', canvas.subarray(0, n * perImage), [n, ...dims.slice(1)]);
@@ -73,7 +74,7 @@ export function createImageRunner(
 /** One blank job at the model's input size, for the warm-up run. */
 export function blankJob(spec: ImageRocketSpec): Job {
   const { width, height } = spec.preprocess;
-  const channels = spec.preprocess.channelOrder === 'gray' && spec.image2image?.mode !== 'y' ? 1 : 3;
+  const channels = channelCount(decodePreprocess(spec).channelOrder);
   return {
     pixels: new Uint8Array(width * height * channels),
     width,

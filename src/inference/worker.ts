@@ -3,6 +3,7 @@ import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import { loadKernels } from '../kernels/index.js';
 import { lowerThreadPriority, probeGpus } from '../kernels/native.js';
+import { predictRows } from '../pipeline/tabular.js';
 import { blankJob, createImageRunner, type ImageRunner } from './image-runner.js';
 import {
   transferList,
@@ -95,12 +96,10 @@ async function createRunner(init: WorkerInit) {
   const { session, provider, fallbackReason } = await createSession(init);
   const { spec } = init;
   if (spec.task === 'tabular') {
-    // One warm-up row of zeros when the width is known; tabular rockets only ever take raw tensors.
+    // One warm-up row of zeros, when the width is known, through the path requests take.
     if (spec.tabular.features !== null) {
-      const zeros = new Float32Array(spec.tabular.features);
-      const fetches = spec.tabular.outputs.map((o) => o.name);
-      const feeds = { [spec.inputName]: { type: 'float32', dims: [1, zeros.length], data: zeros } };
-      await runTensors(session, feeds, fetches);
+      const zeros = new Array<number>(spec.tabular.features).fill(0);
+      await predictRows(spec, [zeros], (feeds, fetches) => runTensors(session, feeds, fetches));
     }
     return { run: undefined, session, provider, fallbackReason };
   }

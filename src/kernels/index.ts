@@ -5,7 +5,6 @@ import { loadNativeKernels } from './native.js';
 import { referenceKernels } from './reference.js';
 import type { KernelKind, Kernels } from './types.js';
 
-export { loadNativeKernels, NATIVE_ADDON_PATH, probeGpus } from './native.js';
 export { referenceKernels } from './reference.js';
 export * from './types.js';
 

@@ -1,5 +1,6 @@
 import type { Job } from '../inference/messages.js';
 import type { Kernels } from '../kernels/types.js';
+import { labelOf } from '../rocket/labels.js';
 import type { ImageRocketSpec } from '../rocket/types.js';
 import type { Prediction } from './results.js';
 
@@ -16,7 +17,7 @@ export function classifyRow(
   kernels: Kernels,
 ): Prediction[] {
   const probabilities =
-    spec.outputFormat === 'probabilities' || (spec.outputFormat === 'auto' && looksLikeProbabilities(row))
+    spec.outputFormat === 'probabilities' || (spec.outputFormat === 'auto' && isDistribution(row))
       ? row
       : new Float32Array(row.length);
   if (probabilities !== row) kernels.softmax(row, probabilities);
@@ -29,7 +30,7 @@ export function classifyRow(
     const confidence = probabilities[cls] as number;
     if (i > 0 && confidence < job.thresholds.confidence) break;
     predictions.push({
-      label: spec.labels[cls] ?? String(cls),
+      label: labelOf(spec.labels, cls),
       class: cls,
       confidence: Math.round(confidence * 1e4) / 1e4,
     });
@@ -37,9 +38,11 @@ export function classifyRow(
   return predictions;
 }
 
-function looksLikeProbabilities(row: Float32Array): boolean {
+/** True when the values lie in [0, 1] and sum to 1 within 1e-3: already probabilities. */
+export function isDistribution(values: ArrayLike<number>): boolean {
   let sum = 0;
-  for (const v of row) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
     if (v < 0 || v > 1) return false;
     sum += v;
   }

@@ -1,5 +1,6 @@
 import type { Job } from '../inference/messages.js';
 import type { Kernels, YoloCandidates } from '../kernels/types.js';
+import { labelOf } from '../rocket/labels.js';
 import type { ImageRocketSpec } from '../rocket/types.js';
 import type { Detection } from './results.js';
 
@@ -45,7 +46,7 @@ export class DetectPostprocessor {
       const k = kept[i] as number;
       const cls = classes[k] as number;
       detections.push({
-        label: this.spec.labels[cls] ?? String(cls),
+        label: labelOf(this.spec.labels, cls),
         class: cls,
         confidence: round(scores[k] as number, 4),
         box: {

@@ -1,8 +1,16 @@
 import { resizeBicubic } from '../image/bicubic.js';
 import { clampByte, rgbToYcbcr, truncateByte, ycbcrToRgb } from '../image/ycbcr.js';
 import type { Job } from '../inference/messages.js';
-import type { ImageRocketSpec } from '../rocket/types.js';
+import type { ImageRocketSpec, Preprocess } from '../rocket/types.js';
 import type { OutputImage } from './results.js';
+
+/**
+ * How uploads are decoded for a rocket: its own preprocessing, except that Y-channel models take
+ * an RGB decode whose luma the worker computes (JFIF weights).
+ */
+export function decodePreprocess(spec: ImageRocketSpec): Preprocess {
+  return spec.image2image?.mode === 'y' ? { ...spec.preprocess, channelOrder: 'rgb' } : spec.preprocess;
+}
 
 /**
  * For Y-channel models: replaces the decoded RGB job by its Y plane (1 channel), the input the

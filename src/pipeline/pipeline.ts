@@ -3,6 +3,7 @@ import { decodeForModel } from '../image/decode.js';
 import type { Job, JobResult, WireTensor } from '../inference/messages.js';
 import type { InferencePool } from '../inference/pool.js';
 import type { ImageRocketSpec, RocketSpec, Task, Thresholds } from '../rocket/types.js';
+import { decodePreprocess } from './image2image.js';
 import type { Detection, OutputImage, Prediction } from './results.js';
 import { predictRows, type TabularPrediction } from './tabular.js';
 
@@ -73,9 +74,7 @@ export class RocketPipeline {
   ): Promise<ImageProcessResponse[]> {
     const spec = this.imageSpec();
     const start = performance.now();
-    // Y-channel models take the luma of an RGB decode (computed in the worker, JFIF weights).
-    const pre =
-      spec.image2image?.mode === 'y' ? { ...spec.preprocess, channelOrder: 'rgb' as const } : spec.preprocess;
+    const pre = decodePreprocess(spec);
     const decodedAll = await Promise.all(images.map((bytes) => decodeForModel(bytes, pre, this.maxPixels)));
     const decodeMs = performance.now() - start;
     const jobs: Job[] = decodedAll.map((image) => ({

@@ -1,6 +1,8 @@
 import { RocketError } from '../errors.js';
 import type { WireTensor } from '../inference/messages.js';
+import { labelOf } from '../rocket/labels.js';
 import type { TabularRocketSpec } from '../rocket/types.js';
+import { isDistribution } from './classify.js';
 
 /** One row's answer: what the model's outputs give (label and class, probabilities, value). */
 export interface TabularPrediction {
@@ -44,6 +46,10 @@ export async function predictRows(
   );
   const inferenceMs = performance.now() - started;
   const predictions: TabularPrediction[] = rows.map(() => ({}));
+  const setClass = (p: TabularPrediction, cls: number) => {
+    p.class = cls;
+    p.label = labelOf(spec.labels, cls);
+  };
   for (const { name, role } of spec.tabular.outputs) {
     const tensor = outputs[name];
     if (!tensor || !ArrayBuffer.isView(tensor.data)) continue;
@@ -52,9 +58,7 @@ export async function predictRows(
     predictions.forEach((p, i) => {
       const slice = values.slice(i * per, (i + 1) * per);
       if (role === 'label') {
-        const cls = slice[0] as number;
-        p.class = cls;
-        p.label = spec.labels[cls] ?? String(cls);
+        setClass(p, slice[0] as number);
       } else if (slice.length > 1 && isDistribution(slice)) {
         p.probabilities = slice.map((v) => Math.round(v * 1e6) / 1e6);
       } else {
@@ -66,16 +70,10 @@ export async function predictRows(
   const hasLabel = spec.tabular.outputs.some((o) => o.role === 'label');
   for (const p of predictions) {
     if (hasLabel || !p.probabilities) continue;
-    const cls = p.probabilities.indexOf(Math.max(...p.probabilities));
-    p.class = cls;
-    p.label = spec.labels[cls] ?? String(cls);
+    setClass(p, p.probabilities.indexOf(Math.max(...p.probabilities)));
   }
   return { predictions, inferenceMs };
 }
 
 /** A float32 value without the binary noise of widening it: 7 significant digits (199.57, not 199.5700073). */
 const float32Digits = (v: number): number => Number(v.toPrecision(7));
-
-/** True when the values lie in [0, 1] and sum to 1 within 1e-3. */
-const isDistribution = (values: number[]): boolean =>
-  values.every((v) => v >= 0 && v <= 1) && Math.abs(values.reduce((a, b) => a + b, 0) - 1) < 1e-3;

@@ -3,7 +3,14 @@ import { RocketError } from '../errors.js';
 import { inferTabular } from './infer-tabular.js';
 import { parseUltralyticsNames } from './labels.js';
 import type { Manifest } from './manifest.js';
-import type { ImageTask, OutputFormat, Preprocess, RocketSpec, TensorSignature } from './types.js';
+import {
+  channelCount,
+  type ImageTask,
+  type OutputFormat,
+  type Preprocess,
+  type RocketSpec,
+  type TensorSignature,
+} from './types.js';
 
 /** The parts of an ONNX model's signature that inference reads (see src/onnx/read.ts). */
 export interface ModelSignature {
@@ -98,7 +105,7 @@ export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestC
     layout,
     ...withoutSize(m?.preprocess),
   };
-  const expectChannels = preprocess.channelOrder === 'gray' ? 1 : 3;
+  const expectChannels = channelCount(preprocess.channelOrder);
   if (preprocess.mean.length !== expectChannels || preprocess.std.length !== expectChannels) {
     throw invalid(
       modelPath,

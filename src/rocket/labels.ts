@@ -76,3 +76,6 @@ export function readMappingFile(path: string): string[] {
     `Mapping file ${path} must be a JSON array of field names, or an object of field name → feature index`,
   );
 }
+
+/** The label of class `cls`, or its number when the rocket has no label for it. */
+export const labelOf = (labels: readonly string[], cls: number): string => labels[cls] ?? String(cls);

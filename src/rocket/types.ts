@@ -17,6 +17,12 @@ export const OUTPUT_FORMATS = ['yolov8', 'yolov5', 'logits', 'probabilities', 'a
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** How an image becomes the model's input tensor, applied in this order: orient, resize, normalise. */
+/** Channel order of the model input. */
+export type ChannelOrder = 'rgb' | 'bgr' | 'gray';
+
+/** Channels of the model input for a channel order. */
+export const channelCount = (order: ChannelOrder): number => (order === 'gray' ? 1 : 3);
+
 export interface Preprocess {
   /** Model input size in pixels. */
   width: number;
@@ -27,7 +33,7 @@ export interface Preprocess {
   cropRatio: number;
   /** letterbox only: pixel value 0..255 of the padding. */
   padValue: number;
-  channelOrder: 'rgb' | 'bgr' | 'gray';
+  channelOrder: ChannelOrder;
   /** Use 255 − pixel (dark-on-light photos for a model trained light-on-dark, e.g. MNIST). */
   invert: boolean;
   /** value = (pixel × scale − mean[c]) / std[c] */
