@@ -101,12 +101,13 @@ export interface ErrorBody {
 }
 
 /**
- * Maps any thrown value to a status and body. Unknown errors become INTERNAL; their message is kept
- * out of the body when `production` is true (it goes to the log instead).
+ * Maps any thrown value to a status and body. Unknown errors become INTERNAL; with `production`
+ * (`NODE_ENV=production`, the one place that reads it) 5xx messages are kept out of the body: they
+ * go to the log instead.
  */
 export function toErrorResponse(
   err: unknown,
-  production: boolean,
+  production = process.env.NODE_ENV === 'production',
 ): { status: number; body: ErrorBody; headers: Readonly<Record<string, string>> } {
   if (err instanceof RocketError) {
     const hide = production && err.status >= 500;

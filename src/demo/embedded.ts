@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../openapi/package.js';
+import { packageRoot } from '../package.js';
 import { writeDemoRocket } from './rocket.js';
 
 /** Where the generated demo rocket lives: build/demo in the package, or a temp dir when read-only. */

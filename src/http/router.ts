@@ -75,7 +75,7 @@ export async function handleRequest(req: BodyRequest, res: ServerResponse, app: 
 }
 
 function sendError(app: RocketApp, req: BodyRequest, res: ServerResponse, url: URL, err: unknown): void {
-  const { status, body, headers } = toErrorResponse(err, process.env.NODE_ENV === 'production');
+  const { status, body, headers } = toErrorResponse(err);
   if (status >= 500 && body.error.code !== 'OVERLOADED' && body.error.code !== 'NOT_READY') {
     app.log.error(body.error.message, {
       code: body.error.code,

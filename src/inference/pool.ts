@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RocketError } from '../errors.js';
+import { packageRoot } from '../package.js';
 import {
   type Job,
   type JobResult,
@@ -17,7 +18,7 @@ function workerScript(): string {
   const here = fileURLToPath(import.meta.url);
   const sibling = join(dirname(here), 'worker.js');
   if (existsSync(sibling)) return sibling;
-  const built = join(dirname(here), '..', '..', 'dist', 'src', 'inference', 'worker.js');
+  const built = join(packageRoot(), 'dist', 'src', 'inference', 'worker.js');
   if (existsSync(built)) return built;
   throw new Error(`Inference worker script not found at ${sibling} or ${built}; run npm run build:ts`);
 }
@@ -76,9 +77,13 @@ export class InferencePool {
   static async start(init: WorkerInit, size: number, options: PoolOptions = {}): Promise<InferencePool> {
     const first = await spawn(init);
     if (first.fallbackReason) options.onFallback?.(first.fallbackReason);
-    const pool = new InferencePool(init, first.provider, options);
+    // The other workers, and any replacement, start at the provider the first one settled on:
+    // the ones before it in the list are known to fail here.
+    const settled = init.candidates.findIndex((c) => c.label === first.provider);
+    const settledInit = { ...init, candidates: init.candidates.slice(Math.max(0, settled)) };
+    const pool = new InferencePool(settledInit, first.provider, options);
     pool.attach(first.worker);
-    const rest = await Promise.all(Array.from({ length: size - 1 }, () => spawn(init)));
+    const rest = await Promise.all(Array.from({ length: size - 1 }, () => spawn(settledInit)));
     for (const r of rest) pool.attach(r.worker);
     return pool;
   }

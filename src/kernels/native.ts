@@ -3,11 +3,10 @@
  * exports. The addon is loaded lazily, once per thread (it is context-aware, so every worker thread
  * may load it), and checked against the ABI version this loader was written for.
  */
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { RocketError } from '../errors.js';
+import { packageRoot } from '../package.js';
 import type { GpuDevice, GpuProbe, Kernels } from './types.js';
 
 /** Where `npm run build:native` writes the addon, relative to the package root. */
@@ -16,23 +15,8 @@ export const NATIVE_ADDON_RELATIVE_PATH = join('build', 'native', 'Release', 'ro
 /** The addon ABI this loader expects; `rs::kAbiVersion` in native/src/bindings.h must equal it. */
 export const NATIVE_ABI_VERSION = 3;
 
-/**
- * The package roots above this module (directories holding a package.json), nearest first. From
- * `src/kernels/` that is the repository; from `dist/src/kernels/` it may include `dist/` first.
- */
-function packageRoots(): string[] {
-  const roots: string[] = [];
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) roots.push(dir);
-    if (dirname(dir) === dir) return roots;
-  }
-}
-
-/** Absolute path of the addon: the first package root that has a build, else the nearest root. */
-export const NATIVE_ADDON_PATH: string = (() => {
-  const candidates = packageRoots().map((root) => join(root, NATIVE_ADDON_RELATIVE_PATH));
-  return candidates.find((path) => existsSync(path)) ?? candidates[0] ?? NATIVE_ADDON_RELATIVE_PATH;
-})();
+/** Absolute path of the addon, in the package root (the same from `src/` and from `dist/src/`). */
+export const NATIVE_ADDON_PATH: string = join(packageRoot(), NATIVE_ADDON_RELATIVE_PATH);
 
 /** What the addon's `probeGpus` returns before {@link toGpuProbe} formats it. */
 export interface RawGpuProbe {

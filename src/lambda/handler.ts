@@ -11,8 +11,6 @@ export interface LambdaHandlerOptions {
   createApp(): RocketApp;
   /** Largest event body and response body, in bytes; default {@link LAMBDA_PAYLOAD_LIMIT_BYTES}. */
   payloadLimitBytes?: number;
-  /** Replaces 5xx messages with the catalogue summary; default `NODE_ENV === 'production'`. */
-  production?: boolean;
 }
 
 /** A Lambda handler for payload v2.0 events, with its one app. */
@@ -22,8 +20,8 @@ export interface LambdaHandler {
   warm(): RocketApp;
 }
 
-function errorResult(err: unknown, production: boolean): LambdaHttpResult {
-  const { status, body, headers } = toErrorResponse(err, production);
+function errorResult(err: unknown): LambdaHttpResult {
+  const { status, body, headers } = toErrorResponse(err);
   return {
     statusCode: status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
@@ -40,7 +38,6 @@ function errorResult(err: unknown, production: boolean): LambdaHttpResult {
  */
 export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandler {
   const limit = options.payloadLimitBytes ?? LAMBDA_PAYLOAD_LIMIT_BYTES;
-  const production = options.production ?? process.env.NODE_ENV === 'production';
   let app: RocketApp | undefined;
   const warm = (): RocketApp => {
     app ??= options.createApp();
@@ -53,7 +50,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       await current.ready;
     } catch (err) {
       current.log.error('rocket failed to load', { error: (err as Error).message });
-      return errorResult(err, production);
+      return errorResult(err);
     }
     const sent = event.body ? Buffer.byteLength(event.body, 'utf8') : 0;
     if (sent > limit) {
@@ -64,7 +61,6 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
           `The request body is ${sent} bytes${encoded}; AWS Lambda accepts at most ${limit} bytes per ` +
             'request. Send a smaller image, or use the container image (Cloud Run, ECS, Kubernetes) for larger uploads.',
         ),
-        production,
       );
     }
     const res = new LambdaResponse();
@@ -75,7 +71,6 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       current.log.error('response exceeds the Lambda payload limit', { bytes: result.body.length, limit });
       return errorResult(
         new RocketError('INTERNAL', `The response is larger than AWS Lambda's ${limit}-byte payload limit`),
-        production,
       );
     }
     return result;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Route } from '../http/route.js';
+import { packageVersion } from '../package.js';
 import { requestSchemas, responseSchemas } from './components.js';
 import { coreDocs } from './docs-core.js';
 import { v2Docs } from './docs-v2.js';
 import { webDocs } from './docs-web.js';
-import { packageVersion } from './package.js';
 import type { Content, JsonSchema, OperationDoc, RouteDocs } from './types.js';
 
 /** Every route's documentation, keyed `"METHOD /path"`: add an entry when you add a route. */

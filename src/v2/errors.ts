@@ -24,7 +24,7 @@ export const badRequest = (message: string) => new V2Error(400, message);
  */
 export function v2ErrorResponse(
   err: unknown,
-  production: boolean,
+  production?: boolean,
 ): { status: number; body: { error: string }; headers: Record<string, string> } {
   if (err instanceof V2Error) return { status: err.status, body: { error: err.message }, headers: {} };
   const { status, body, headers } = toErrorResponse(err, production);

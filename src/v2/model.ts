@@ -1,6 +1,6 @@
 import type { WireTensor } from '../inference/messages.js';
 import { DataType } from '../onnx/proto.js';
-import { packageVersion } from '../openapi/package.js';
+import { packageVersion } from '../package.js';
 import type { RocketPipeline } from '../pipeline/pipeline.js';
 import type { TensorSignature } from '../rocket/types.js';
 import { datatypeOfElemType } from './datatypes.js';

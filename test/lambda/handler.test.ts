@@ -137,7 +137,7 @@ describe('Lambda handler when the rocket cannot load', () => {
       loadConfig({ env: { ROCKET_URL: '/no/such/rocket.onnx' }, cwd: tmpdir() }),
       createLogger('error', () => {}),
     );
-    const lambda = createLambdaHandler({ createApp: () => app, production: true });
+    const lambda = createLambdaHandler({ createApp: () => app });
     const result = await lambda.handle(fixture('function-url-get-health'));
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body).error.code).toBe('ROCKET_NOT_FOUND');

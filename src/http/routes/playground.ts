@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { RocketError } from '../../errors.js';
 import { type Asset, AssetDir, makeAsset, sendAsset } from '../../openapi/assets.js';
-import { packageRoot } from '../../openapi/package.js';
+import { packageRoot } from '../../package.js';
 import type { Route } from '../route.js';
 
 /** The playground's built files (web/ → build/web/ by `npm run build:web`). */

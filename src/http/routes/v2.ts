@@ -28,7 +28,7 @@ function v2(handler: (ctx: RouteContext) => Promise<void> | void): Route['handle
     try {
       await handler(ctx);
     } catch (err) {
-      const { status, body, headers } = v2ErrorResponse(err, process.env.NODE_ENV === 'production');
+      const { status, body, headers } = v2ErrorResponse(err);
       if (status >= 500) ctx.app.log.error(body.error, { path: ctx.url.pathname, cause: String(err) });
       if (status === 413) headers.connection = 'close';
       else if (!ctx.req.rawBody && !ctx.req.readableEnded) ctx.req.resume();
