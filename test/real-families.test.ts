@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RocketApp } from '../src/app.js';
 import { loadConfig } from '../src/config/load.js';
 import { rgbToYcbcr } from '../src/image/ycbcr.js';
 import { createLogger } from '../src/log.js';
 import { decodeTensor } from '../src/onnx/read.js';
 import { json, multipart, postImage } from './helpers/http.js';
-import { type RunningServer, startServer } from './helpers/server.js';
+import { startServer, useServer } from './helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from './helpers/shared.js';
 import { encodeBmp } from './image/bmp-encode.js';
 
@@ -46,18 +46,14 @@ describe.skipIf(!hasShared)('MNIST (mnist-8.onnx)', () => {
   });
 
   describe('through the MNIST app route POST /classify (field image)', () => {
-    let server: RunningServer;
-    beforeAll(async () => {
-      server = await startServer('npm start server', { ROCKET_URL: model });
-    });
-    afterAll(() => server?.stop());
+    const server = useServer('npm start server', { ROCKET_URL: model });
 
     const classify = async (data: Buffer, filename: string) => {
       const { body, contentType } = multipart([
         { name: 'image', filename, data, type: 'application/octet-stream' },
       ]);
       return json(
-        await fetch(`${server.url}/classify`, {
+        await fetch(`${server().url}/classify`, {
           method: 'POST',
           headers: { 'content-type': contentType },
           body,
@@ -87,16 +83,15 @@ describe.skipIf(!hasShared)('MNIST (mnist-8.onnx)', () => {
 });
 
 describe.skipIf(!hasShared)('super-resolution (Y channel, ×3)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', {
-      ROCKET_URL: shared('models', 'image2image', 'super_resolution.onnx'),
-    });
+  const server = useServer('npm start server', {
+    ROCKET_URL: shared('models', 'image2image', 'super_resolution.onnx'),
   });
-  afterAll(() => server?.stop());
 
   it('returns a 672×672 image whose Y channel has PSNR ≥ 41 dB against the published output', async () => {
-    const res = await postImage(server.url, readFileSync(shared('models', 'image2image', 'cat_224x224.jpg')));
+    const res = await postImage(
+      server().url,
+      readFileSync(shared('models', 'image2image', 'cat_224x224.jpg')),
+    );
     expect(res.headers.get('content-type')).toBe('image/png');
     const ours = await sharp(Buffer.from(await res.arrayBuffer()))
       .raw()

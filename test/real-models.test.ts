@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { json, postImage } from './helpers/http.js';
-import { failedStartup, type RunningServer, startServer } from './helpers/server.js';
+import { failedStartup, useServer } from './helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from './helpers/shared.js';
 
 noteIfNoShared('the real-model tests (YOLOv8n, MobileNetV2, negative models)');
@@ -39,14 +39,10 @@ function expectBoxes(detections: Det[], expected: [string, number[]][], toleranc
 }
 
 describe.skipIf(!hasShared)('YOLOv8n int8 (bare .onnx, labels from its metadata)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', { ROCKET_URL: YOLO });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', { ROCKET_URL: YOLO });
 
   it('bus.jpg → 4 person + 1 bus within 8 px of the reference (conf 0.25, IoU 0.7)', async () => {
-    const body = await json(await postImage(server.url, image('bus.jpg'), '?confidence=0.25&iou=0.7'));
+    const body = await json(await postImage(server().url, image('bus.jpg'), '?confidence=0.25&iou=0.7'));
     expect(body.image).toEqual({ width: 810, height: 1080 });
     const labels = body.detections.map((d: Det) => d.label).sort();
     expect(labels).toEqual(['bus', 'person', 'person', 'person', 'person']);
@@ -67,7 +63,7 @@ describe.skipIf(!hasShared)('YOLOv8n int8 (bare .onnx, labels from its metadata)
   });
 
   it('zidane.jpg → the two persons and the tie', async () => {
-    const body = await json(await postImage(server.url, image('zidane.jpg')));
+    const body = await json(await postImage(server().url, image('zidane.jpg')));
     expectBoxes(
       body.detections,
       [
@@ -86,7 +82,7 @@ describe.skipIf(!hasShared)('YOLOv8n int8 (bare .onnx, labels from its metadata)
     let finished = 0;
     const inflight = Array.from({ length: 4 }, async () => {
       for (let i = 0; i < 3; i++) {
-        const res = await postImage(server.url, bus);
+        const res = await postImage(server().url, bus);
         expect(res.status).toBe(200);
         await res.arrayBuffer();
       }
@@ -94,7 +90,7 @@ describe.skipIf(!hasShared)('YOLOv8n int8 (bare .onnx, labels from its metadata)
     });
     await new Promise((r) => setTimeout(r, 150));
     const probes: number[] = [];
-    for (let i = 0; i < 5; i++) probes.push((await fetch(`${server.url}/health`)).status);
+    for (let i = 0; i < 5; i++) probes.push((await fetch(`${server().url}/health`)).status);
     const finishedWhenProbed = finished;
     await Promise.all(inflight);
     expect(probes).toEqual([200, 200, 200, 200, 200]);
@@ -104,8 +100,7 @@ describe.skipIf(!hasShared)('YOLOv8n int8 (bare .onnx, labels from its metadata)
 });
 
 describe.skipIf(!hasShared)('MobileNetV2 int8 with a rocket.json manifest (labels file)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
+  const server = useServer('npm start server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rocket-mobilenet-'));
     writeFileSync(
       join(dir, 'rocket.json'),
@@ -116,9 +111,8 @@ describe.skipIf(!hasShared)('MobileNetV2 int8 with a rocket.json manifest (label
         labels: shared('models', 'classification', 'imagenet_classes.txt'),
       }),
     );
-    server = await startServer('npm start server', { ROCKET_URL: dir });
+    return { ROCKET_URL: dir };
   });
-  afterAll(() => server?.stop());
 
   it.each([
     ['samoyed_dog.jpg', [258], 'Samoyed'],
@@ -128,7 +122,7 @@ describe.skipIf(!hasShared)('MobileNetV2 int8 with a rocket.json manifest (label
     ['kimono.jpg', [614], 'kimono'],
     ['tabby_cat_small.jpg', [281, 282, 283, 284, 285], undefined],
   ] as const)('%s → top-1 class %j', async (name, classes, label) => {
-    const body = await json(await postImage(server.url, image(name)));
+    const body = await json(await postImage(server().url, image(name)));
     const top = body.predictions[0];
     expect(classes).toContain(top.class);
     if (label) expect(top.label).toBe(label);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
 import { hasChromium, launch, noteIfNoChromium, openPlayground, untilStatus } from './chromium.js';
 
@@ -19,16 +19,12 @@ describe.skipIf(!hasChromium || !hasShared)('web playground on other tasks, in C
   afterAll(() => browser?.close());
 
   describe('image-to-image (super resolution)', () => {
-    let server: RunningServer;
-    beforeAll(async () => {
-      server = await startServer('npm start server', {
-        ROCKET_URL: shared('models', 'image2image', 'super_resolution.onnx'),
-      });
+    const server = useServer('npm start server', {
+      ROCKET_URL: shared('models', 'image2image', 'super_resolution.onnx'),
     });
-    afterAll(() => server?.stop());
 
     it('shows before and after, and downloads the output image', async () => {
-      const { page, blocked, processRequests } = await openPlayground(browser, server.url, VIEWPORT);
+      const { page, blocked, processRequests } = await openPlayground(browser, server().url, VIEWPORT);
       expect(await page.locator('#controls').isHidden()).toBe(true);
       await page.setInputFiles('#file', shared('models', 'image2image', 'cat_224x224.jpg'));
       await untilStatus(page, 'done');
@@ -49,16 +45,12 @@ describe.skipIf(!hasChromium || !hasShared)('web playground on other tasks, in C
   });
 
   describe('tabular (logistic regression on iris)', () => {
-    let server: RunningServer;
-    beforeAll(async () => {
-      server = await startServer('npm start server', {
-        ROCKET_URL: shared('models', 'tabular', 'logreg_iris.onnx'),
-      });
+    const server = useServer('npm start server', {
+      ROCKET_URL: shared('models', 'tabular', 'logreg_iris.onnx'),
     });
-    afterAll(() => server?.stop());
 
     it('builds a form from the model inputs, predicts one row, then a CSV upload', async () => {
-      const { page, blocked, processRequests } = await openPlayground(browser, server.url, VIEWPORT);
+      const { page, blocked, processRequests } = await openPlayground(browser, server().url, VIEWPORT);
       await page.waitForSelector('#feature-3');
       expect(await page.locator('#tabular-fields input').count()).toBe(4);
       for (const [i, v] of ['6.3', '3.3', '6.0', '2.5'].entries()) await page.fill(`#feature-${i}`, v);

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection, Prediction } from '../../web/src/filter.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
-import { ROOT, type RunningServer, startServer } from '../helpers/server.js';
+import { ROOT, useServer } from '../helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
 import { hasChromium, launch, noteIfNoChromium, openPlayground, untilStatus } from './chromium.js';
 
@@ -40,16 +40,12 @@ describe.skipIf(!hasChromium)('web playground in Chromium', () => {
   afterAll(() => browser?.close());
 
   describe.skipIf(!hasShared)('on the YOLOv8n rocket', () => {
-    let server: RunningServer;
-    beforeAll(async () => {
-      server = await startServer('npm start server', {
-        ROCKET_URL: shared('models', 'detection', 'yolov8n_int8_640.onnx'),
-      });
+    const server = useServer('npm start server', {
+      ROCKET_URL: shared('models', 'detection', 'yolov8n_int8_640.onnx'),
     });
-    afterAll(() => server?.stop());
 
     it('draws 5 boxes on bus.jpg; the confidence slider at 0.5 drops the weaker one without a request', async () => {
-      const { page, blocked, processRequests } = await openPlayground(browser, server.url, VIEWPORT);
+      const { page, blocked, processRequests } = await openPlayground(browser, server().url, VIEWPORT);
       await expect(page.locator('#rocket-info').innerText()).resolves.toMatch(
         /yolov8n_int8_640[\s\S]*detect[\s\S]*cpu[\s\S]*cpu/,
       );
@@ -100,14 +96,10 @@ describe.skipIf(!hasChromium)('web playground in Chromium', () => {
   });
 
   describe('on a classifier, with an API key', () => {
-    let server: RunningServer;
-    beforeAll(async () => {
-      server = await startServer('npm start server', { ROCKET_URL: writeColourRocket(), API_KEY: KEY });
-    });
-    afterAll(() => server?.stop());
+    const server = useServer('npm start server', () => ({ ROCKET_URL: writeColourRocket(), API_KEY: KEY }));
 
     it('asks for the key on 401, keeps it in sessionStorage only, and shows top-k bars', async () => {
-      const { page, blocked, processRequests } = await openPlayground(browser, server.url, VIEWPORT);
+      const { page, blocked, processRequests } = await openPlayground(browser, server().url, VIEWPORT);
       await page.setInputFiles('#file', {
         name: 'red.png',
         mimeType: 'image/png',

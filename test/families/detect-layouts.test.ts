@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { buildConstantDetector, writeModel } from '../helpers/families.js';
 import { json, postImage } from '../helpers/http.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 
 // Model-input boxes (cx, cy, w, h), objectness and two class scores. The image is 640×480, so
 // the letterbox scale is 0.5 on a 320-wide input; ground truth is computed from that.
@@ -37,22 +37,21 @@ describe.each([
     scoreOf: (r: number[], c: number) => r[5 + c] as number,
   },
 ])('a generated $layout detector at $input.width×$input.height', ({ layout, input, offsetY, scoreOf }) => {
-  let server: RunningServer;
-  let image: Buffer;
   // Padded with empty anchors to a realistic head (hundreds of anchors).
   const rows = [
     ...(layout === 'v5' ? ROWS : ROWS.map((r) => [...r.slice(0, 4), 1, ...r.slice(5)])),
     ...Array.from({ length: 300 }, () => [0, 0, 0, 0, 0, 0, 0]),
   ];
+  const server = useServer('npm start server', () => ({
+    ROCKET_URL: writeModel(buildConstantDetector(layout, input, rows, ['cat', 'dog'])),
+  }));
+  let image: Buffer;
   beforeAll(async () => {
-    const path = writeModel(buildConstantDetector(layout, input, rows, ['cat', 'dog']));
-    server = await startServer('npm start server', { ROCKET_URL: path });
     image = await renderDemoScene(demoScenes.shapes, { format: 'png' });
   });
-  afterAll(() => server?.stop());
 
   it('finds exactly the boxes it was built with, mapped back through the letterbox', async () => {
-    const body = await json(await postImage(server.url, image, '?confidence=0.25&iou=0.5'));
+    const body = await json(await postImage(server().url, image, '?confidence=0.25&iou=0.5'));
     const expected = layout === 'v5' ? [0, 2] : [0, 2, 3];
     expect(body.detections).toHaveLength(expected.length);
     expected.forEach((rowIndex, i) => {
@@ -68,11 +67,11 @@ describe.each([
   });
 
   it('filters by the confidence parameter', async () => {
-    const strict = await json(await postImage(server.url, image, '?confidence=0.6'));
+    const strict = await json(await postImage(server().url, image, '?confidence=0.6'));
     expect(strict.detections.map((d: { class: number }) => d.class)).toEqual(
       layout === 'v5' ? [1] : [1, 0, 0],
     );
-    const none = await json(await postImage(server.url, image, '?confidence=0.96'));
+    const none = await json(await postImage(server().url, image, '?confidence=0.96'));
     expect(none.detections).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildInvertUpscale, buildLumaUpscale, writeModel } from '../helpers/families.js';
 import { json, postImage } from '../helpers/http.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { startServer, useServer } from '../helpers/server.js';
 
 async function pixelsOf(body: ArrayBuffer | Buffer) {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
@@ -12,14 +12,10 @@ async function pixelsOf(body: ArrayBuffer | Buffer) {
 }
 
 describe('an RGB image-to-image rocket (invert colours, ×2)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', { ROCKET_URL: writeModel(buildInvertUpscale(32)) });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', () => ({ ROCKET_URL: writeModel(buildInvertUpscale(32)) }));
 
   it('answers with the image itself: PNG by default, at the model output size', async () => {
-    const res = await postImage(server.url, await solidImage([200, 50, 10], 'png', 64));
+    const res = await postImage(server().url, await solidImage([200, 50, 10], 'png', 64));
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(res.headers.get('server-timing')).toMatch(/inference;dur=/);
     const { data, info } = await pixelsOf(await res.arrayBuffer());
@@ -38,7 +34,7 @@ describe('an RGB image-to-image rocket (invert colours, ×2)', () => {
     ['', { accept: 'image/jpeg' }, 'image/jpeg'],
   ])('%s %j → %s', async (query, headers, type) => {
     const res = await postImage(
-      server.url,
+      server().url,
       await solidImage([10, 10, 10], 'png', 32),
       query,
       'x.png',
@@ -51,7 +47,7 @@ describe('an RGB image-to-image rocket (invert colours, ×2)', () => {
 
   it('gives JSON with a base64 PNG on format=json, and refuses format=image', async () => {
     const body = await json(
-      await postImage(server.url, await solidImage([0, 0, 0], 'png', 32), '?format=json'),
+      await postImage(server().url, await solidImage([0, 0, 0], 'png', 32), '?format=json'),
     );
     expect(body).toMatchObject({
       task: 'image2image',
@@ -59,20 +55,16 @@ describe('an RGB image-to-image rocket (invert colours, ×2)', () => {
     });
     const { data } = await pixelsOf(Buffer.from(body.output.data, 'base64'));
     expect([...data.subarray(0, 3)]).toEqual([255, 255, 255]);
-    const refused = await postImage(server.url, await solidImage([0, 0, 0], 'png', 32), '?format=image');
+    const refused = await postImage(server().url, await solidImage([0, 0, 0], 'png', 32), '?format=image');
     expect(refused.status).toBe(400);
   });
 });
 
 describe('a Y-channel image-to-image rocket (the super-resolution convention, ×3)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', { ROCKET_URL: writeModel(buildLumaUpscale(16)) });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', () => ({ ROCKET_URL: writeModel(buildLumaUpscale(16)) }));
 
   it('runs the model on Y and upscales Cb/Cr, so colours survive', async () => {
-    const res = await postImage(server.url, await solidImage([200, 60, 30], 'png', 16));
+    const res = await postImage(server().url, await solidImage([200, 60, 30], 'png', 16));
     const { data, info } = await pixelsOf(await res.arrayBuffer());
     expect([info.width, info.height, info.channels]).toEqual([48, 48, 3]);
     const [r, g, b] = [...data.subarray(3 * (24 * 48 + 24), 3 * (24 * 48 + 24) + 3)];

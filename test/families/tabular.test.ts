@@ -1,30 +1,28 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeDemoRegressionRocket } from '../../src/demo/regression.js';
 import { json, multipart } from '../helpers/http.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 
 describe('the demo regression rocket (y = 949.4·f + 152.1)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
+  const server = useServer('npm start server', async () => {
     const dir = await writeDemoRegressionRocket(
       join(mkdtempSync(join(tmpdir(), 'rocket-reg-')), 'regression'),
     );
-    server = await startServer('npm start server', { ROCKET_URL: dir });
+    return { ROCKET_URL: dir };
   });
-  afterAll(() => server?.stop());
 
   it("answers the existing client's GET /prediction/?f=0.05 with the number", async () => {
-    const res = await fetch(`${server.url}/prediction/?f=0.05`);
+    const res = await fetch(`${server().url}/prediction/?f=0.05`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('199.57');
   });
 
   it('takes JSON rows, named JSON rows, a CSV upload and query parameters on POST /process', async () => {
     const post = (body: string | Buffer, type: string, query = '') =>
-      fetch(`${server.url}/process${query}`, { method: 'POST', headers: { 'content-type': type }, body });
+      fetch(`${server().url}/process${query}`, { method: 'POST', headers: { 'content-type': type }, body });
     const rows = await json(await post('{"inputs": [[0], [1], [-0.5]]}', 'application/json'));
     expect(rows.predictions.map((p: { value: number }) => p.value)).toEqual([152.1, 1101.5, -322.6]);
     expect(rows).toMatchObject({ task: 'tabular', rocket: { name: 'demo-regression' } });
@@ -33,7 +31,7 @@ describe('the demo regression rocket (y = 949.4·f + 152.1)', () => {
     const csv = multipart([{ name: 'input', filename: 'x.csv', type: 'text/csv', data: 'f\n0\n1\n' }]);
     const fromCsv = await json(await post(csv.body, csv.contentType));
     expect(fromCsv.predictions.map((p: { value: number }) => p.value)).toEqual([152.1, 1101.5]);
-    const query = await json(await fetch(`${server.url}/process?f=1`, { method: 'POST' }));
+    const query = await json(await fetch(`${server().url}/process?f=1`, { method: 'POST' }));
     expect(query.predictions[0].value).toBe(1101.5);
   });
 
@@ -44,7 +42,7 @@ describe('the demo regression rocket (y = 949.4·f + 152.1)', () => {
     ['{"rows": []}', 'INVALID_INPUT'],
     ['not json', 'INVALID_INPUT'],
   ])('%s → 400 %s', async (body, code) => {
-    const res = await fetch(`${server.url}/process`, {
+    const res = await fetch(`${server().url}/process`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
@@ -57,7 +55,7 @@ describe('the demo regression rocket (y = 949.4·f + 152.1)', () => {
     const { body, contentType } = multipart([
       { name: 'input', filename: 'a.jpg', type: 'image/jpeg', data: Buffer.from([0xff, 0xd8]) },
     ]);
-    const res = await fetch(`${server.url}/process`, {
+    const res = await fetch(`${server().url}/process`, {
       method: 'POST',
       headers: { 'content-type': contentType },
       body,

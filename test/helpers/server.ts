@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -88,6 +89,31 @@ export async function startServer(
       proc.kill('SIGTERM');
       await done;
     },
+  };
+}
+
+type Env = Record<string, string>;
+
+/**
+ * Starts an entry point before the enclosing describe's tests and stops it after them (a beforeAll
+ * and an afterAll, registered where this is called). `env` may be a function, called in the
+ * beforeAll, for environments that write files (e.g. writeColourRocket()). Returns a getter for the
+ * running server.
+ */
+export function useServer(
+  entry: EntryPoint,
+  env: Env | (() => Env | Promise<Env>) = {},
+  timeoutMs?: number,
+): () => RunningServer {
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    server = await startServer(entry, typeof env === 'function' ? await env() : env);
+  }, timeoutMs);
+  afterAll(() => server?.stop());
+  return () => {
+    if (!server)
+      throw new Error(`the ${entry} server is not running: it starts in this describe's beforeAll`);
+    return server;
   };
 }
 

@@ -1,26 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { json } from '../helpers/http.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 
 describe('routes existing clients call, on the demo detector', () => {
-  let server: RunningServer;
+  const server = useServer('npm start server');
   let base64: string;
   beforeAll(async () => {
-    server = await startServer('npm start server');
     base64 = (await renderDemoScene(demoScenes.shapes, { format: 'jpeg', quality: 90 })).toString('base64');
   });
-  afterAll(() => server?.stop());
 
   const predict = (body: unknown) =>
-    fetch(`${server.url}/predict`, {
+    fetch(`${server().url}/predict`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
 
   it('GET /isAlive → true', async () => {
-    const res = await fetch(`${server.url}/isAlive`);
+    const res = await fetch(`${server().url}/isAlive`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('true');
   });
@@ -44,7 +42,7 @@ describe('routes existing clients call, on the demo detector', () => {
   });
 
   it('/prediction/ on an image rocket says it serves tabular rockets', async () => {
-    const res = await fetch(`${server.url}/prediction/?f=0.05`);
+    const res = await fetch(`${server().url}/prediction/?f=0.05`);
     expect(res.status).toBe(400);
     expect((await json(res)).error.code).toBe('UNSUPPORTED_INPUT');
   });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { json, multipart, pngClaiming, postImage } from '../helpers/http.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
-import { ENTRY_POINTS, type EntryPoint, type RunningServer, startServer } from '../helpers/server.js';
+import { ENTRY_POINTS, type EntryPoint, useServer } from '../helpers/server.js';
 
 const entries = Object.keys(ENTRY_POINTS) as EntryPoint[];
 
@@ -23,20 +23,17 @@ const asRequest = ({ body, contentType }: { body: Buffer; contentType: string })
 });
 
 describe.each(entries)('HTTP end to end through %s', (entry) => {
-  let server: RunningServer;
+  const server = useServer(entry, {
+    MAX_UPLOAD_BYTES: String(256 * 1024),
+    MAX_PIXELS: String(4_000_000),
+  });
   let scene: Buffer;
-
   beforeAll(async () => {
-    server = await startServer(entry, {
-      MAX_UPLOAD_BYTES: String(256 * 1024),
-      MAX_PIXELS: String(4_000_000),
-    });
     scene = await renderDemoScene(demoScenes.shapes, { format: 'jpeg', quality: 90 });
   });
-  afterAll(() => server?.stop());
 
   async function expectGoodDetection(): Promise<void> {
-    const res = await postImage(server.url, scene);
+    const res = await postImage(server().url, scene);
     expect(res.status).toBe(200);
     const body = await json(res);
     const found = body.detections.map((d: { label: string }) => d.label).sort();
@@ -44,13 +41,13 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
   }
 
   it('serves the embedded demo rocket: /health, then detections with boxes in image pixels', async () => {
-    const health = await json(await fetch(`${server.url}/health`));
+    const health = await json(await fetch(`${server().url}/health`));
     expect(health).toMatchObject({
       status: 'ok',
       rocket: { name: 'demo-detector', task: 'detect' },
       executionProvider: 'cpu',
     });
-    const res = await postImage(server.url, scene);
+    const res = await postImage(server().url, scene);
     expect(res.headers.get('content-type')).toContain('application/json');
     const body = await json(res);
     expect(body).toMatchObject({
@@ -70,7 +67,7 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
   });
 
   it('takes a raw image body as well as multipart', async () => {
-    const res = await fetch(`${server.url}/process`, {
+    const res = await fetch(`${server().url}/process`, {
       method: 'POST',
       headers: { 'content-type': 'image/jpeg' },
       body: scene,
@@ -80,9 +77,9 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
   });
 
   it('applies query parameters: maxDetections and confidence', async () => {
-    const one = await json(await postImage(server.url, scene, '?maxDetections=1'));
+    const one = await json(await postImage(server().url, scene, '?maxDetections=1'));
     expect(one.detections).toHaveLength(1);
-    const none = await json(await postImage(server.url, scene, '?confidence=1'));
+    const none = await json(await postImage(server().url, scene, '?confidence=1'));
     expect(none.detections).toHaveLength(0);
   });
 
@@ -202,7 +199,7 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
 
   it.each(badInputs)('$name → $status $code, then the next good request works', async (bad) => {
     const { headers, body, query = '', method = 'POST' } = await bad.request();
-    const res = await fetch(`${server.url}/process${query}`, { method, headers, body });
+    const res = await fetch(`${server().url}/process${query}`, { method, headers, body });
     expect(res.status).toBe(bad.status);
     const payload = await json(res);
     expect(payload.error.code).toBe(bad.code);
@@ -216,7 +213,7 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
       { name: 'input', filename: 'a.jpg', data: scene },
       { name: 'input', filename: 'b.png', data: other },
     ]);
-    const res = await fetch(`${server.url}/process`, {
+    const res = await fetch(`${server().url}/process`, {
       method: 'POST',
       headers: { 'content-type': contentType },
       body,
@@ -229,18 +226,14 @@ describe.each(entries)('HTTP end to end through %s', (entry) => {
   });
 
   it('answers unknown paths with 404 ROUTE_NOT_FOUND', async () => {
-    const res = await fetch(`${server.url}/nowhere`);
+    const res = await fetch(`${server().url}/nowhere`);
     expect(res.status).toBe(404);
     expect((await json(res)).error.code).toBe('ROUTE_NOT_FOUND');
   });
 });
 
 describe.each(entries)('a classifier rocket from a manifest through %s', (entry) => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer(entry, { ROCKET_URL: writeColourRocket() });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer(entry, () => ({ ROCKET_URL: writeColourRocket() }));
 
   it.each([
     [[230, 20, 20], 'red', 0],
@@ -249,7 +242,7 @@ describe.each(entries)('a classifier rocket from a manifest through %s', (entry)
   ] as const)(
     '%j is %s, with probabilities from the softmax and labels from the manifest',
     async (rgb, label, cls) => {
-      const res = await postImage(server.url, await solidImage([...rgb], 'png'), '', 'c.png');
+      const res = await postImage(server().url, await solidImage([...rgb], 'png'), '', 'c.png');
       const body = await json(res);
       expect(body).toMatchObject({ task: 'classify', rocket: { name: 'colour', version: '1.0.0' } });
       expect(body.predictions).toHaveLength(3);
@@ -260,7 +253,7 @@ describe.each(entries)('a classifier rocket from a manifest through %s', (entry)
   );
 
   it('honours topk', async () => {
-    const body = await json(await postImage(server.url, await solidImage([230, 20, 20]), '?topk=1'));
+    const body = await json(await postImage(server().url, await solidImage([230, 20, 20]), '?topk=1'));
     expect(body.predictions).toHaveLength(1);
   });
 });

@@ -1,28 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { json, postImage } from '../helpers/http.js';
 import { writeColourRocket } from '../helpers/models.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 import { encodeBmp } from './bmp-encode.js';
 import { awayFrom, insideEdge, meanDiff, rgbOf } from './pixels.js';
 
 const labels = (body: { detections: { label: string }[] }) => body.detections.map((d) => d.label).sort();
 
 describe('POST /process: format=image and BMP uploads (demo rocket)', () => {
-  let server: RunningServer;
+  const server = useServer('npm start server');
   let png: Buffer;
-
   beforeAll(async () => {
-    server = await startServer('npm start server');
     png = await renderDemoScene(demoScenes.shapes, { format: 'png' });
   });
-  afterAll(() => server?.stop());
 
   it('format=image answers the JPEG with the boxes drawn, at the upload’s size', async () => {
-    const boxes = (await json(await postImage(server.url, png))).detections.map(
+    const boxes = (await json(await postImage(server().url, png))).detections.map(
       (d: { box: object }) => d.box,
     );
-    const res = await postImage(server.url, png, '?format=image&confidence=0.5');
+    const res = await postImage(server().url, png, '?format=image&confidence=0.5');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     const body = Buffer.from(await res.arrayBuffer());
@@ -36,10 +33,10 @@ describe('POST /process: format=image and BMP uploads (demo rocket)', () => {
 
   it('a BMP upload gives the same detections as the PNG of the same pixels', async () => {
     const raw = await rgbOf(png);
-    const expected = labels(await json(await postImage(server.url, png)));
+    const expected = labels(await json(await postImage(server().url, png)));
     for (const options of [{ bpp: 24 }, { bpp: 32, topDown: true }, { bpp: 24, headerSize: 124 }] as const) {
       const bmp = encodeBmp({ width: 640, height: 480, rgb: raw.data }, options);
-      const res = await postImage(server.url, bmp, '', '8.bmp');
+      const res = await postImage(server().url, bmp, '', '8.bmp');
       expect(res.status, JSON.stringify(options)).toBe(200);
       const body = await json(res);
       expect(body.image).toEqual({ width: 640, height: 480 });
@@ -49,13 +46,13 @@ describe('POST /process: format=image and BMP uploads (demo rocket)', () => {
 
   it('a corrupt BMP is 422 IMAGE_UNDECODABLE, an oversized one 422 IMAGE_TOO_LARGE', async () => {
     const bmp = encodeBmp({ width: 8, height: 8, rgb: new Uint8Array(192) }, { bpp: 24 });
-    const cut = await postImage(server.url, bmp.subarray(0, 100), '', 'cut.bmp');
+    const cut = await postImage(server().url, bmp.subarray(0, 100), '', 'cut.bmp');
     expect(cut.status).toBe(422);
     expect((await json(cut)).error.code).toBe('IMAGE_UNDECODABLE');
     const huge = Buffer.from(bmp);
     huge.writeInt32LE(50_000, 18);
     huge.writeInt32LE(50_000, 22);
-    const big = await postImage(server.url, huge, '', 'huge.bmp');
+    const big = await postImage(server().url, huge, '', 'huge.bmp');
     expect(big.status).toBe(422);
     expect((await json(big)).error.code).toBe('IMAGE_TOO_LARGE');
   });
@@ -65,7 +62,7 @@ describe('POST /process: format=image and BMP uploads (demo rocket)', () => {
       ['gif', /^Expected one of json, image(, \w+)* for format but received "gif"$/],
       ['png', /^Expected json or image for a detect rocket for format but received "png"$/],
     ] as const) {
-      const res = await postImage(server.url, png, `?format=${value}`);
+      const res = await postImage(server().url, png, `?format=${value}`);
       expect(res.status).toBe(400);
       const { error } = await json(res);
       expect(error.code).toBe('INVALID_PARAMETER');
@@ -75,15 +72,11 @@ describe('POST /process: format=image and BMP uploads (demo rocket)', () => {
 });
 
 describe('format=image on a classify rocket', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', { ROCKET_URL: writeColourRocket() });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', () => ({ ROCKET_URL: writeColourRocket() }));
 
   it('is 400 INVALID_PARAMETER saying why', async () => {
     const png = await renderDemoScene(demoScenes.shapes, { format: 'png' });
-    const res = await postImage(server.url, png, '?format=image');
+    const res = await postImage(server().url, png, '?format=image');
     expect(res.status).toBe(400);
     const { error } = await json(res);
     expect(error.code).toBe('INVALID_PARAMETER');

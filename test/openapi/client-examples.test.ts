@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { json } from '../helpers/http.js';
-import { ROOT, type RunningServer, startServer } from '../helpers/server.js';
+import { ROOT, useServer } from '../helpers/server.js';
 
 /** The examples of a Markdown file: each fenced block right after `<!-- example: NAME -->`. */
 function examples(file: string): Map<string, { lang: string; code: string }> {
@@ -24,19 +24,17 @@ if (!hasCurl) console.warn('Skipping the curl examples: curl is not installed');
 if (!hasRequests) console.warn('Skipping the Python examples: python3 with requests is not installed');
 
 describe('client examples in README.md and docs/api.md', () => {
-  let server: RunningServer;
+  const server = useServer('npm start server');
   let dir: string;
-  beforeAll(async () => {
-    server = await startServer('npm start server');
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rocket-examples-'));
   });
-  afterAll(() => server?.stop());
 
   /** Runs an example as written, pointed at the test server instead of localhost:5042. */
   function run(name: string): string {
     const example = api.get(name);
     if (!example) throw new Error(`docs/api.md has no example ${name}`);
-    const code = example.code.replaceAll('localhost:5042', server.url.replace('http://', ''));
+    const code = example.code.replaceAll('localhost:5042', server().url.replace('http://', ''));
     const file = join(dir, `${name}.${{ sh: 'sh', python: 'py', js: 'mjs' }[example.lang]}`);
     writeFileSync(file, code);
     const command = { sh: ['bash', [file]], python: ['python3', [file]], js: [process.execPath, [file]] }[
@@ -73,7 +71,7 @@ describe('client examples in README.md and docs/api.md', () => {
       'red',
     ]);
     const metadata = JSON.parse(run('curl-v2-metadata'));
-    expect(metadata).toEqual(await json(await fetch(`${server.url}/v2/models/demo-detector`)));
+    expect(metadata).toEqual(await json(await fetch(`${server().url}/v2/models/demo-detector`)));
     const documented = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8').match(
       /## Open Inference Protocol \(v2\)[\s\S]*?```json\n([\s\S]*?)```/,
     )?.[1];
@@ -81,7 +79,7 @@ describe('client examples in README.md and docs/api.md', () => {
   });
 
   it('JavaScript fetch: /process, then a v2 JSON infer', async () => {
-    const [output] = (await json(await fetch(`${server.url}/v2/models/demo-detector`))).outputs;
+    const [output] = (await json(await fetch(`${server().url}/v2/models/demo-detector`))).outputs;
     const lines = run('js-process').trim().split('\n');
     expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual(['blue', 'green', 'red']);
     expect(lines[0]).toMatch(/^\w+ [\d.]+ \{ x1: [\d.]+, y1: [\d.]+, x2: [\d.]+, y2: [\d.]+ \}$/);
@@ -89,7 +87,7 @@ describe('client examples in README.md and docs/api.md', () => {
   });
 
   it.skipIf(!hasRequests)('Python requests: /process, then a v2 JSON infer', async () => {
-    const [output] = (await json(await fetch(`${server.url}/v2/models/demo-detector`))).outputs;
+    const [output] = (await json(await fetch(`${server().url}/v2/models/demo-detector`))).outputs;
     const lines = run('python-process').trim().split('\n');
     expect(lines.map((l) => l.split(' ')[0]).sort()).toEqual(['blue', 'green', 'red']);
     expect(lines[0]).toMatch(/^\w+ [\d.]+ \{'x1': [\d.]+, 'y1': [\d.]+, 'x2': [\d.]+, 'y2': [\d.]+\}$/);

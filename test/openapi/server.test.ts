@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/http/routes/index.js';
 import { buildOpenApi } from '../../src/openapi/document.js';
 import { json, postImage } from '../helpers/http.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
-import { ROOT, type RunningServer, startServer } from '../helpers/server.js';
+import { ROOT, useServer } from '../helpers/server.js';
 import { componentValidator } from './validate.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is navigated freely
@@ -17,20 +17,18 @@ function expectValid(doc: Doc, id: string, body: unknown) {
 }
 
 describe('/openapi.json and /docs on a running server (demo rocket)', () => {
-  let server: RunningServer;
+  const server = useServer('npm start server');
   let doc: Doc;
   beforeAll(async () => {
-    server = await startServer('npm start server');
-    doc = await json(await fetch(`${server.url}/openapi.json`));
+    doc = await json(await fetch(`${server().url}/openapi.json`));
   });
-  afterAll(() => server?.stop());
 
   it('serves the document generated from ROUTES', () => {
     expect(doc).toEqual(JSON.parse(JSON.stringify(buildOpenApi(ROUTES))));
   });
 
   it('answers every documented operation (none is ROUTE_NOT_FOUND or METHOD_NOT_ALLOWED)', async () => {
-    const { rocket } = await json(await fetch(`${server.url}/health`));
+    const { rocket } = await json(await fetch(`${server().url}/health`));
     const values: Record<string, string> = {
       name: rocket.name,
       version: rocket.version,
@@ -43,7 +41,7 @@ describe('/openapi.json and /docs on a running server (demo rocket)', () => {
         const url = path.replace(/\{(\w+)\}/g, (_, p: string) =>
           p === 'file' ? (file as string) : (values[p] as string),
         );
-        const res = await fetch(`${server.url}${url}`, { method: method.toUpperCase() });
+        const res = await fetch(`${server().url}${url}`, { method: method.toUpperCase() });
         const body = await res.text();
         const code = res.status === 404 ? JSON.parse(body).error?.code : undefined;
         if (res.status === 405 || code === 'ROUTE_NOT_FOUND')
@@ -51,20 +49,20 @@ describe('/openapi.json and /docs on a running server (demo rocket)', () => {
       }
     }
     expect(unanswered).toEqual([]);
-    const missing = await json(await fetch(`${server.url}/not-documented`));
+    const missing = await json(await fetch(`${server().url}/not-documented`));
     expect(missing.error.code).toBe('ROUTE_NOT_FOUND');
   });
 
   it('describes the bodies the server sends: /process, /health, errors, v2 metadata and infer', async () => {
     const shapes = readFileSync(join(ROOT, 'build', 'demo', 'shapes.jpg'));
-    const processed = await json(await postImage(server.url, shapes));
+    const processed = await json(await postImage(server().url, shapes));
     expect(processed.detections.length).toBeGreaterThan(0);
     expectValid(doc, 'ProcessResults', processed);
-    expectValid(doc, 'Health', await json(await fetch(`${server.url}/health`)));
-    expectValid(doc, 'Status', await json(await fetch(`${server.url}/readyz`)));
-    expectValid(doc, 'Error', await json(await postImage(server.url, shapes, '?confidence=2')));
-    expectValid(doc, 'V2ServerMetadata', await json(await fetch(`${server.url}/v2`)));
-    expectValid(doc, 'V2ModelMetadata', await json(await fetch(`${server.url}/v2/models/demo-detector`)));
+    expectValid(doc, 'Health', await json(await fetch(`${server().url}/health`)));
+    expectValid(doc, 'Status', await json(await fetch(`${server().url}/readyz`)));
+    expectValid(doc, 'Error', await json(await postImage(server().url, shapes, '?confidence=2')));
+    expectValid(doc, 'V2ServerMetadata', await json(await fetch(`${server().url}/v2`)));
+    expectValid(doc, 'V2ModelMetadata', await json(await fetch(`${server().url}/v2/models/demo-detector`)));
     const request = {
       id: 'x',
       inputs: [
@@ -77,26 +75,26 @@ describe('/openapi.json and /docs on a running server (demo rocket)', () => {
       ],
     };
     expectValid(doc, 'V2InferenceRequest', request);
-    const inferred = await fetch(`${server.url}/v2/models/demo-detector/infer`, {
+    const inferred = await fetch(`${server().url}/v2/models/demo-detector/infer`, {
       method: 'POST',
       body: JSON.stringify(request),
     });
     expectValid(doc, 'V2InferenceResponse', await json(inferred));
-    expectValid(doc, 'V2Error', await json(await fetch(`${server.url}/v2/models/other`)));
+    expectValid(doc, 'V2Error', await json(await fetch(`${server().url}/v2/models/other`)));
   });
 
   it('serves Swagger UI from swagger-ui-dist at /docs and /swagger, with cache headers', async () => {
     for (const path of ['/docs', '/swagger', '/docs/']) {
-      const res = await fetch(`${server.url}${path}`);
+      const res = await fetch(`${server().url}${path}`);
       expect(res.headers.get('cache-control')).toBe('no-cache');
       const html = await res.text();
       expect(html).toMatch(/<script src="docs\/swagger-ui-bundle\.js\?v=[\w-]{16}">/);
       expect(html).toContain(`<base href="${path.endsWith('/') ? '../' : './'}">`);
       expect(html).not.toMatch(/https?:\/\//);
     }
-    const page = await (await fetch(`${server.url}/docs`)).text();
+    const page = await (await fetch(`${server().url}/docs`)).text();
     const src = page.match(/src="(docs\/swagger-ui-bundle\.js\?v=[\w-]+)"/)?.[1] as string;
-    const bundle = await fetch(`${server.url}/${src}`);
+    const bundle = await fetch(`${server().url}/${src}`);
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(bundle.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
@@ -104,27 +102,23 @@ describe('/openapi.json and /docs on a running server (demo rocket)', () => {
     expect(Buffer.from(await bundle.arrayBuffer()).equals(dist)).toBe(true); // fetch undoes the gzip
     expect(bundle.headers.get('content-encoding')).toBe('gzip');
     const etag = bundle.headers.get('etag') as string;
-    const again = await fetch(`${server.url}/docs/swagger-ui-bundle.js`, {
+    const again = await fetch(`${server().url}/docs/swagger-ui-bundle.js`, {
       headers: { 'if-none-match': etag },
     });
     expect(again.status).toBe(304);
-    const unversioned = await fetch(`${server.url}/docs/swagger-ui.css`);
+    const unversioned = await fetch(`${server().url}/docs/swagger-ui.css`);
     expect(unversioned.headers.get('cache-control')).toBe('public, max-age=3600');
-    const outside = await fetch(`${server.url}/docs/package.json`);
+    const outside = await fetch(`${server().url}/docs/package.json`);
     expect(outside.status).toBe(404);
   });
 });
 
 describe('/process classify responses match the document (colour rocket)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', { ROCKET_URL: writeColourRocket() });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', () => ({ ROCKET_URL: writeColourRocket() }));
 
   it('validates', async () => {
     const doc = buildOpenApi(ROUTES);
-    const body = await json(await postImage(server.url, await solidImage([230, 20, 20]), '', 'red.png'));
+    const body = await json(await postImage(server().url, await solidImage([230, 20, 20]), '', 'red.png'));
     expect(body.predictions[0].label).toBe('red');
     expectValid(doc, 'ProcessResults', body);
   });

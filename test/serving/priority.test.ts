@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NATIVE_ADDON_PATH } from '../../src/kernels/native.js';
 import { applyEventLoopPriority } from '../../src/serving/priority.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { useServer } from '../helpers/server.js';
 import { firstMessage } from '../helpers/worker.js';
 
 const SCHED_OTHER = 0;
@@ -90,16 +90,12 @@ describe('applyEventLoopPriority', () => {
 });
 
 describe.skipIf(!linux)('rocket serve with the default EVENT_LOOP_PRIORITY', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server');
-  }, 60_000);
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', {}, 60_000);
 
   it('runs its event loop under SCHED_RR where permitted, every other thread at normal priority, and logs it', () => {
-    const pid = server.proc.pid as number;
+    const pid = server().proc.pid as number;
     const expected = realtimePermitted() ? 'realtime' : 'normal';
-    const line = server
+    const line = server()
       .output()
       .split('\n')
       .find((l) => l.includes('"event loop priority"'));

@@ -1,10 +1,10 @@
 import { once } from 'node:events';
 import { type IncomingMessage, request } from 'node:http';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { json, multipart, postImage } from '../helpers/http.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { startServer, useServer } from '../helpers/server.js';
 
 let scene: Buffer;
 beforeAll(async () => {
@@ -22,14 +22,10 @@ async function attempt(url: string, headers: Record<string, string> = {}) {
 }
 
 describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', { MAX_INFLIGHT: '1', MAX_QUEUE: '2' });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', { MAX_INFLIGHT: '1', MAX_QUEUE: '2' });
 
   it('answers 20 parallel requests with only 200s and immediate 503 OVERLOADED + Retry-After', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, () => attempt(server.url)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => attempt(server().url)));
     const statuses = results.map((r) => r.status);
     expect(
       statuses.every((s) => s === 200 || s === 503),
@@ -45,11 +41,11 @@ describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => 
       expect(r.body.error.code).toBe('OVERLOADED');
     }
     // Capacity frees up: the next request is served.
-    expect((await attempt(server.url)).status).toBe(200);
+    expect((await attempt(server().url)).status).toBe(200);
   });
 
   it('counts what it refused, and /metrics parses as Prometheus text exposition', async () => {
-    const res = await fetch(`${server.url}/metrics`);
+    const res = await fetch(`${server().url}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const families = parsePrometheusTextFormat(await res.text());
     const byName = new Map(families.map((f) => [f.name, f]));
@@ -103,22 +99,18 @@ async function scrape(url: string): Promise<(name: string, labels?: Record<strin
 }
 
 describe('per-client limit (MAX_INFLIGHT_PER_CLIENT=1, CLIENT_ID_HEADER=x-client-id)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', {
-      MAX_INFLIGHT_PER_CLIENT: '1',
-      CLIENT_ID_HEADER: 'X-Client-Id',
-      MAX_INFLIGHT: '4',
-    });
+  const server = useServer('npm start server', {
+    MAX_INFLIGHT_PER_CLIENT: '1',
+    CLIENT_ID_HEADER: 'X-Client-Id',
+    MAX_INFLIGHT: '4',
   });
-  afterAll(() => server?.stop());
 
   it('refuses a client its second request at once with 429 CLIENT_LIMIT, and serves everyone else', async () => {
     // Client a's first request sends half its body and waits: it holds its place meanwhile.
     const { body, contentType } = multipart([
       { name: 'input', filename: 'shapes.jpg', data: scene, type: 'image/jpeg' },
     ]);
-    const { port } = new URL(server.url);
+    const { port } = new URL(server().url);
     const held = request({
       host: '127.0.0.1',
       port,
@@ -128,15 +120,15 @@ describe('per-client limit (MAX_INFLIGHT_PER_CLIENT=1, CLIENT_ID_HEADER=x-client
     });
     const heldResponse = once(held, 'response') as Promise<[IncomingMessage]>;
     held.write(body.subarray(0, body.length >> 1));
-    while ((await scrape(server.url))('rocket_inflight_requests') < 1) {
+    while ((await scrape(server().url))('rocket_inflight_requests') < 1) {
       await new Promise((r) => setTimeout(r, 20));
     }
 
-    const second = await attempt(server.url, { 'x-client-id': 'a' });
+    const second = await attempt(server().url, { 'x-client-id': 'a' });
     expect(second.status).toBe(429);
     expect(second.retryAfter).toBe('1');
     expect(second.body.error.code).toBe('CLIENT_LIMIT');
-    const other = await attempt(server.url, { 'x-client-id': 'b' });
+    const other = await attempt(server().url, { 'x-client-id': 'b' });
     expect(other.status).toBe(200);
     expect(other.body.detections).toHaveLength(3);
 
@@ -145,8 +137,8 @@ describe('per-client limit (MAX_INFLIGHT_PER_CLIENT=1, CLIENT_ID_HEADER=x-client
     res.resume();
     expect(res.statusCode).toBe(200);
     // Its place is free again.
-    expect((await attempt(server.url, { 'x-client-id': 'a' })).status).toBe(200);
-    const metric = await scrape(server.url);
+    expect((await attempt(server().url, { 'x-client-id': 'a' })).status).toBe(200);
+    const metric = await scrape(server().url);
     expect(metric('rocket_rejected_total', { reason: 'client_limit' })).toBe(1);
     expect(metric('rocket_rejected_total', { reason: 'overloaded' })).toBe(0);
   });
@@ -183,43 +175,35 @@ describe('SIGTERM during a burst', () => {
 
 describe('API_KEY', () => {
   const key = 'k3y-0123456789abcdef';
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', { API_KEY: key });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', { API_KEY: key });
 
   it('refuses requests without a valid key with 401 and WWW-Authenticate', async () => {
-    const none = await attempt(server.url);
+    const none = await attempt(server().url);
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('UNAUTHORIZED');
-    expect((await attempt(server.url, { authorization: 'Bearer wrong-key-0123456789' })).status).toBe(401);
-    const metrics = await fetch(`${server.url}/metrics`);
+    expect((await attempt(server().url, { authorization: 'Bearer wrong-key-0123456789' })).status).toBe(401);
+    const metrics = await fetch(`${server().url}/metrics`);
     expect(metrics.status).toBe(401);
     expect(metrics.headers.get('www-authenticate')).toBe('Bearer');
   });
 
   it('accepts the key as a Bearer token or X-API-Key', async () => {
-    expect((await attempt(server.url, { authorization: `Bearer ${key}` })).status).toBe(200);
-    expect((await attempt(server.url, { 'x-api-key': key })).status).toBe(200);
+    expect((await attempt(server().url, { authorization: `Bearer ${key}` })).status).toBe(200);
+    expect((await attempt(server().url, { 'x-api-key': key })).status).toBe(200);
   });
 
   it('keeps the health probes open', async () => {
     for (const path of ['/livez', '/readyz', '/health'])
-      expect((await fetch(`${server.url}${path}`)).status).toBe(200);
+      expect((await fetch(`${server().url}${path}`)).status).toBe(200);
   });
 });
 
 describe('CORS and request logs', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('npm start server', { CORS_ORIGINS: 'https://app.example.com' });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', { CORS_ORIGINS: 'https://app.example.com' });
 
   it('answers a preflight from an allowed origin, and only from it', async () => {
     const preflight = (origin: string) =>
-      fetch(`${server.url}/process`, {
+      fetch(`${server().url}/process`, {
         method: 'OPTIONS',
         headers: {
           origin,
@@ -238,13 +222,13 @@ describe('CORS and request logs', () => {
 
   it('writes one structured log line per request, with the trace from X-Cloud-Trace-Context', async () => {
     const trace = 'a'.repeat(32);
-    const res = await postImage(server.url, scene, '', 's.jpg', {
+    const res = await postImage(server().url, scene, '', 's.jpg', {
       'x-cloud-trace-context': `${trace}/7;o=1`,
     });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
     await new Promise((r) => setTimeout(r, 50));
-    const lines = server
+    const lines = server()
       .output()
       .split('\n')
       .filter((l) => l.includes(trace))
@@ -259,7 +243,7 @@ describe('CORS and request logs', () => {
   });
 
   it('serves /livez and /readyz', async () => {
-    expect(await json(await fetch(`${server.url}/livez`))).toEqual({ status: 'alive' });
-    expect(await json(await fetch(`${server.url}/readyz`))).toEqual({ status: 'ok' });
+    expect(await json(await fetch(`${server().url}/livez`))).toEqual({ status: 'alive' });
+    expect(await json(await fetch(`${server().url}/readyz`))).toEqual({ status: 'ok' });
   });
 });

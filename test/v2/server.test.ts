@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { json } from '../helpers/http.js';
 import { writeColourRocket } from '../helpers/models.js';
-import { type RunningServer, startServer } from '../helpers/server.js';
-import { binaryBody, bytesOf, splitReply } from './wire.js';
+import { useServer } from '../helpers/server.js';
+import { binaryBody, binaryInput, bytesOf, splitReply } from './wire.js';
 
 /** A [n, 3, 16, 16] tensor whose first image is saturated red and the others blue. */
 function pixels(n: number): Float32Array {
@@ -19,33 +19,28 @@ const input = (data: Float32Array, n: number) => ({
 });
 
 describe('Open Inference Protocol v2 over HTTP (colour rocket)', () => {
-  let server: RunningServer;
+  const server = useServer('npm start server', () => ({
+    ROCKET_URL: writeColourRocket(),
+    MAX_UPLOAD_BYTES: String(64 * 1024),
+  }));
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${path}`, {
+    fetch(`${server().url}${path}`, {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/json', ...headers },
     });
 
-  beforeAll(async () => {
-    server = await startServer('npm start server', {
-      ROCKET_URL: writeColourRocket(),
-      MAX_UPLOAD_BYTES: String(64 * 1024),
-    });
-  });
-  afterAll(() => server?.stop());
-
   it('answers server metadata, liveness and readiness', async () => {
-    expect(await json(await fetch(`${server.url}/v2`))).toEqual({
+    expect(await json(await fetch(`${server().url}/v2`))).toEqual({
       name: 'rocketserve',
       version: expect.any(String),
       extensions: ['binary_tensor_data'],
     });
-    const live = await fetch(`${server.url}/v2/health/live`);
+    const live = await fetch(`${server().url}/v2/health/live`);
     expect([live.status, await json(live)]).toEqual([200, { live: true }]);
-    const ready = await fetch(`${server.url}/v2/health/ready`);
+    const ready = await fetch(`${server().url}/v2/health/ready`);
     expect([ready.status, await json(ready)]).toEqual([200, { ready: true }]);
-    const model = await fetch(`${server.url}/v2/models/colour/versions/1.0.0/ready`);
+    const model = await fetch(`${server().url}/v2/models/colour/versions/1.0.0/ready`);
     expect([model.status, await json(model)]).toEqual([200, { name: 'colour', ready: true }]);
   });
 
@@ -57,13 +52,13 @@ describe('Open Inference Protocol v2 over HTTP (colour rocket)', () => {
       inputs: [{ name: 'pixels', datatype: 'FP32', shape: [-1, 3, 16, 16] }],
       outputs: [{ name: 'logits', datatype: 'FP32', shape: [-1, 3] }],
     };
-    expect(await json(await fetch(`${server.url}/v2/models/colour`))).toEqual(expected);
-    expect(await json(await fetch(`${server.url}/v2/models/colour/versions/1.0.0`))).toEqual(expected);
+    expect(await json(await fetch(`${server().url}/v2/models/colour`))).toEqual(expected);
+    expect(await json(await fetch(`${server().url}/v2/models/colour/versions/1.0.0`))).toEqual(expected);
   });
 
   it('answers 404 {"error"} for an unknown model or version, on every model route', async () => {
     for (const path of ['/v2/models/nope', '/v2/models/nope/ready', '/v2/models/colour/versions/2']) {
-      const res = await fetch(`${server.url}${path}`);
+      const res = await fetch(`${server().url}${path}`);
       expect(res.status).toBe(404);
       expect(await json(res)).toEqual({
         error: expect.stringMatching(/^Unknown (model "nope"|version "2")/),
@@ -95,14 +90,7 @@ describe('Open Inference Protocol v2 over HTTP (colour rocket)', () => {
       await post('/v2/models/colour/infer', JSON.stringify({ inputs: [input(data, 2)] })),
     );
     const request = {
-      inputs: [
-        {
-          name: 'pixels',
-          shape: [2, 3, 16, 16],
-          datatype: 'FP32',
-          parameters: { binary_data_size: data.byteLength },
-        },
-      ],
+      inputs: [binaryInput('pixels', [2, 3, 16, 16], data.byteLength)],
       outputs: [{ name: 'logits', parameters: { binary_data: true } }],
     };
     const { body, header } = binaryBody(request, bytesOf(data));
@@ -160,43 +148,32 @@ describe('Open Inference Protocol v2 over HTTP (colour rocket)', () => {
     expect(big.status).toBe(413);
     expect(await json(big)).toEqual({ error: expect.stringContaining('MAX_UPLOAD_BYTES') });
     // The catalogue's shape stays on the other routes.
-    expect(await json(await fetch(`${server.url}/nope`))).toMatchObject({
+    expect(await json(await fetch(`${server().url}/nope`))).toMatchObject({
       error: { code: 'ROUTE_NOT_FOUND' },
     });
   });
 });
 
 describe('Open Inference Protocol v2 under functions-framework (colour rocket)', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer('functions-framework', { ROCKET_URL: writeColourRocket() });
-  });
-  afterAll(() => server?.stop());
+  const server = useServer('functions-framework', () => ({ ROCKET_URL: writeColourRocket() }));
 
   it('answers metadata, and the same numbers for JSON and binary infer on the bodies Express buffered', async () => {
-    const meta = await json(await fetch(`${server.url}/v2/models/colour`));
+    const meta = await json(await fetch(`${server().url}/v2/models/colour`));
     expect(meta.inputs).toEqual([{ name: 'pixels', datatype: 'FP32', shape: [-1, 3, 16, 16] }]);
     const data = pixels(1);
     const asJson = await json(
-      await fetch(`${server.url}/v2/models/colour/infer`, {
+      await fetch(`${server().url}/v2/models/colour/infer`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ inputs: [input(data, 1)] }),
       }),
     );
     const request = {
-      inputs: [
-        {
-          name: 'pixels',
-          shape: [1, 3, 16, 16],
-          datatype: 'FP32',
-          parameters: { binary_data_size: data.byteLength },
-        },
-      ],
+      inputs: [binaryInput('pixels', [1, 3, 16, 16], data.byteLength)],
       parameters: { binary_data_output: true },
     };
     const { body, header } = binaryBody(request, bytesOf(data));
-    const res = await fetch(`${server.url}/v2/models/colour/infer`, {
+    const res = await fetch(`${server().url}/v2/models/colour/infer`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': header },
       body,

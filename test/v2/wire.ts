@@ -9,6 +9,14 @@ export function binaryBody(request: unknown, ...chunks: Uint8Array[]): { body: B
   return { body: Buffer.concat([json, ...chunks]), header: String(json.length) };
 }
 
+/** An FP32 input entry whose data is the next `bytes` bytes of the binary part. */
+export const binaryInput = (name: string, shape: number[], bytes: number) => ({
+  name,
+  shape,
+  datatype: 'FP32',
+  parameters: { binary_data_size: bytes },
+});
+
 /** Splits a response into its JSON and its binary part (after Inference-Header-Content-Length). */
 export function splitReply(body: Uint8Array, header: string | null | undefined) {
   const length = header === undefined || header === null ? body.length : Number(header);

@@ -1,9 +1,9 @@
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
-import { binaryBody, bytesOf, splitReply } from './wire.js';
+import { binaryBody, binaryInput, bytesOf, splitReply } from './wire.js';
 
 noteIfNoShared('the v2 YOLOv8n tests');
 
@@ -36,7 +36,6 @@ function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): 
 }
 
 describe.skipIf(!hasShared)('v2 infer on YOLOv8n int8 (real model)', () => {
-  let server: RunningServer;
   let tensor: Float32Array;
   let reference: Float32Array;
 
@@ -47,18 +46,17 @@ describe.skipIf(!hasShared)('v2 infer on YOLOv8n int8 (real model)', () => {
     expect(out.output0?.dims).toEqual([1, 84, 8400]);
     reference = out.output0?.data as Float32Array;
     await session.release();
-    server = await startServer('npm start server', {
-      ROCKET_URL: MODEL,
-      MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
-    });
   });
-  afterAll(() => server?.stop());
+  const server = useServer('npm start server', {
+    ROCKET_URL: MODEL,
+    MAX_UPLOAD_BYTES: String(64 * 1024 * 1024),
+  });
 
   const infer = (body: Buffer | string, headers: Record<string, string>) =>
-    fetch(`${server.url}/v2/models/${NAME}/infer`, { method: 'POST', body, headers });
+    fetch(`${server().url}/v2/models/${NAME}/infer`, { method: 'POST', body, headers });
 
   it('serves metadata for the rocket', async () => {
-    const meta = await (await fetch(`${server.url}/v2/models/${NAME}`)).json();
+    const meta = await (await fetch(`${server().url}/v2/models/${NAME}`)).json();
     expect(meta).toMatchObject({
       name: NAME,
       inputs: [{ name: 'images', datatype: 'FP32', shape: [1, 3, 640, 640] }],
@@ -77,14 +75,7 @@ describe.skipIf(!hasShared)('v2 infer on YOLOv8n int8 (real model)', () => {
     expect(relativeError(fromJson.outputs[0]?.data ?? [], reference)).toBeLessThan(1e-4);
 
     const request = {
-      inputs: [
-        {
-          name: 'images',
-          shape: [1, 3, 640, 640],
-          datatype: 'FP32',
-          parameters: { binary_data_size: tensor.byteLength },
-        },
-      ],
+      inputs: [binaryInput('images', [1, 3, 640, 640], tensor.byteLength)],
       parameters: { binary_data_output: true },
     };
     const { body, header } = binaryBody(request, bytesOf(tensor));
