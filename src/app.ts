@@ -10,6 +10,7 @@ import { RocketPipeline } from './pipeline/pipeline.js';
 import { loadRocket } from './rocket/load.js';
 import { Admission } from './serving/admission.js';
 import { Cors } from './serving/cors.js';
+import { tuneGarbageCollector } from './serving/gc.js';
 import { Metrics } from './serving/metrics.js';
 
 /** What /health reports. */
@@ -61,6 +62,7 @@ export class RocketApp {
     }));
     this.cors = new Cors(config.CORS_ORIGINS);
     configureDecoder();
+    tuneGarbageCollector();
     this.ready = this.load(cwd);
     this.ready.catch(() => {}); // observed through health() and by the entry point
   }

@@ -96,7 +96,7 @@ function specRows(s: SpecSummary): [string, string][] {
       ],
       [
         'preprocess',
-        `${p.resize} to ${p.width}×${p.height} (${p.interpolation}), ${p.channelOrder}, ${p.layout}`,
+        `${p.resize} to ${p.width}×${p.height} (${p.interpolation}), ${p.channelOrder}, ${p.layout}, ICC profile: ${p.iccProfile}`,
       ],
       ['', `(pixel × ${+p.scale.toFixed(6)} − mean [${p.mean}]) / std [${p.std}], pad ${p.padValue}`],
     );

@@ -81,7 +81,8 @@ export async function annotateDetections(
   maxPixels: number,
   quality = 90,
 ): Promise<Buffer> {
-  const image = await openImage(bytes, maxPixels);
+  // The annotated photo is for people, so it keeps the colours a colour-managed viewer shows.
+  const image = await openImage(bytes, maxPixels, 'convert');
   const overlay = Buffer.from(detectionsSvg(image.width, image.height, detections));
   try {
     return await image

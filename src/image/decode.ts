@@ -1,8 +1,9 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { RocketError } from '../errors.js';
-import type { Preprocess } from '../rocket/types.js';
+import type { IccProfile, Preprocess } from '../rocket/types.js';
 import { decodeBmp, isBmp } from './bmp.js';
 import { type Placement, planPlacement } from './geometry.js';
+import { isSrgbProfile } from './icc.js';
 import { checkPixelLimit } from './limits.js';
 
 /** An image decoded and resized for one model: HWC uint8 pixels plus what maps results back. */
@@ -40,9 +41,15 @@ export function configureDecoder(): void {
 /**
  * Reads an image's header and checks its size against `maxPixels`, without decoding its pixels
  * (except BMP, which sharp cannot read: it is decoded here to raw RGB, after the same checks, and
- * fed to sharp as raw pixels so everything downstream is the same).
+ * fed to sharp as raw pixels so everything downstream is the same). With `iccProfile` `convert`
+ * the pipelines convert the pixels to sRGB with an embedded ICC profile, unless that profile is
+ * sRGB itself: on a large photo the (then identity) transform costs about as much as the decode.
  */
-export async function openImage(bytes: Uint8Array, maxPixels: number): Promise<OpenedImage> {
+export async function openImage(
+  bytes: Uint8Array,
+  maxPixels: number,
+  iccProfile: IccProfile,
+): Promise<OpenedImage> {
   if (isBmp(bytes)) {
     const { data, width, height, channels } = decodeBmp(bytes, maxPixels);
     const raw = { width, height, channels };
@@ -64,7 +71,13 @@ export async function openImage(bytes: Uint8Array, maxPixels: number): Promise<O
   const height = meta.autoOrient?.height ?? meta.height;
   if (!width || !height) throw new RocketError('IMAGE_UNDECODABLE', 'The image has no readable dimensions');
   checkPixelLimit(width, height, maxPixels);
-  return { width, height, format: meta.format ?? 'unknown', pipeline: () => sharp(bytes, options) };
+  const ignoreIcc = iccProfile === 'ignore' || (meta.icc !== undefined && isSrgbProfile(meta.icc));
+  return {
+    width,
+    height,
+    format: meta.format ?? 'unknown',
+    pipeline: () => sharp(bytes, { ...options, ignoreIcc }),
+  };
 }
 
 /**
@@ -78,7 +91,7 @@ export async function decodeForModel(
   pre: Preprocess,
   maxPixels: number,
 ): Promise<DecodedImage> {
-  const image = await openImage(bytes, maxPixels);
+  const image = await openImage(bytes, maxPixels, pre.iccProfile);
   const { width, height } = image;
   const placement = planPlacement(width, height, pre);
   let pipeline = image.pipeline().resize(placement.resizeWidth, placement.resizeHeight, {

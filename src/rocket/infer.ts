@@ -95,6 +95,7 @@ export function inferSpec(modelPath: string, sig: ModelSignature, ctx: ManifestC
     height,
     resize: task === 'detect' ? 'letterbox' : task === 'classify' && !gray ? 'center-crop' : 'stretch',
     interpolation: 'linear',
+    iccProfile: 'convert',
     cropRatio: 0.875,
     padValue: 114,
     channelOrder: gray ? 'gray' : 'rgb',

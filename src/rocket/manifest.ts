@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { RocketError } from '../errors.js';
-import { INTERPOLATIONS, OUTPUT_FORMATS, RESIZE_MODES, TASKS } from './types.js';
+import { ICC_PROFILES, INTERPOLATIONS, OUTPUT_FORMATS, RESIZE_MODES, TASKS } from './types.js';
 
 const unit = z.number().min(0).max(1);
 const triple = z.array(z.number()).min(1).max(3);
@@ -30,6 +30,11 @@ export const manifestSchema = z
           .describe('Model input size: N for N×N, or [width, height].'),
         resize: z.enum(RESIZE_MODES),
         interpolation: z.enum(INTERPOLATIONS).describe('Resize kernel (default linear, antialiased).'),
+        iccProfile: z
+          .enum(ICC_PROFILES)
+          .describe(
+            'Embedded ICC profile: convert the pixels to sRGB with it (default), or ignore it, as PIL and OpenCV do.',
+          ),
         cropRatio: z
           .number()
           .gt(0)

@@ -12,6 +12,14 @@ export const INTERPOLATIONS = ['nearest', 'linear', 'cubic', 'lanczos3'] as cons
 /** The resize kernel (libvips'); `linear` is antialiased bilinear. */
 export type Interpolation = (typeof INTERPOLATIONS)[number];
 
+export const ICC_PROFILES = ['convert', 'ignore'] as const;
+/**
+ * What decoding does with an image's embedded ICC profile: `convert` the pixels to sRGB with it
+ * (what a colour-managed viewer shows; skipped when the profile is sRGB itself), or `ignore` it and
+ * take the stored values as sRGB (what PIL and OpenCV do).
+ */
+export type IccProfile = (typeof ICC_PROFILES)[number];
+
 export const OUTPUT_FORMATS = ['yolov8', 'yolov5', 'logits', 'probabilities', 'auto'] as const;
 /** `auto` (classify only): softmax unless the row already sums to 1 within 1e-3 with values in [0, 1]. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -29,6 +37,7 @@ export interface Preprocess {
   height: number;
   resize: ResizeMode;
   interpolation: Interpolation;
+  iccProfile: IccProfile;
   /** center-crop only: the crop is this fraction of the resized short side (0.875 = 224 of 256). */
   cropRatio: number;
   /** letterbox only: pixel value 0..255 of the padding. */

@@ -6,6 +6,7 @@ export const preprocessOf = (over: Partial<Preprocess> = {}): Preprocess => ({
   height: 640,
   resize: 'letterbox',
   interpolation: 'linear',
+  iccProfile: 'convert',
   invert: false,
   cropRatio: 0.875,
   padValue: 114,

@@ -42,11 +42,16 @@ export const ENTRY_POINTS = {
 
 export type EntryPoint = keyof typeof ENTRY_POINTS;
 
-/** Spawns an entry point on a free port, collecting everything it prints. */
-async function spawnEntry(entry: EntryPoint, env: Record<string, string>, cwd: string) {
+/** Spawns an entry point on a free port (node started with `nodeArgs`), collecting its output. */
+async function spawnEntry(
+  entry: EntryPoint,
+  env: Record<string, string>,
+  cwd: string,
+  nodeArgs: readonly string[] = [],
+) {
   const port = await freePort();
   const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
-  const proc = spawn(process.execPath, args, {
+  const proc = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd,
     env: { PATH: process.env.PATH, NODE_ENV: 'test', ...entryEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,8 +70,9 @@ export async function startServer(
   entry: EntryPoint,
   env: Record<string, string> = {},
   cwd = ROOT,
+  nodeArgs: readonly string[] = [],
 ): Promise<RunningServer> {
-  const { proc, url, output } = await spawnEntry(entry, { WORKERS: '1', ...env }, cwd);
+  const { proc, url, output } = await spawnEntry(entry, { WORKERS: '1', ...env }, cwd, nodeArgs);
   const exited = new Promise<never>((_, reject) =>
     proc.once('exit', (code) => reject(new Error(`server exited with code ${code}:\n${output()}`))),
   );

@@ -1,0 +1,61 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gcFlagsToSet } from '../../src/serving/gc.js';
+import { postImage } from '../helpers/http.js';
+import { createRandom } from '../helpers/random.js';
+import { ROOT, type RunningServer, startServer } from '../helpers/server.js';
+
+/** Full (mark-compact) GCs the server has run so far, from prom-client's default metrics. */
+async function majorGcs(server: RunningServer): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = /^nodejs_gc_duration_seconds_count\{kind="major"\} (\d+)/m.exec(text);
+  return Number(line?.[1] ?? 0);
+}
+
+/** Sends `count` uploads, `concurrency` at a time; returns the full GCs they caused. */
+async function majorGcsDuring(server: RunningServer, photo: Buffer, count: number, concurrency = 4) {
+  const before = await majorGcs(server);
+  let next = 0;
+  const lane = async () => {
+    while (next++ < count) expect((await postImage(server.url, photo)).status).toBe(200);
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return (await majorGcs(server)) - before;
+}
+
+describe('gcFlagsToSet', () => {
+  it('sets both GC flags, except one node was started with (either spelling, with or without no-)', () => {
+    expect(gcFlagsToSet([])).toEqual(['--heap-growing-percent=300', '--no-parallel-scavenge']);
+    expect(gcFlagsToSet(['--heap_growing_percent=50'])).toEqual(['--no-parallel-scavenge']);
+    expect(gcFlagsToSet(['--parallel-scavenge', '--inspect'])).toEqual(['--heap-growing-percent=300']);
+    expect(gcFlagsToSet(['--no-parallel-scavenge', '--heap-growing-percent=0'])).toEqual([]);
+  });
+});
+
+describe('the heap under a stream of large uploads', () => {
+  let photo: Buffer;
+  let tuned: RunningServer;
+  let untuned: RunningServer;
+  beforeAll(async () => {
+    const rnd = createRandom(7);
+    const noise = Buffer.from(Array.from({ length: 1200 * 900 * 3 }, () => rnd.int(0, 255)));
+    photo = await sharp(noise, { raw: { width: 1200, height: 900, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    // node's own --heap-growing-percent wins; 0 is V8's default behaviour.
+    [tuned, untuned] = await Promise.all([
+      startServer('npm start server'),
+      startServer('npm start server', {}, ROOT, ['--heap-growing-percent=0']),
+    ]);
+  }, 30_000);
+  afterAll(() => Promise.all([tuned?.stop(), untuned?.stop()]));
+
+  it('the server lets the heap grow, so uploads cause few full GCs (node flags still win)', async () => {
+    const count = 240;
+    const withGrowth = await majorGcsDuring(tuned, photo, count);
+    const withDefault = await majorGcsDuring(untuned, photo, count);
+    expect(photo.length).toBeGreaterThan(500_000);
+    expect(withGrowth).toBeLessThanOrEqual(3);
+    expect(withDefault).toBeGreaterThan(2 * withGrowth + 3);
+  }, 60_000);
+});
