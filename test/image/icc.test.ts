@@ -1,18 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeForModel } from '../../src/image/decode.js';
 import { isSrgbProfile } from '../../src/image/icc.js';
 import { preprocessOf } from '../helpers/preprocess.js';
+import { hasShared, shared } from '../helpers/shared.js';
 
 const RED = [200, 40, 40];
 
-/** A flat sRGB colour, converted to `profile` and saved with that profile embedded. */
+/**
+ * A flat sRGB colour, converted to `profile` and saved with that profile embedded (`none`: saved
+ * as it is, with no profile).
+ */
 async function photoIn(format: 'jpeg' | 'png', profile = 'p3'): Promise<Buffer> {
   const raw = Buffer.alloc(32 * 32 * 3);
   for (let i = 0; i < raw.length; i += 3) raw.set(RED, i);
-  const image = sharp(raw, { raw: { width: 32, height: 32, channels: 3 } }).withIccProfile(profile);
+  const flat = sharp(raw, { raw: { width: 32, height: 32, channels: 3 } });
+  const image = profile === 'none' ? flat : flat.withIccProfile(profile);
   return format === 'jpeg'
     ? image.jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer()
     : image.png().toBuffer();
@@ -22,14 +26,20 @@ const centre = (pixels: Uint8Array) => [...pixels.subarray(8 * 16 * 3 + 8 * 3, 8
 
 describe('decoding an image with an embedded ICC profile', () => {
   const pre = preprocessOf({ width: 16, height: 16, resize: 'stretch' });
+  /** The image decoded with iccProfile `convert`, then with `ignore`. */
+  const decodedBothWays = (photo: Buffer) =>
+    Promise.all(
+      (['convert', 'ignore'] as const).map(
+        async (iccProfile) => (await decodeForModel(photo, { ...pre, iccProfile }, 1e6)).pixels,
+      ),
+    );
 
   it.each(['jpeg', 'png'] as const)(
     '%s: convert gives back the sRGB colour, ignore the stored values',
     async (format) => {
       const photo = await photoIn(format);
       expect((await sharp(photo).metadata()).hasProfile).toBe(true);
-      const converted = centre((await decodeForModel(photo, { ...pre, iccProfile: 'convert' }, 1e6)).pixels);
-      const ignored = centre((await decodeForModel(photo, { ...pre, iccProfile: 'ignore' }, 1e6)).pixels);
+      const [converted, ignored] = (await decodedBothWays(photo)).map(centre) as [number[], number[]];
       for (const [c, v] of converted.entries()) {
         expect(Math.abs(v - (RED[c] as number)), `convert ${c}`).toBeLessThanOrEqual(3);
       }
@@ -42,30 +52,21 @@ describe('decoding an image with an embedded ICC profile', () => {
   it('an sRGB profile is not applied (an identity transform), so both settings give the same pixels', async () => {
     const photo = await photoIn('jpeg', 'srgb');
     expect((await sharp(photo).metadata()).hasProfile).toBe(true);
-    const a = await decodeForModel(photo, { ...pre, iccProfile: 'convert' }, 1e6);
-    const b = await decodeForModel(photo, { ...pre, iccProfile: 'ignore' }, 1e6);
-    expect(Buffer.from(a.pixels).equals(Buffer.from(b.pixels))).toBe(true);
+    const [a, b] = await decodedBothWays(photo);
+    expect(Buffer.from(a as Uint8Array).equals(Buffer.from(b as Uint8Array))).toBe(true);
   });
 
   it('an image without a profile decodes the same either way', async () => {
-    const raw = Buffer.alloc(32 * 32 * 3, 90);
-    const png = await sharp(raw, { raw: { width: 32, height: 32, channels: 3 } })
-      .png()
-      .toBuffer();
-    const a = await decodeForModel(png, { ...pre, iccProfile: 'convert' }, 1e6);
-    const b = await decodeForModel(png, { ...pre, iccProfile: 'ignore' }, 1e6);
-    expect(Buffer.from(a.pixels).equals(Buffer.from(b.pixels))).toBe(true);
+    const png = await photoIn('png', 'none');
+    expect((await sharp(png).metadata()).hasProfile).toBe(false);
+    const [a, b] = await decodedBothWays(png);
+    expect(Buffer.from(a as Uint8Array).equals(Buffer.from(b as Uint8Array))).toBe(true);
   });
 });
 
 describe('isSrgbProfile', () => {
-  const profileOf = async (name: string) => {
-    const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#808080' } })
-      .withIccProfile(name)
-      .png()
-      .toBuffer();
-    return (await sharp(png).metadata()).icc as Buffer;
-  };
+  const profileOf = async (name: string) =>
+    (await sharp(await photoIn('png', name)).metadata()).icc as Buffer;
 
   it('takes sRGB for sRGB, and not Display P3, a grey profile, a cut profile or garbage', async () => {
     const srgb = await profileOf('srgb');
@@ -92,12 +93,11 @@ describe('isSrgbProfile', () => {
     expect(isSrgbProfile(icc)).toBe(false);
   });
 
-  const images = join(import.meta.dirname, '..', '..', '..', 'shared', 'images');
-  it.skipIf(!existsSync(images))(
+  it.skipIf(!hasShared)(
     'the shared photos: samoyed is sRGB, bus (Display P3) and finch are not',
     async () => {
       const icc = async (file: string) =>
-        (await sharp(readFileSync(join(images, file))).metadata()).icc as Buffer;
+        (await sharp(readFileSync(shared('images', file))).metadata()).icc as Buffer;
       expect(isSrgbProfile(await icc('samoyed_dog.jpg'))).toBe(true);
       expect(isSrgbProfile(await icc('person_bicycle.jpg'))).toBe(true);
       expect(isSrgbProfile(await icc('bus.jpg'))).toBe(false);
