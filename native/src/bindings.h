@@ -10,10 +10,16 @@
 namespace rs {
 
 // Bumped whenever the exported functions change shape; checked by src/kernels/native.ts.
-constexpr int32_t kAbiVersion = 3;
+constexpr int32_t kAbiVersion = 4;
 
 napi_value NormalizeToChwBinding(napi_env env, napi_callback_info info);
 napi_value DecodeYoloBinding(napi_env env, napi_callback_info info);
+napi_value DecodeEnd2endBinding(napi_env env, napi_callback_info info);
+napi_value DecodeBoxesBinding(napi_env env, napi_callback_info info);
+napi_value DecodeYoloxBinding(napi_env env, napi_callback_info info);
+napi_value DecodeScrfdBinding(napi_env env, napi_callback_info info);
+napi_value DecodeYunetBinding(napi_env env, napi_callback_info info);
+napi_value DecodeRetinafaceBinding(napi_env env, napi_callback_info info);
 napi_value NmsBinding(napi_env env, napi_callback_info info);
 napi_value SoftmaxBinding(napi_env env, napi_callback_info info);
 napi_value TopKBinding(napi_env env, napi_callback_info info);

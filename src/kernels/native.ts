@@ -13,7 +13,7 @@ import type { GpuDevice, GpuProbe, Kernels } from './types.js';
 export const NATIVE_ADDON_RELATIVE_PATH = join('build', 'native', 'Release', 'rocketserve_native.node');
 
 /** The addon ABI this loader expects; `rs::kAbiVersion` in native/src/bindings.h must equal it. */
-export const NATIVE_ABI_VERSION = 3;
+export const NATIVE_ABI_VERSION = 4;
 
 /** Absolute path of the addon, in the package root (the same from `src/` and from `dist/src/`). */
 export const NATIVE_ADDON_PATH: string = join(packageRoot(), NATIVE_ADDON_RELATIVE_PATH);
@@ -83,7 +83,21 @@ function loadAddon(): NativeAddon {
 
 function kernelsOf(addon: NativeAddon): Kernels {
   const { normalizeToChw, decodeYolo, nms, softmax, topK } = addon;
-  return Object.freeze({ kind: 'native', normalizeToChw, decodeYolo, nms, softmax, topK });
+  const { decodeEnd2end, decodeBoxes, decodeYolox, decodeScrfd, decodeYunet, decodeRetinaface } = addon;
+  return Object.freeze({
+    kind: 'native',
+    normalizeToChw,
+    decodeYolo,
+    decodeEnd2end,
+    decodeBoxes,
+    decodeYolox,
+    decodeScrfd,
+    decodeYunet,
+    decodeRetinaface,
+    nms,
+    softmax,
+    topK,
+  });
 }
 
 /**

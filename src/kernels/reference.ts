@@ -6,62 +6,29 @@
  * Float32Array. For + − × ÷ this equals float32 arithmetic (53 ≥ 2·24 + 2, so double rounding is
  * innocuous), and the C++ side performs the same operations in the same order in `double`.
  */
+
 import { expected } from '../errors.js';
-import type { Kernels, NmsOptions, NormalizeOptions, YoloCandidates, YoloDecodeOptions } from './types.js';
+import { decodeBoxes } from './boxes.js';
+import {
+  atLeast,
+  count,
+  field,
+  isCount,
+  isFiniteNumber,
+  isNumber,
+  object,
+  oneOf,
+  perChannel,
+  shown,
+  typed,
+} from './checks.js';
+import { decodeEnd2end } from './end2end.js';
+import { decodeRetinaface } from './retinaface.js';
+import { decodeScrfd } from './scrfd.js';
+import type { Candidates, Kernels, NmsOptions, NormalizeOptions, YoloDecodeOptions } from './types.js';
 import { CHANNEL_ORDERS, YOLO_LAYOUTS } from './types.js';
-
-type TypedName = 'a Uint8Array' | 'a Float32Array' | 'an Int32Array';
-type Obj = Record<string, unknown>;
-
-/** How a received value appears in a message: primitives as JSON, anything else by its tag. */
-function shown(value: unknown): unknown {
-  const t = typeof value;
-  const plain = value === null || t === 'number' || t === 'string' || t === 'boolean' || t === 'undefined';
-  return plain ? value : Object.prototype.toString.call(value);
-}
-
-function typed<T>(value: unknown, what: TypedName, name: string): T {
-  const tag = `[object ${what.slice(what.indexOf(' ') + 1)}]`;
-  if (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === tag) return value as T;
-  throw new TypeError(expected(what, name, shown(value)));
-}
-
-function object(value: unknown, name: string): Obj {
-  if (typeof value === 'object' && value !== null) return value as Obj;
-  throw new TypeError(expected('an object', name, shown(value)));
-}
-
-/** Reads `o[key]` and checks it with `ok`; throws RangeError "Expected <what> for <prefix>.<key>". */
-function field<T>(o: Obj, prefix: string, key: string, what: string, ok: (v: unknown) => boolean): T {
-  const v = o[key];
-  if (ok(v)) return v as T;
-  throw new RangeError(expected(what, `${prefix}.${key}`, shown(v)));
-}
-
-const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const isFiniteNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-const isNumber = (v: unknown) => typeof v === 'number' && !Number.isNaN(v);
-const count = (o: Obj, p: string, key: string) => field<number>(o, p, key, 'a non-negative integer', isCount);
-const oneOf = (list: readonly string[]) => (v: unknown) => list.includes(v as string);
-
-function atLeast(length: number, min: number, what: string, name: string): void {
-  if (length < min) throw new RangeError(expected(`at least ${min} ${what}`, name, length));
-}
-
-function perChannel(value: unknown, n: number, name: string, nonZero: boolean): number[] {
-  if (!Array.isArray(value)) throw new TypeError(expected('an array', name, shown(value)));
-  if (value.length !== n) throw new RangeError(expected(`${n} entries`, name, value.length));
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const v: unknown = value[i];
-    if (!isFiniteNumber(v) || (nonZero && v === 0)) {
-      const what = nonZero ? 'a non-zero finite number' : 'a finite number';
-      throw new RangeError(expected(what, `${name}[${i}]`, shown(v)));
-    }
-    out.push(v as number);
-  }
-  return out;
-}
+import { decodeYolox } from './yolox.js';
+import { decodeYunet } from './yunet.js';
 
 /** Score order shared by nms and topK: descending, NaN lowest, then index ascending. */
 function byScore(scores: Float32Array): (a: number, b: number) => number {
@@ -138,7 +105,7 @@ function normalizeToChw(src: Uint8Array, dst: Float32Array, options: NormalizeOp
   }
 }
 
-function decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: YoloCandidates): number {
+function decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: Candidates): number {
   const f = typed<Float32Array>(output, 'a Float32Array', 'output');
   const o = object(options, 'options');
   const layout = field<string>(o, 'options', 'layout', 'one of v8, v5', oneOf(YOLO_LAYOUTS));
@@ -256,6 +223,12 @@ export const referenceKernels: Kernels = Object.freeze({
   kind: 'reference',
   normalizeToChw,
   decodeYolo,
+  decodeEnd2end,
+  decodeBoxes,
+  decodeYolox,
+  decodeScrfd,
+  decodeYunet,
+  decodeRetinaface,
   nms,
   softmax,
   topK,

@@ -53,12 +53,100 @@ export interface YoloDecodeOptions {
   confThreshold: number;
 }
 
-/** Data-dependent outputs of {@link Kernels.decodeYolo}, each with capacity `numAnchors`. */
-export interface YoloCandidates {
-  /** xyxy boxes in model-input pixels, 4 floats per candidate. */
+/**
+ * What every decoder writes: candidate detections, each array with room for every candidate the
+ * decoder may keep (its number of anchors, rows or priors).
+ */
+export interface Candidates {
+  /** xyxy boxes, 4 floats per candidate, in model-input pixels unless the decoder says otherwise. */
   boxes: Float32Array;
   scores: Float32Array;
+  /** Class index per candidate; −1 where the model's class value is not an integer in [0, 2³¹). */
   classes: Int32Array;
+  /**
+   * Landmarks of decoders that have them (faces): x, y in model-input pixels, 2 × numKeypoints
+   * floats per candidate. Required when numKeypoints > 0, ignored otherwise.
+   */
+  keypoints?: Float32Array;
+}
+
+/** NMS-free rows `[N, 6]`: x1, y1, x2, y2 (model-input pixels), score, class (YOLO26, YOLOv10, nms=True). */
+export interface End2endDecodeOptions {
+  numRows: number;
+  /** Keep rows whose score is strictly above this. */
+  confThreshold: number;
+}
+
+export const BOX_FORMATS = ['xyxy', 'cxcywh', 'yxyx'] as const;
+/** How the 4 numbers of a box are ordered: corners (x1, y1, x2, y2), centre and size, or corners y first. */
+export type BoxFormat = (typeof BOX_FORMATS)[number];
+
+export const SCORE_ACTIVATIONS = ['none', 'sigmoid', 'softmax'] as const;
+/** What turns a row of raw scores into confidences: nothing, 1 / (1 + e^−x) per value, or a softmax over the row. */
+export type ScoreActivation = (typeof SCORE_ACTIVATIONS)[number];
+
+/** Already-decoded separate tensors: boxes `[N, 4]` and scores `[N, C]` (SSD, UltraFace, DETR, torchvision). */
+export interface BoxesDecodeOptions {
+  /** N, the number of boxes. */
+  count: number;
+  /** C, score columns per box (1 when `labels` is given). */
+  numClasses: number;
+  boxFormat: BoxFormat;
+  /** Multipliers from box units to output units: x × scaleX, y × scaleY (e.g. the input size for 0..1 boxes). */
+  scaleX: number;
+  scaleY: number;
+  /** Applied to each row of C scores before the best class is chosen (softmax over the whole row). */
+  activation: ScoreActivation;
+  /**
+   * A score column that is no class (SSD's background, DETR's "no object"), or −1. It is never
+   * chosen, and the columns after it are numbered one lower.
+   */
+  background: number;
+  /** Keep boxes whose best score is strictly above this. */
+  confThreshold: number;
+}
+
+/** YOLOX raw heads `[N, 5 + C]`: grid offsets and log sizes per stride, then objectness and C class scores. */
+export interface YoloxDecodeOptions {
+  numClasses: number;
+  /** Model input size in pixels; the grid of stride s has ⌊height / s⌋ rows of ⌊width / s⌋ cells. */
+  inputWidth: number;
+  inputHeight: number;
+  /** Anchors are listed stride by stride in this order (usually [8, 16, 32]), cells row by row. */
+  strides: readonly number[];
+  /** Keep anchors whose objectness × best class score is strictly above this. */
+  confThreshold: number;
+}
+
+/**
+ * One stride of an anchor-free face head (SCRFD, YuNet): `gridHeight × gridWidth` cells, row by
+ * row, `anchorsPerCell` anchors each (SCRFD: 2; YuNet: 1).
+ */
+export interface FaceStrideOptions {
+  stride: number;
+  gridWidth: number;
+  gridHeight: number;
+  anchorsPerCell: number;
+  /** Landmarks per face (5), or 0 when the model has none (its `kps` tensor is null). */
+  numKeypoints: number;
+  /** Keep anchors whose score is strictly above this. */
+  confThreshold: number;
+}
+
+/** RetinaFace: `loc`, `conf` and landmark outputs against generated prior boxes. */
+export interface RetinafaceDecodeOptions {
+  inputWidth: number;
+  inputHeight: number;
+  /** Prior sizes in pixels per level, e.g. [[16, 32], [64, 128], [256, 512]]. */
+  minSizes: readonly (readonly number[])[];
+  /** Level strides, e.g. [8, 16, 32]; level k has ⌈height / step⌉ × ⌈width / step⌉ cells. */
+  steps: readonly number[];
+  /** Centre and size variances, e.g. [0.1, 0.2]. */
+  variances: readonly number[];
+  /** Landmarks per face (5), or 0 when the landmark tensor is null. */
+  numKeypoints: number;
+  /** Keep priors whose face score (conf column 1) is strictly above this. */
+  confThreshold: number;
 }
 
 export interface NmsOptions {
@@ -86,7 +174,72 @@ export interface Kernels {
    * For `v5` the argmax is over the class scores and the kept score is objectness × that score.
    * @returns the number of candidates written, in anchor order.
    */
-  decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: YoloCandidates): number;
+  decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: Candidates): number;
+  /**
+   * NMS-free rows → the rows whose score is above the threshold, in row order. The class column is
+   * written as an integer, or −1 when it is not an integer in [0, 2³¹). [sync]
+   * @returns the number of candidates written.
+   */
+  decodeEnd2end(output: Float32Array, options: End2endDecodeOptions, out: Candidates): number;
+  /**
+   * Separate boxes `[N, 4]` and scores `[N, C]` → candidates: activation per row, best class
+   * (argmax skipping the background column; lowest index on ties), box to xyxy and scaled. With
+   * `labels` (`[N]`, one class per box; C must be 1) the class is read from it instead. [sync]
+   * @returns the number of candidates written, in box order.
+   */
+  decodeBoxes(
+    boxes: Float32Array,
+    scores: Float32Array,
+    labels: Int32Array | null,
+    options: BoxesDecodeOptions,
+    out: Candidates,
+  ): number;
+  /**
+   * YOLOX raw heads: cx = (x + col) × s, cy = (y + row) × s, w = e^w × s, h = e^h × s; score =
+   * objectness × best class score (argmax over the class scores, rounded once). [sync]
+   * @returns the number of candidates written, in anchor order.
+   */
+  decodeYolox(output: Float32Array, options: YoloxDecodeOptions, out: Candidates): number;
+  /**
+   * One SCRFD stride: `scores` `[N]`, `bbox` `[N, 4]` distances (left, top, right, bottom) and
+   * `kps` `[N, 2K]` offsets, all in units of the stride, from the anchor centre (col × s, row × s).
+   * Class 0. [sync]
+   * @returns the number of candidates written, in anchor order.
+   */
+  decodeScrfd(
+    scores: Float32Array,
+    bbox: Float32Array,
+    kps: Float32Array | null,
+    options: FaceStrideOptions,
+    out: Candidates,
+  ): number;
+  /**
+   * One YuNet stride: score = √(clamp(cls, 0, 1) × clamp(obj, 0, 1)); cx = (dx + col) × s,
+   * cy = (dy + row) × s, w = e^dw × s, h = e^dh × s; landmark = ((kx + col) × s, (ky + row) × s).
+   * Class 0. [sync]
+   * @returns the number of candidates written, in anchor order.
+   */
+  decodeYunet(
+    cls: Float32Array,
+    obj: Float32Array,
+    bbox: Float32Array,
+    kps: Float32Array | null,
+    options: FaceStrideOptions,
+    out: Candidates,
+  ): number;
+  /**
+   * RetinaFace against its priors (level by level, cells row by row, then each min size): centre =
+   * prior centre + loc × variance[0] × prior size, size = prior size × e^(loc × variance[1]),
+   * landmark = prior centre + offset × variance[0] × prior size; score = conf column 1. Class 0. [sync]
+   * @returns the number of candidates written, in prior order.
+   */
+  decodeRetinaface(
+    loc: Float32Array,
+    conf: Float32Array,
+    landmarks: Float32Array | null,
+    options: RetinafaceDecodeOptions,
+    out: Candidates,
+  ): number;
   /**
    * Greedy non-maximum suppression. Order: score descending (NaN lowest), then index ascending. IoU
    * is computed in float64, inverted boxes have area 0, and IoU is 0 when the union is not > 0. [sync]

@@ -1,5 +1,5 @@
 import type { Job } from '../inference/messages.js';
-import type { Kernels, YoloCandidates } from '../kernels/types.js';
+import type { Candidates, Kernels } from '../kernels/types.js';
 import { labelOf } from '../rocket/labels.js';
 import type { ImageRocketSpec } from '../rocket/types.js';
 import type { Detection } from './results.js';
@@ -9,7 +9,7 @@ import type { Detection } from './results.js';
  * then undo the letterbox and clamp to the image. Buffers are sized once per model and reused.
  */
 export class DetectPostprocessor {
-  private candidates?: YoloCandidates;
+  private candidates?: Candidates;
   private kept?: Int32Array;
 
   constructor(
@@ -60,7 +60,7 @@ export class DetectPostprocessor {
     return detections;
   }
 
-  private buffers(numAnchors: number): YoloCandidates {
+  private buffers(numAnchors: number): Candidates {
     if (!this.candidates || this.candidates.scores.length < numAnchors) {
       this.candidates = {
         boxes: new Float32Array(numAnchors * 4),
