@@ -3,6 +3,7 @@ import { RocketApp } from '../src/app.js';
 import { loadConfig } from '../src/config/load.js';
 import { createLogger } from '../src/log.js';
 import type { Timing } from '../src/pipeline/pipeline.js';
+import { applyProcessSettings } from '../src/process-settings.js';
 
 /** Per-stage medians of the in-process pipeline, and its throughput at a given concurrency. */
 export interface FloorResult {
@@ -31,6 +32,7 @@ export async function measureFloor(
   concurrency: number,
 ): Promise<FloorResult> {
   const config = loadConfig({ env: { ...env, ROCKET_URL: rocket, MAX_QUEUE: '1000' } });
+  applyProcessSettings(); // as the server does
   const app = new RocketApp(config, createLogger('error'));
   await app.ready;
   const pipeline = app.pipeline();

@@ -1,7 +1,6 @@
 import { type Config, threadPlan } from './config/options.js';
 import { ensureDemoRocket } from './demo/embedded.js';
 import { RocketError } from './errors.js';
-import { configureDecoder } from './image/decode.js';
 import { InferencePool } from './inference/pool.js';
 import { providerCandidates } from './inference/providers.js';
 import { probeGpus } from './kernels/native.js';
@@ -10,7 +9,6 @@ import { RocketPipeline } from './pipeline/pipeline.js';
 import { loadRocket } from './rocket/load.js';
 import { Admission } from './serving/admission.js';
 import { Cors } from './serving/cors.js';
-import { tuneGarbageCollector } from './serving/gc.js';
 import { Metrics } from './serving/metrics.js';
 
 /** What /health reports. */
@@ -29,7 +27,8 @@ export type Health =
 /**
  * One served rocket: loads it (resolve → spec → worker pool with warm-up) in the background and
  * exposes the pipeline once ready, with the admission control, metrics and CORS policy every
- * entry point shares. Entry points (our server, functions-framework, CLI, Lambda) wrap this.
+ * entry point shares. Entry points (our server, functions-framework, CLI, Lambda) wrap this; it
+ * changes no process-wide setting: they apply those first, with applyProcessSettings().
  */
 export class RocketApp {
   private state: Health = { status: 'loading' };
@@ -61,8 +60,6 @@ export class RocketApp {
       workers: this.loaded?.pool.size ?? 0,
     }));
     this.cors = new Cors(config.CORS_ORIGINS);
-    configureDecoder();
-    tuneGarbageCollector();
     this.ready = this.load(cwd);
     this.ready.catch(() => {}); // observed through health() and by the entry point
   }

@@ -49,10 +49,20 @@ export const ERROR_CATALOGUE = {
   },
   NOT_READY: { status: 503, summary: 'The rocket is still loading or warming up; retry shortly.' },
   INFERENCE_FAILED: { status: 500, summary: 'The model failed while running on this input.' },
+  OUTPUT_INVALID: {
+    status: 500,
+    summary:
+      "The model's output cannot be right (a confidence outside [0, 1], a class beyond the labels, a box far outside the image): its layout is misread; the message names the output and the output.format that fixes it.",
+  },
   INTERNAL: { status: 500, summary: 'An unexpected server error; details are in the log.' },
   // Startup (reported on stderr and by a non-zero exit, never over HTTP)
   CONFIG_INVALID: { status: 500, summary: 'config.ini or the environment has an invalid or unknown key.' },
   ROCKET_URL_UNSUPPORTED: { status: 500, summary: 'ROCKET_URL uses a form that cannot be resolved here.' },
+  ROCKET_UNSUPPORTED: {
+    status: 500,
+    summary:
+      'No task family recognises the model, several do, or it is a task rocketserve does not serve yet; the message lists its inputs and outputs and the manifest fields that would make it work.',
+  },
   ROCKET_NOT_FOUND: { status: 500, summary: 'ROCKET_URL names a file or directory that does not exist.' },
   ROCKET_URL_INVALID: { status: 500, summary: 'ROCKET_URL is malformed for its scheme.' },
   ROCKET_DOWNLOAD_FAILED: {

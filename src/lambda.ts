@@ -3,6 +3,7 @@ import { loadConfig } from './config/load.js';
 import type { LambdaHttpEvent, LambdaHttpResult } from './lambda/events.js';
 import { createLambdaHandler } from './lambda/handler.js';
 import { createLogger } from './log.js';
+import { applyProcessSettings } from './process-settings.js';
 
 export type { LambdaHttpEvent, LambdaHttpResult } from './lambda/events.js';
 
@@ -14,6 +15,7 @@ export type { LambdaHttpEvent, LambdaHttpResult } from './lambda/events.js';
  */
 const lambda = createLambdaHandler({
   createApp() {
+    applyProcessSettings();
     const config = loadConfig();
     return new RocketApp(config, createLogger(config.LOG_LEVEL));
   },

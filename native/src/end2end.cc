@@ -1,12 +1,74 @@
-// decodeEnd2end (being written): see decodeEnd2end in src/kernels/end2end.ts.
+// decodeEnd2end: NMS-free [N, 6] rows → the rows above the confidence threshold (see decodeEnd2end
+// in src/kernels/end2end.ts).
+#include <cmath>
+
 #include "bindings.h"
+#include "kernels.h"
 #include "napi_util.h"
 
 namespace rs {
+namespace {
 
-napi_value DecodeEnd2endBinding(napi_env env, napi_callback_info) {
-  napi_throw_error(env, nullptr, "decodeEnd2end is not implemented yet");
-  return nullptr;
+// The class column as an int32 when it is an integer in [0, 2³¹), else −1 (2.5, −1, NaN, 1e10).
+int32_t ClassOf(double v) {
+  return v >= 0 && v < 2147483648.0 && std::trunc(v) == v ? static_cast<int32_t>(v) : -1;
+}
+
+}  // namespace
+
+size_t DecodeEnd2end(const float* output, const End2endParams& p, float* boxes, float* scores,
+                     int32_t* classes) {
+  size_t kept = 0;
+  for (size_t i = 0; i < p.num_rows; i++) {
+    const float* row = output + 6 * i;
+    const float score = row[4];
+    if (!(static_cast<double>(score) > p.conf_threshold)) continue;
+    boxes[4 * kept] = row[0];
+    boxes[4 * kept + 1] = row[1];
+    boxes[4 * kept + 2] = row[2];
+    boxes[4 * kept + 3] = row[3];
+    scores[kept] = score;
+    classes[kept] = ClassOf(row[5]);
+    kept++;
+  }
+  return kept;
+}
+
+napi_value DecodeEnd2endBinding(napi_env env, napi_callback_info info) {
+  RS_ARGS(env, info, 3, argv);
+  View output, boxes, scores, classes;
+  double n = 0, conf = 0;
+  napi_value field;
+  RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "output", &output));
+  RS_CHECK(ObjectArg(env, argv[1], "options"));
+  RS_CHECK(CountField(env, argv[1], "options", "numRows", &n));
+  RS_CHECK(NumberField(env, argv[1], "options", "confThreshold", &conf));
+  RS_CHECK(ObjectArg(env, argv[2], "out"));
+  RS_CHECK(GetField(env, argv[2], "boxes", &field));
+  RS_CHECK(TypedArg(env, field, napi_float32_array, "a Float32Array", "out.boxes", &boxes));
+  RS_CHECK(GetField(env, argv[2], "scores", &field));
+  RS_CHECK(TypedArg(env, field, napi_float32_array, "a Float32Array", "out.scores", &scores));
+  RS_CHECK(GetField(env, argv[2], "classes", &field));
+  RS_CHECK(TypedArg(env, field, napi_int32_array, "an Int32Array", "out.classes", &classes));
+  const double len = n * 6;
+  if (static_cast<double>(output.length) != len) {
+    ThrowExpected(env, ErrorKind::kRange, JsNumber(len) + " floats (numRows * 6)", "output.length",
+                  JsNumber(static_cast<double>(output.length)));
+    return nullptr;
+  }
+  RS_CHECK(AtLeast(env, static_cast<double>(boxes.length), 4 * n, "floats (4 * numRows)",
+                   "out.boxes.length"));
+  RS_CHECK(
+      AtLeast(env, static_cast<double>(scores.length), n, "floats (numRows)", "out.scores.length"));
+  RS_CHECK(AtLeast(env, static_cast<double>(classes.length), n, "entries (numRows)",
+                   "out.classes.length"));
+  const End2endParams p{static_cast<size_t>(n), conf};
+  const size_t kept =
+      DecodeEnd2end(static_cast<const float*>(output.data), p, static_cast<float*>(boxes.data),
+                    static_cast<float*>(scores.data), static_cast<int32_t*>(classes.data));
+  napi_value result;
+  RS_NAPI(env, napi_create_double(env, static_cast<double>(kept), &result));
+  return result;
 }
 
 }  // namespace rs

@@ -49,6 +49,87 @@ void Softmax(const float* src, float* dst, size_t n);
 // Writes the indices of the min(k, n) largest values in score order; returns that count.
 size_t TopK(const float* values, size_t n, size_t k, int32_t* out);
 
+// --- decodeEnd2end and decodeBoxes (end2end.cc, boxes.cc) ---
+
+struct End2endParams {
+  size_t num_rows;
+  double conf_threshold;
+};
+
+// Keeps the [N, 6] rows whose score is > conf_threshold, in row order; returns how many.
+size_t DecodeEnd2end(const float* output, const End2endParams& p, float* boxes, float* scores,
+                     int32_t* classes);
+
+enum class BoxFormat { kXyxy = 0, kCxcywh = 1, kYxyx = 2 };
+enum class ScoreActivation { kNone = 0, kSigmoid = 1, kSoftmax = 2 };
+
+struct BoxesParams {
+  size_t count, num_classes;
+  BoxFormat format;
+  double scale_x, scale_y;
+  ScoreActivation activation;
+  int64_t background;  // −1 when there is none
+  double conf_threshold;
+};
+
+// Boxes [N, 4] and scores [N, C] (labels [N] or nullptr) → candidates; returns how many.
+size_t DecodeBoxes(const float* boxes, const float* scores, const int32_t* labels,
+                   const BoxesParams& p, float* out_boxes, float* out_scores, int32_t* out_classes);
+
+// --- decodeYolox / decodeYunet (yolox.cc, yunet.cc) ---
+
+struct YoloxParams {
+  size_t num_classes, input_width, input_height;
+  const size_t* strides;  // num_strides positive strides, anchors listed in this order
+  size_t num_strides;
+  double conf_threshold;
+};
+
+// YOLOX raw heads [N, 5 + C] → anchors whose objectness × best class score is > conf_threshold.
+size_t DecodeYolox(const float* output, const YoloxParams& p, float* boxes, float* scores,
+                   int32_t* classes);
+
+struct YunetParams {
+  size_t stride, grid_width, grid_height, num_keypoints;
+  double conf_threshold;
+};
+
+// One YuNet stride (one anchor per cell); `kps` and `keypoints` are null when num_keypoints is 0.
+size_t DecodeYunet(const float* cls, const float* obj, const float* bbox, const float* kps,
+                   const YunetParams& p, float* boxes, float* scores, int32_t* classes,
+                   float* keypoints);
+
+// --- decodeScrfd / decodeRetinaface (scrfd.cc, retinaface.cc) ---
+
+struct ScrfdParams {
+  double stride;
+  size_t grid_width, grid_height, anchors_per_cell, num_keypoints;
+  double conf_threshold;
+};
+
+// One SCRFD stride → anchors whose score is > conf_threshold, in anchor order; returns how many.
+// `kps` and `keypoints` are read and written only when num_keypoints > 0.
+size_t DecodeScrfd(const float* scores, const float* bbox, const float* kps, const ScrfdParams& p,
+                   float* out_boxes, float* out_scores, int32_t* out_classes, float* keypoints);
+
+struct RetinafaceParams {
+  double input_width, input_height;
+  size_t num_levels;
+  const double* steps;        // num_levels positive integers
+  const size_t* level_sizes;  // how many min sizes each level has
+  const double* min_sizes;    // every level's min sizes, level by level
+  double variances[2];
+  size_t num_keypoints;
+  double conf_threshold;
+};
+
+// RetinaFace loc/conf/landmarks against its priors → priors whose face score is > conf_threshold,
+// in prior order; returns how many. `landmarks` and `keypoints` are used only when
+// num_keypoints > 0.
+size_t DecodeRetinaface(const float* loc, const float* conf, const float* landmarks,
+                        const RetinafaceParams& p, float* boxes, float* scores, int32_t* classes,
+                        float* keypoints);
+
 }  // namespace rs
 
 #endif  // ROCKETSERVE_NATIVE_KERNELS_H_

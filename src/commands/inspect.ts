@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { RocketError } from '../errors.js';
 import { DataType } from '../onnx/proto.js';
 import { type ModelInfo, readModelInfo, type ValueInfo } from '../onnx/read.js';
-import { loadRocketSpec } from '../rocket/load.js';
+import { loadInferredSpec } from '../rocket/load.js';
 import { readManifest } from '../rocket/manifest.js';
 import { resolveContext, resolveRocketUrl } from '../rocket/resolve.js';
 import type { RocketSpec } from '../rocket/types.js';
@@ -31,8 +31,10 @@ export interface Inspection {
   inputs: { name: string; type: string; dims: (number | string)[] }[];
   outputs: { name: string; type: string; dims: (number | string)[] }[];
   metadata: Record<string, string>;
-  /** The spec rocketserve would serve, or why it cannot serve this model as an image rocket. */
+  /** The spec rocketserve would serve, or why it cannot serve this model. */
   rocket?: SpecSummary;
+  /** Which rule chose the task family, and how its outputs are read and why. */
+  recognition?: { task: string; rule: string; format: string; formatReason: string };
   problem?: string;
 }
 
@@ -65,8 +67,15 @@ export async function inspectRocket(url: string, cwd: string, configFile?: strin
     metadata: info.metadata,
   };
   try {
-    const { labels, modelPath: _, ...spec } = await loadRocketSpec(path, isDirectory);
+    const inferred = await loadInferredSpec(path, isDirectory);
+    const { labels, modelPath: _, ...spec } = inferred.spec;
     out.rocket = { ...spec, labels: { count: labels.length, first: labels.slice(0, 10) } };
+    out.recognition = {
+      task: inferred.recognition.family.task,
+      rule: inferred.recognition.reason,
+      format: inferred.format.name,
+      formatReason: inferred.format.reason,
+    };
   } catch (err) {
     if (!(err instanceof RocketError)) throw err;
     out.problem = `${err.code}: ${err.message}`;
@@ -80,10 +89,10 @@ const clip = (s: string, n = 90) => (s.length > n ? `${s.slice(0, n - 1)}…` : 
 /** The rows describing an inferred rocket: image preprocessing or tabular features, thresholds, labels. */
 function specRows(s: SpecSummary): [string, string][] {
   const rows: [string, string][] = [];
-  if (s.task === 'tabular') {
+  if (s.input === 'rows') {
     const { features, featureNames, outputs } = s.tabular;
     rows.push(
-      ['rocket', `${s.name} ${s.version}: task tabular, input ${s.inputName}`],
+      ['rocket', `${s.name} ${s.version}: task ${s.task}, input ${s.inputName}`],
       ['features', clip(`${features}${featureNames ? `: ${featureNames.join(', ')}` : ''}`)],
       ['fetches', outputs.map((o) => `${o.name} (${o.role})`).join(', ')],
     );
@@ -92,13 +101,16 @@ function specRows(s: SpecSummary): [string, string][] {
     rows.push(
       [
         'rocket',
-        `${s.name} ${s.version}: task ${s.task}, output ${s.outputFormat}, ${s.inputName} → ${s.outputName}`,
+        `${s.name} ${s.version}: task ${s.task}, output ${s.outputFormat}, ${s.inputName} → ${s.outputNames.join(', ')}`,
       ],
       [
         'preprocess',
         `${p.resize} to ${p.width}×${p.height} (${p.interpolation}), ${p.channelOrder}, ${p.layout}, ICC profile: ${p.iccProfile}`,
       ],
-      ['', `(pixel × ${+p.scale.toFixed(6)} − mean [${p.mean}]) / std [${p.std}], pad ${p.padValue}`],
+      [
+        '',
+        `(pixel × ${+p.scale.toFixed(6)} − mean [${p.mean}]) / std [${p.std}], pad ${p.padValue} ${p.align}`,
+      ],
     );
   }
   const t = s.thresholds;
@@ -131,6 +143,13 @@ export function formatInspection(r: Inspection): string {
     ]),
   ];
   const s = r.rocket;
+  const why = r.recognition;
+  if (why) {
+    rows.push(
+      ['recognised', clip(`${why.task}, because ${why.rule}`, 160)],
+      ['format', clip(`${why.format}, from ${why.formatReason}`, 160)],
+    );
+  }
   if (s) rows.push(...specRows(s));
   if (r.problem) rows.push(['not servable', r.problem]);
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -4,8 +4,9 @@ import { RocketApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/options.js';
 import { parseProcessQuery } from '../http/params.js';
-import { annotateDetections } from '../image/annotate.js';
 import { createLogger } from '../log.js';
+import { applyProcessSettings } from '../process-settings.js';
+import { imageFamilyOf } from '../tasks/registry.js';
 import type { Command } from './types.js';
 
 const THRESHOLD_FLAGS = {
@@ -71,23 +72,31 @@ Options:
       WORKERS: base.WORKERS || 1,
     });
     const log = createLogger(base.LOG_LEVEL === 'debug' ? 'debug' : 'warn', (l) => process.stderr.write(l));
+    applyProcessSettings();
     const app = new RocketApp(config, log);
     try {
       await app.ready;
       const pipeline = app.pipeline();
-      if (values.out !== undefined && pipeline.spec.task !== 'detect') {
+      const family = imageFamilyOf(pipeline.spec.task);
+      // The picture a family draws (detections on the photo), else the image it produces.
+      const render = family.renderers.image ?? family.renderers.png;
+      if (values.out !== undefined && !render) {
         throw new Error(
-          `--out draws detections, but rocket ${pipeline.spec.name} is a ${pipeline.spec.task} rocket`,
+          `--out writes an image, but rocket ${pipeline.spec.name} (${family.task}) answers JSON only`,
         );
       }
       const result = await pipeline.process(bytes, overrides);
-      if (values.out === undefined) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      const { rocket, task, image, timing, ...fields } = result;
+      if (values.out === undefined || !render) {
+        const json = family.toJson
+          ? { rocket, task, image, ...(await family.toJson(fields)), timing }
+          : result;
+        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
         return;
       }
-      const detections = result.detections ?? [];
-      await writeFile(values.out, await annotateDetections(bytes, detections, config.MAX_PIXELS));
-      process.stdout.write(`Wrote ${values.out}: ${detections.length} detection(s) drawn\n`);
+      const { body } = await render({ upload: bytes, fields, maxPixels: config.MAX_PIXELS });
+      await writeFile(values.out, body);
+      process.stdout.write(`Wrote ${values.out}\n`);
     } finally {
       await app.close();
     }

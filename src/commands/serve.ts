@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { RocketApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
+import { applyProcessSettings } from '../process-settings.js';
 import { startServer, stopServer } from '../server.js';
 import { applyEventLoopPriority } from '../serving/priority.js';
 import type { Command } from './types.js';
@@ -24,6 +25,7 @@ Options:
     const log = createLogger(config.LOG_LEVEL);
     // First, so every request is served at this priority (threads started later reset to normal).
     log.info('event loop priority', { ...applyEventLoopPriority(config.EVENT_LOOP_PRIORITY) });
+    applyProcessSettings();
     const app = new RocketApp(config, log);
     const server = await startServer(app);
     log.info('listening', { port: config.PORT, host: config.HOST });

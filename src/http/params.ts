@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { expected, RocketError } from '../errors.js';
 import type { Thresholds } from '../rocket/types.js';
+import { FAMILIES } from '../tasks/registry.js';
 
 const fraction = z.coerce.number().min(0).max(1);
 
@@ -40,8 +41,12 @@ const thresholdQuery = {
  * What POST /process answers with: JSON; for detect rockets `image`, the JPEG with its boxes
  * drawn; for image-to-image rockets `png`, `jpeg` or `webp` (default: from Accept, else PNG).
  */
-const RESPONSE_FORMATS = ['json', 'image', 'png', 'jpeg', 'webp'] as const;
-export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
+/** `json`, and every format some family renders (`image`: the photo annotated; png, jpeg, webp: a produced image). */
+const RESPONSE_FORMATS = [
+  'json',
+  ...new Set(FAMILIES.flatMap((f) => (f.input === 'image' ? Object.keys(f.renderers) : []))),
+] as [string, ...string[]];
+export type ResponseFormat = string;
 
 /** Query parameters of POST /process: the thresholds, and the response format. */
 export const processQuery = {

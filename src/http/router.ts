@@ -1,10 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import type { RocketApp } from '../app.js';
 import type { LogLevel } from '../config/options.js';
-import { RocketError, toErrorResponse } from '../errors.js';
+import { RocketError } from '../errors.js';
 import { requestLogFields } from '../serving/access-log.js';
 import { checkApiKey } from '../serving/auth.js';
-import { compilePath, headerValue, type Route, sendJson } from './route.js';
+import { errorResponse, sendErrorResponse } from './error-response.js';
+import { compilePath, headerValue, type Route } from './route.js';
 import { ROUTES } from './routes/index.js';
 import type { BodyRequest } from './upload.js';
 
@@ -75,20 +76,13 @@ export async function handleRequest(req: BodyRequest, res: ServerResponse, app: 
 }
 
 function sendError(app: RocketApp, req: BodyRequest, res: ServerResponse, url: URL, err: unknown): void {
-  const { status, body, headers } = toErrorResponse(err);
-  if (status >= 500 && body.error.code !== 'OVERLOADED' && body.error.code !== 'NOT_READY') {
-    app.log.error(body.error.message, {
-      code: body.error.code,
-      path: url.pathname,
-      cause: String((err as Error)?.stack ?? err),
-    });
+  const response = errorResponse(err);
+  const { status, code, message } = response;
+  if (status >= 500 && code !== 'OVERLOADED' && code !== 'NOT_READY') {
+    app.log.error(message, { code, path: url.pathname, cause: String((err as Error)?.stack ?? err) });
   }
-  const extra: Record<string, string> = { ...headers };
-  if (body.error.code === 'PAYLOAD_TOO_LARGE' || app.health().status === 'draining')
-    extra.connection = 'close';
-  sendJson(res, status, body, extra);
-  // Whatever of the body was not read is discarded, so the connection stays usable (no reset).
-  if (!req.rawBody && !req.readableEnded && extra.connection !== 'close') req.resume();
+  const close = code === 'PAYLOAD_TOO_LARGE' || app.health().status === 'draining';
+  sendErrorResponse(req, res, response, close);
 }
 
 /** Who sent a request, for the per-client limit: the configured header's value, else the TCP peer. */

@@ -31,7 +31,8 @@ export interface OpenedImage {
 /**
  * Sets libvips up for a server: no operation cache (every upload is new, so a cache only holds
  * memory) and one thread per image (requests already decode in parallel on libuv's pool, so more
- * would oversubscribe the cores). Called once at startup.
+ * would oversubscribe the cores). Called once at startup, by applyProcessSettings()
+ * (src/process-settings.ts).
  */
 export function configureDecoder(): void {
   sharp.cache(false);
@@ -81,6 +82,37 @@ export async function openImage(
 }
 
 /**
+ * The oriented image resized as `placement` says, and cropped. `bilinear` samples like OpenCV's
+ * INTER_LINEAR (pixel centres at +0.5, two taps, no antialiasing): libvips' affine transform with
+ * those offsets gives the same image, measured 0.23 levels mean difference on zidane.jpg, where
+ * the antialiased `linear` differs by 2.3. sharp crops before an affine transform, so a crop after
+ * it is a second pass.
+ */
+async function resized(image: OpenedImage, placement: Placement, pre: Preprocess): Promise<Sharp> {
+  const { resizeWidth: w, resizeHeight: h, crop } = placement;
+  if (pre.interpolation !== 'bilinear') {
+    const pipeline = image.pipeline().resize(w, h, { fit: 'fill', kernel: pre.interpolation });
+    return crop ? pipeline.extract(crop) : pipeline;
+  }
+  const pipeline = image
+    .pipeline()
+    .affine([w / image.width, 0, 0, h / image.height], {
+      interpolator: 'bilinear',
+      idx: 0.5,
+      idy: 0.5,
+      odx: -0.5,
+      ody: -0.5,
+    });
+  if (!crop) return pipeline;
+  try {
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+    return sharp(data, { raw: info }).extract(crop);
+  } catch (err) {
+    throw translateSharpError(err);
+  }
+}
+
+/**
  * Decodes an upload straight to the model's input size. Resizing inside the decoder lets libvips
  * shrink JPEGs on load, so a large photo never exists at full size in memory. The only module that
  * knows sharp's error texts: they become IMAGE_UNDECODABLE or IMAGE_TOO_LARGE. BMP goes through
@@ -94,11 +126,7 @@ export async function decodeForModel(
   const image = await openImage(bytes, maxPixels, pre.iccProfile);
   const { width, height } = image;
   const placement = planPlacement(width, height, pre);
-  let pipeline = image.pipeline().resize(placement.resizeWidth, placement.resizeHeight, {
-    fit: 'fill',
-    kernel: pre.interpolation,
-  });
-  if (placement.crop) pipeline = pipeline.extract(placement.crop);
+  let pipeline = await resized(image, placement, pre);
   pipeline =
     pre.channelOrder === 'gray'
       ? pipeline.toColourspace('b-w')

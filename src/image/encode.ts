@@ -1,5 +1,12 @@
 import sharp from 'sharp';
-import type { OutputImage } from '../pipeline/results.js';
+
+/** An image produced by an image-to-image rocket: HWC RGB bytes. */
+export interface OutputImage {
+  width: number;
+  height: number;
+  channels: 3;
+  pixels: Uint8Array;
+}
 
 export const IMAGE_FORMATS = ['png', 'jpeg', 'webp'] as const;
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];

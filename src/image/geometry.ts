@@ -18,8 +18,8 @@ export interface Placement {
 
 /**
  * Plans the resize for one image. Letterbox keeps the aspect ratio, rounds the resized size to
- * whole pixels and centres it; when the padding is odd, the extra pixel goes right/bottom
- * (offset = round(pad / 2 − 0.1), as Ultralytics does). center-crop resizes the short side to
+ * whole pixels and centres it (when the padding is odd, the extra pixel goes right/bottom:
+ * offset = round(pad / 2 − 0.1), as Ultralytics does), or puts it top-left (`align`). center-crop resizes the short side to
  * min(width, height) / cropRatio and takes the centre. stretch ignores the aspect ratio.
  */
 export function planPlacement(width: number, height: number, pre: Preprocess): Placement {
@@ -52,11 +52,12 @@ export function planPlacement(width: number, height: number, pre: Preprocess): P
   const r = Math.min(pre.width / width, pre.height / height);
   const resizeWidth = Math.min(pre.width, Math.max(1, Math.round(width * r)));
   const resizeHeight = Math.min(pre.height, Math.max(1, Math.round(height * r)));
+  const centred = pre.align === 'center';
   return {
     resizeWidth,
     resizeHeight,
-    offsetX: Math.max(0, Math.round((pre.width - resizeWidth) / 2 - 0.1)),
-    offsetY: Math.max(0, Math.round((pre.height - resizeHeight) / 2 - 0.1)),
+    offsetX: centred ? Math.max(0, Math.round((pre.width - resizeWidth) / 2 - 0.1)) : 0,
+    offsetY: centred ? Math.max(0, Math.round((pre.height - resizeHeight) / 2 - 0.1)) : 0,
     scaleX: resizeWidth / width,
     scaleY: resizeHeight / height,
   };

@@ -2,20 +2,24 @@ import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
 import { elementCount } from '../onnx/proto.js';
-import { classifyRow } from '../pipeline/classify.js';
-import { DetectPostprocessor } from '../pipeline/detect.js';
-import { decodePreprocess, splitLuma, toOutputImage } from '../pipeline/image2image.js';
-import type { TaskResult } from '../pipeline/results.js';
-import { createTensorFiller, inputDims } from '../pipeline/tensor.js';
 import { channelCount, type ImageRocketSpec } from '../rocket/types.js';
-import type { Job, WorkerTiming } from './messages.js';
+import { imageFamilyOf } from '../tasks/registry.js';
+import type { OutputView, TaskFields } from '../tasks/types.js';
+import type { Job, WireTensor, WorkerTiming } from './messages.js';
+import { createTensorFiller, inputDims } from './tensor.js';
 
-/** Runs batches of decoded images through one session: preprocess, run, postprocess per task. */
-export type ImageRunner = (jobs: Job[]) => Promise<{ results: TaskResult[]; timing: WorkerTiming }>;
+/** Runs batches of decoded images through one session: preprocess, run, the family's postprocessing. */
+export type ImageRunner = (
+  jobs: Job[],
+) => Promise<{ results: TaskFields[]; timing: WorkerTiming; transfer: ArrayBuffer[] }>;
+
+/** The tensor types a family's outputs may have. */
+type OutputData = OutputView['data'];
 
 /**
  * Builds the image runner of a worker. The input canvas holds `batchMax` images and is reused;
- * a batch of N runs as one `[N, …]` tensor and its output is split per image.
+ * a batch of N runs as one `[N, …]` tensor and each output is split per image. What the outputs
+ * mean is the task family's business (src/tasks/).
  */
 export function createImageRunner(
   session: ort.InferenceSession,
@@ -23,58 +27,93 @@ export function createImageRunner(
   kernels: Kernels,
   batchMax: number,
 ): ImageRunner {
-  const pre = spec.preprocess;
-  const dims = inputDims(pre);
+  const dims = inputDims(spec.preprocess);
   const perImage = elementCount(dims);
   let canvas = new Float32Array(perImage * batchMax);
-  const fill = createTensorFiller(pre, kernels);
-  const detect = new DetectPostprocessor(spec, kernels);
-  const lumaMode = spec.image2image?.mode === 'y';
+  const fill = createTensorFiller(spec.preprocess, kernels);
+  const head = imageFamilyOf(spec.task).createHead(spec, kernels);
 
   return async (jobs) => {
     const t0 = performance.now();
     const n = jobs.length;
     if (canvas.length < n * perImage) canvas = new Float32Array(n * perImage); // a multi-image request
-    const chroma = jobs.map((job, i) => {
-      const slot = canvas.subarray(i * perImage, (i + 1) * perImage);
-      if (!lumaMode) {
-        fill(job, slot);
-        return undefined;
-      }
-      const { luma, cb, cr } = splitLuma(job);
-      fill(luma, slot);
-      return { cb, cr, width: job.width, height: job.height };
+    const states = jobs.map((job, i) => {
+      const prepared = head.prepare?.(job) ?? { job, state: undefined };
+      fill(prepared.job, canvas.subarray(i * perImage, (i + 1) * perImage));
+      return prepared.state;
     });
-    const input = new ort.Tensor('float32', canvas.subarray(0, n * perImage), [n, ...dims.slice(1)]);
+    const feeds: Record<string, ort.Tensor> = {
+      [spec.inputName]: new ort.Tensor('float32', canvas.subarray(0, n * perImage), [n, ...dims.slice(1)]),
+    };
+    for (const [name, t] of Object.entries(head.extraFeeds?.(jobs) ?? {})) feeds[name] = toOrtTensor(t);
     const t1 = performance.now();
-    const outputs = await session.run({ [spec.inputName]: input }, [spec.outputName]);
+    const outputs = await session.run(feeds, spec.outputNames);
     const t2 = performance.now();
-    const out = outputs[spec.outputName];
-    if (out?.type !== 'float32' || out.dims[0] !== n) {
-      throw new RocketError(
-        'INFERENCE_FAILED',
-        `Model output ${spec.outputName} is not a float32 tensor with batch ${n}`,
-      );
-    }
-    const values = out.data as Float32Array;
-    const per = values.length / n;
-    const itemDims = [1, ...out.dims.slice(1)];
-    const results = jobs.map((job, i): TaskResult => {
-      const row = values.subarray(i * per, (i + 1) * per);
-      if (spec.task === 'detect') return { task: 'detect', detections: detect.run(row, itemDims, job) };
-      if (spec.task === 'classify')
-        return { task: 'classify', predictions: classifyRow(row, spec, job, kernels) };
-      return { task: 'image2image', output: toOutputImage(row, itemDims, spec, chroma[i]) };
-    });
+    const results = jobs.map((job, i) =>
+      head.postprocess(imageOutputs(outputs, spec.outputNames, n, i), job, states[i]),
+    );
     const t3 = performance.now();
-    return { results, timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 } };
+    // Fresh arrays the family produced (images) move to the main thread instead of being copied.
+    const transfer = head.transfer ? results.flatMap((fields) => head.transfer?.(fields) ?? []) : [];
+    return {
+      results,
+      timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 },
+      transfer,
+    };
   };
 }
 
-/** One blank job at the model's input size, for the warm-up run. */
+function toOrtTensor(t: WireTensor): ort.Tensor {
+  return new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+}
+
+/**
+ * Image `i`'s part of each output of a batch of `n`: the whole tensor for one image (some
+ * exports have no batch dimension), else the i-th slice along the first dimension.
+ */
+function imageOutputs(
+  outputs: ort.InferenceSession.OnnxValueMapType,
+  names: readonly string[],
+  n: number,
+  i: number,
+): Record<string, OutputView> {
+  const views: Record<string, OutputView> = {};
+  for (const name of names) {
+    const out = outputs[name];
+    if (!out || !['float32', 'int32', 'int64'].includes(out.type)) {
+      throw new RocketError(
+        'INFERENCE_FAILED',
+        `Model output ${name} is not a float32, int32 or int64 tensor`,
+      );
+    }
+    const data = out.data as OutputData;
+    if (n === 1) {
+      views[name] = { data, dims: out.dims };
+      continue;
+    }
+    if (out.dims[0] !== n) {
+      throw new RocketError(
+        'INFERENCE_FAILED',
+        `Model output ${name} [${out.dims}] does not have batch ${n}`,
+      );
+    }
+    const per = data.length / n;
+    views[name] = {
+      data: data.subarray(i * per, (i + 1) * per) as OutputData,
+      dims: [1, ...out.dims.slice(1)],
+    };
+  }
+  return views;
+}
+
+/**
+ * One blank job at the model's input size, for the warm-up run. Its confidence threshold is 0, so
+ * the family's checks see every candidate the model gives: a misread layout fails at startup.
+ */
 export function blankJob(spec: ImageRocketSpec): Job {
   const { width, height } = spec.preprocess;
-  const channels = channelCount(decodePreprocess(spec).channelOrder);
+  const decoded = imageFamilyOf(spec.task).decodeAs?.(spec) ?? spec.preprocess;
+  const channels = channelCount(decoded.channelOrder);
   return {
     pixels: new Uint8Array(width * height * channels),
     width,
@@ -82,6 +121,6 @@ export function blankJob(spec: ImageRocketSpec): Job {
     channels,
     original: { width, height },
     placement: { resizeWidth: width, resizeHeight: height, offsetX: 0, offsetY: 0, scaleX: 1, scaleY: 1 },
-    thresholds: spec.thresholds,
+    thresholds: { ...spec.thresholds, confidence: 0 },
   };
 }

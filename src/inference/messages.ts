@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../errors.js';
 import type { Placement } from '../image/geometry.js';
 import type { KernelKind } from '../kernels/types.js';
-import type { TaskResult } from '../pipeline/results.js';
 import type { RocketSpec, Thresholds } from '../rocket/types.js';
+import type { TaskFields } from '../tasks/types.js';
 import type { ProviderCandidate } from './providers.js';
 
 /** Sent once to a new worker: what to load and how. */
@@ -37,7 +37,7 @@ export interface WorkerTiming {
 
 /** One job's answer; `batchSize` is how many images shared its inference run. */
 export interface JobResult {
-  result: TaskResult;
+  fields: TaskFields;
   timing: WorkerTiming;
   batchSize: number;
 }
@@ -57,7 +57,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'ready'; provider: string; fallbackReason?: string }
   | { type: 'init-error'; code: ErrorCode; message: string }
-  | { type: 'results'; id: number; results: TaskResult[]; timing: WorkerTiming }
+  | { type: 'results'; id: number; results: TaskFields[]; timing: WorkerTiming }
   | { type: 'tensors-result'; id: number; outputs: Record<string, WireTensor>; inferenceMs: number }
   | { type: 'batch-error'; id: number; code: ErrorCode; message: string };
 

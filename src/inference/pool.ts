@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RocketError } from '../errors.js';
 import { packageRoot } from '../package.js';
+import { nextBatch } from './batching.js';
 import {
   type Job,
   type JobResult,
@@ -55,8 +56,9 @@ export interface PoolOptions {
 /**
  * Inference worker threads, each with its own onnxruntime session, fed from one FIFO queue.
  * Jobs that arrive together run as one batch of up to `init.batchMax` (dynamic micro-batching);
- * a partial batch waits at most `batchWaitMs`. A queued job whose signal aborts leaves the queue.
- * A worker that dies is replaced; only the batch it held fails (INFERENCE_FAILED).
+ * a partial batch waits at most `batchWaitMs` (the policy: nextBatch() in batching.ts). A queued
+ * job whose signal aborts leaves the queue. A worker that dies is replaced; only the batch it held
+ * fails (INFERENCE_FAILED).
  */
 export class InferencePool {
   private readonly slots: Slot[] = [];
@@ -181,57 +183,37 @@ export class InferencePool {
     this.dispatch();
   }
 
+  /** Gives each free worker its next batch, as the batching policy decides (see batching.ts). */
   private dispatch(): void {
-    const batchMax = this.init.batchMax;
+    const policy = { batchMax: this.init.batchMax, batchWaitMs: this.options.batchWaitMs ?? 0 };
     for (const slot of this.slots) {
-      if (slot.busy || this.queue.length === 0) continue;
-      const oldest = this.queue[0] as Pending;
-      const id = this.nextId++;
-      if (oldest.kind === 'tensors') {
-        this.queue.shift();
-        slot.busy = { id, batch: [oldest] };
-        slot.worker.postMessage(
-          { type: 'tensors', id, feeds: oldest.feeds, fetches: oldest.fetches },
-          transferList(Object.values(oldest.feeds).map((t) => t.data)),
-        );
-        continue;
-      }
-      const images = oldest.group ? this.groupSize(oldest.group) : this.leadingImages(batchMax);
-      const waitLeft = (this.options.batchWaitMs ?? 0) - (performance.now() - oldest.queuedAt);
-      if (
-        !oldest.group &&
-        batchMax > 1 &&
-        images < batchMax &&
-        images === this.queue.length &&
-        waitLeft > 0
-      ) {
+      if (slot.busy) continue;
+      const next = nextBatch(this.queue, policy, performance.now());
+      if (next.action === 'idle') continue;
+      if (next.action === 'wait') {
         this.timer ??= setTimeout(() => {
           this.timer = undefined;
           this.dispatch();
-        }, waitLeft);
+        }, next.ms);
         return;
       }
-      const batch = this.queue.splice(0, images) as Extract<Pending, { kind: 'image' }>[];
+      const id = this.nextId++;
+      if (next.action === 'tensors') {
+        const job = this.queue.shift() as Extract<Pending, { kind: 'tensors' }>;
+        slot.busy = { id, batch: [job] };
+        slot.worker.postMessage(
+          { type: 'tensors', id, feeds: job.feeds, fetches: job.fetches },
+          transferList(Object.values(job.feeds).map((t) => t.data)),
+        );
+        continue;
+      }
+      const batch = this.queue.splice(0, next.size) as Extract<Pending, { kind: 'image' }>[];
       slot.busy = { id, batch };
       slot.worker.postMessage(
         { type: 'batch', id, jobs: batch.map((p) => p.job) },
         transferList(batch.map((p) => p.job.pixels)),
       );
     }
-  }
-
-  /** How many ungrouped image jobs stand at the head of the queue, up to `max`. */
-  private leadingImages(max: number): number {
-    let n = 0;
-    while (n < max && this.queue[n]?.kind === 'image' && !this.queue[n]?.group) n++;
-    return n;
-  }
-
-  /** How many jobs of `group` stand together at the head of the queue. */
-  private groupSize(group: number): number {
-    let n = 0;
-    while (this.queue[n]?.group === group) n++;
-    return n;
   }
 
   private onReply(slot: Slot, reply: WorkerReply): void {
@@ -244,7 +226,7 @@ export class InferencePool {
       batch.forEach((p, i) => {
         if (p.kind !== 'image') return;
         p.resolve({
-          result: reply.results[i] as JobResult['result'],
+          fields: reply.results[i] as JobResult['fields'],
           timing: reply.timing,
           batchSize: batch.length,
         });

@@ -3,7 +3,7 @@ import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import { loadKernels } from '../kernels/index.js';
 import { lowerThreadPriority, probeGpus } from '../kernels/native.js';
-import { predictRows } from '../pipeline/tabular.js';
+import { predictRows } from '../tasks/tabular/predict.js';
 import { blankJob, createImageRunner, type ImageRunner } from './image-runner.js';
 import {
   transferList,
@@ -49,10 +49,8 @@ port.on('message', async (message: WorkerRequest) => {
       return;
     }
     if (!runner) throw new RocketError('INFERENCE_FAILED', 'This rocket takes tensors, not images');
-    const { results, timing } = await runner(message.jobs);
-    // Produced images are fresh arrays: they move to the main thread instead of being copied.
-    const images = results.flatMap((r) => (r.task === 'image2image' ? [r.output.pixels] : []));
-    reply({ type: 'results', id: message.id, results, timing }, transferList(images));
+    const { results, timing, transfer } = await runner(message.jobs);
+    reply({ type: 'results', id: message.id, results, timing }, transfer);
   } catch (err) {
     const code = err instanceof RocketError ? err.code : 'INFERENCE_FAILED';
     reply({ type: 'batch-error', id: message.id, code, message: (err as Error).message });
@@ -95,7 +93,7 @@ async function createRunner(init: WorkerInit) {
   if (init.nice > 0) lowerThreadPriority(init.nice);
   const { session, provider, fallbackReason } = await createSession(init);
   const { spec } = init;
-  if (spec.task === 'tabular') {
+  if (spec.input === 'rows') {
     // One warm-up row of zeros, when the width is known, through the path requests take.
     if (spec.tabular.features !== null) {
       const zeros = new Array<number>(spec.tabular.features).fill(0);
@@ -104,7 +102,9 @@ async function createRunner(init: WorkerInit) {
     return { run: undefined, session, provider, fallbackReason };
   }
   const run = createImageRunner(session, spec, loadKernels(init.kernels), init.batchMax);
-  await run([blankJob(spec)]); // warm-up: the first real request pays for no lazy initialisation
+  // Warm-up: the first real request pays for no lazy initialisation, and the family's checks see
+  // every output the model gives, so a misread layout fails here (OUTPUT_INVALID), not on a client.
+  await run([blankJob(spec)]);
   return { run, session, provider, fallbackReason };
 }
 

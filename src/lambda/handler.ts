@@ -1,5 +1,6 @@
 import type { RocketApp } from '../app.js';
-import { RocketError, toErrorResponse } from '../errors.js';
+import { RocketError } from '../errors.js';
+import { errorResponse } from '../http/error-response.js';
 import { handleRequest } from '../http/router.js';
 import { LAMBDA_PAYLOAD_LIMIT_BYTES, type LambdaHttpEvent, type LambdaHttpResult } from './events.js';
 import { eventBody, toRequest } from './request.js';
@@ -20,14 +21,10 @@ export interface LambdaHandler {
   warm(): RocketApp;
 }
 
+/** An error as a Lambda result: the same status, headers and body the HTTP server sends. */
 function errorResult(err: unknown): LambdaHttpResult {
-  const { status, body, headers } = toErrorResponse(err);
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-  };
+  const { status, headers, body } = errorResponse(err);
+  return { statusCode: status, headers, body, isBase64Encoded: false };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
+import { FAMILIES } from '../tasks/registry.js';
 import * as v2 from '../v2/schemas.js';
 
 type Meta = { id: string };
@@ -20,23 +21,6 @@ const image = z
   .object({ width: z.number().int(), height: z.number().int() })
   .describe('Size after EXIF orientation.');
 
-/** A detection's box. */
-export const box = z
-  .object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() })
-  .describe('xyxy in image pixels, clamped to the image, rounded to 0.1 px.');
-/** One detection (detect rockets). */
-export const detection = z.object({
-  label: z.string(),
-  class: z.number().int(),
-  confidence: z.number().min(0).max(1),
-  box,
-});
-/** One prediction (classify rockets). */
-export const prediction = z.object({
-  label: z.string(),
-  class: z.number().int(),
-  confidence: z.number().min(0).max(1),
-});
 /** Per-stage times of an image request. */
 export const timing = z.object({
   decodeMs: ms,
@@ -46,51 +30,32 @@ export const timing = z.object({
   totalMs: ms,
 });
 
-const envelope = { rocket, image, timing };
-/** /process JSON of a detect rocket. */
-export const detectResponse = z.object({
-  ...envelope,
-  task: z.literal('detect'),
-  detections: z.array(detection),
+/** A list of schemas as z.union takes it (every registry has at least two families). */
+function atLeastTwo(schemas: z.ZodObject[]): [z.ZodObject, z.ZodObject, ...z.ZodObject[]] {
+  if (schemas.length < 2) throw new Error('z.union needs at least two schemas');
+  return schemas as [z.ZodObject, z.ZodObject, ...z.ZodObject[]];
+}
+
+const capitalised = (task: string) => `${task[0]?.toUpperCase() ?? ''}${task.slice(1)}`;
+
+/** Each family's /process JSON: the envelope and the family's result fields, by schema id. */
+const familyResponses = FAMILIES.map((family) => {
+  const task = z.literal(family.task);
+  const schema =
+    family.input === 'image'
+      ? z.object({ rocket, image, task, ...family.resultFields, timing })
+      : z.object({
+          rocket,
+          task,
+          ...family.resultFields,
+          timing: z.object({ inferenceMs: ms, totalMs: ms }),
+        });
+  return { family, schema: schema as z.ZodObject, id: `${capitalised(family.task)}Response` };
 });
-/** /process JSON of a classify rocket. */
-export const classifyResponse = z.object({
-  ...envelope,
-  task: z.literal('classify'),
-  predictions: z.array(prediction),
-});
-/** /process JSON of an image-to-image rocket (format=json). */
-export const image2imageResponse = z.object({
-  ...envelope,
-  task: z.literal('image2image'),
-  output: z.object({
-    width: z.number().int(),
-    height: z.number().int(),
-    contentType: z.string(),
-    data: z.string().describe('The output image, base64.'),
-  }),
-});
-/** One row's answer of a tabular rocket. */
-export const tabularPrediction = z.object({
-  label: z.string().optional(),
-  class: z.number().int().optional(),
-  probabilities: z.array(z.number()).optional(),
-  value: z.union([z.number(), z.array(z.number())]).optional(),
-});
-/** /process JSON of a tabular rocket. */
-export const tabularResponse = z.object({
-  rocket,
-  task: z.literal('tabular'),
-  predictions: z.array(tabularPrediction),
-  timing: z.object({ inferenceMs: ms, totalMs: ms }),
-});
+const imageResponses = familyResponses.filter((r) => r.family.input === 'image');
+
 /** Any /process JSON result. */
-export const processResult = z.union([
-  detectResponse,
-  classifyResponse,
-  image2imageResponse,
-  tabularResponse,
-]);
+export const processResult = z.union(atLeastTwo(familyResponses.map((r) => r.schema)));
 /** One /process result, or an array of them (several files). */
 export const processResults = z
   .union([processResult, z.array(processResult)])
@@ -98,10 +63,9 @@ export const processResults = z
 
 const processingTimeMs = ms.describe('The same as timing.totalMs.');
 /** POST /predict's answer: the result plus processingTimeMs. */
-export const predictResponse = z.union([
-  detectResponse.extend({ processingTimeMs }),
-  classifyResponse.extend({ processingTimeMs }),
-]);
+export const predictResponse = z.union(
+  atLeastTwo(imageResponses.map((r) => r.schema.extend({ processingTimeMs }))),
+);
 
 const codes = Object.keys(ERROR_CATALOGUE) as [ErrorCode, ...ErrorCode[]];
 /** The catalogue's error body. */
@@ -148,10 +112,8 @@ const RESPONSES: [z.ZodType, string][] = [
   [v2.v2ModelMetadata, 'V2ModelMetadata'], [v2.v2TensorMetadata, 'V2TensorMetadata'],
   [v2.v2ServerMetadata, 'V2ServerMetadata'], [v2.v2Error, 'V2Error'], [v2.v2Live, 'V2Live'],
   [v2.v2Ready, 'V2Ready'], [v2.v2ModelReady, 'V2ModelReady'],
-  [box, 'Box'], [detection, 'Detection'], [prediction, 'Prediction'], [timing, 'Timing'],
-  [detectResponse, 'DetectResponse'], [classifyResponse, 'ClassifyResponse'],
-  [image2imageResponse, 'Image2ImageResponse'], [tabularPrediction, 'TabularPrediction'],
-  [tabularResponse, 'TabularResponse'], [processResult, 'ProcessResult'], [processResults, 'ProcessResults'],
+  [timing, 'Timing'], ...familyResponses.map((r): [z.ZodType, string] => [r.schema, r.id]),
+  [processResult, 'ProcessResult'], [processResults, 'ProcessResults'],
   [predictResponse, 'PredictResponse'], [errorBody, 'Error'], [health, 'Health'], [status, 'Status'],
 ];
 for (const [schema, id] of REQUESTS) requestSchemas.add(schema, { id });

@@ -32,4 +32,25 @@ export const webDocs: RouteDocs = {
   'GET /docs/{file}': asset("Swagger UI's files (from the swagger-ui-dist package)", 'file'),
   'GET /': page('The web playground: drop an image, see the results'),
   'GET /static/{file}': asset("The playground's scripts and styles", 'file'),
+  'GET /playground.json': {
+    summary: "What the playground shows for the rocket's task: its panels and its request",
+    tags: ['docs'],
+    responses: {
+      '200': {
+        description: "The task family's view.",
+        content: {
+          'application/json': {
+            type: 'object',
+            properties: {
+              task: { type: 'string' },
+              panels: { type: 'array', items: { type: 'string' } },
+              query: { type: 'object', additionalProperties: { type: 'number' } },
+              accept: { type: 'string' },
+            },
+          },
+        },
+      },
+      '503': { description: 'The rocket is still loading (NOT_READY).' },
+    },
+  },
 };

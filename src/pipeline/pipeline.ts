@@ -2,10 +2,10 @@ import { RocketError } from '../errors.js';
 import { decodeForModel } from '../image/decode.js';
 import type { Job, JobResult, WireTensor } from '../inference/messages.js';
 import type { InferencePool } from '../inference/pool.js';
-import type { ImageRocketSpec, RocketSpec, Task, Thresholds } from '../rocket/types.js';
-import { decodePreprocess } from './image2image.js';
-import type { Detection, OutputImage, Prediction } from './results.js';
-import { predictRows, type TabularPrediction } from './tabular.js';
+import type { ImageRocketSpec, RocketSpec, Thresholds } from '../rocket/types.js';
+import { imageFamilyOf } from '../tasks/registry.js';
+import { predictRows, type TabularPrediction } from '../tasks/tabular/predict.js';
+import type { TaskFields } from '../tasks/types.js';
 
 /** Milliseconds spent in each stage of one request. */
 export interface Timing {
@@ -16,23 +16,21 @@ export interface Timing {
   totalMs: number;
 }
 
-/** The JSON body of a successful /process response (see docs/api.md). */
-export interface ProcessResponse {
+/**
+ * The result of one image (see docs/api.md): the envelope, and the fields its task family gives
+ * (`detections`, `predictions`, `output`, ...). Binary fields are sent as the family's JSON form.
+ */
+export type ImageProcessResponse = {
   rocket: { name: string; version: string };
-  task: Task;
+  task: string;
   image: { width: number; height: number };
-  detections?: Detection[];
-  predictions?: Prediction[];
   timing: Timing;
-}
-
-/** An image-to-image result: the envelope plus the produced image (the route encodes it). */
-export type ImageProcessResponse = ProcessResponse & { output?: OutputImage };
+} & TaskFields;
 
 /** The JSON body of a tabular prediction. */
 export interface TabularResponse {
   rocket: { name: string; version: string };
-  task: 'tabular';
+  task: string;
   predictions: TabularPrediction[];
   timing: { inferenceMs: number; totalMs: number };
 }
@@ -74,7 +72,7 @@ export class RocketPipeline {
   ): Promise<ImageProcessResponse[]> {
     const spec = this.imageSpec();
     const start = performance.now();
-    const pre = decodePreprocess(spec);
+    const pre = imageFamilyOf(spec.task).decodeAs?.(spec) ?? spec.preprocess;
     const decodedAll = await Promise.all(images.map((bytes) => decodeForModel(bytes, pre, this.maxPixels)));
     const decodeMs = performance.now() - start;
     const jobs: Job[] = decodedAll.map((image) => ({
@@ -91,13 +89,11 @@ export class RocketPipeline {
         ? await this.pool.runMany(jobs, signal)
         : await Promise.all(jobs.map((job) => this.pool.run(job, signal)));
     const totalMs = performance.now() - start;
-    return results.map(({ result, timing }, i) => ({
+    return results.map(({ fields, timing }, i) => ({
       rocket: { name: spec.name, version: spec.version },
-      task: result.task,
+      task: spec.task,
       image: { width: decodedAll[i]?.original.width ?? 0, height: decodedAll[i]?.original.height ?? 0 },
-      ...(result.task === 'detect' ? { detections: result.detections } : {}),
-      ...(result.task === 'classify' ? { predictions: result.predictions } : {}),
-      ...(result.task === 'image2image' ? { output: result.output } : {}),
+      ...fields,
       timing: {
         decodeMs: round(decodeMs),
         preprocessMs: round(timing.preprocessMs),
@@ -110,7 +106,7 @@ export class RocketPipeline {
 
   /** Runs rows of features through a tabular rocket. */
   async predict(rows: number[][], signal?: AbortSignal): Promise<TabularResponse> {
-    if (this.spec.task !== 'tabular') {
+    if (this.spec.input !== 'rows') {
       throw new RocketError('UNSUPPORTED_INPUT', `This rocket is ${this.spec.task}: send an image, not rows`);
     }
     const start = performance.now();
@@ -119,7 +115,7 @@ export class RocketPipeline {
     );
     return {
       rocket: { name: this.spec.name, version: this.spec.version },
-      task: 'tabular',
+      task: this.spec.task,
       predictions,
       timing: { inferenceMs: round(inferenceMs), totalMs: round(performance.now() - start) },
     };
@@ -135,10 +131,10 @@ export class RocketPipeline {
   }
 
   private imageSpec(): ImageRocketSpec {
-    if (this.spec.task === 'tabular') {
+    if (this.spec.input !== 'image') {
       throw new RocketError(
         'UNSUPPORTED_INPUT',
-        'This rocket is tabular: send rows (JSON, CSV or query parameters), not an image',
+        `This rocket is ${this.spec.task}: send rows (JSON, CSV or query parameters), not an image`,
       );
     }
     return this.spec;

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { RocketError } from '../errors.js';
 import { readModelInfo } from '../onnx/read.js';
-import { inferSpec, type ManifestContext } from './infer.js';
+import { type InferredSpec, inferSpecWithReasons, type ManifestContext } from './infer.js';
 import { readLabelsFile, readMappingFile } from './labels.js';
 import { assertLoadable } from './loadable.js';
 import { readManifest } from './manifest.js';
@@ -16,6 +16,11 @@ import type { RocketSpec } from './types.js';
  * directory), the model's signature and metadata, and the labels file.
  */
 export async function loadRocketSpec(path: string, isDirectory: boolean): Promise<RocketSpec> {
+  return (await loadInferredSpec(path, isDirectory)).spec;
+}
+
+/** {@link loadRocketSpec}, with the rules that chose the task and the output format. */
+export async function loadInferredSpec(path: string, isDirectory: boolean): Promise<InferredSpec> {
   let modelPath = path;
   const ctx: ManifestContext = {};
   if (isDirectory) {
@@ -61,7 +66,7 @@ export async function loadRocketSpec(path: string, isDirectory: boolean): Promis
     );
   }
   assertLoadable(modelPath, info);
-  return inferSpec(modelPath, info, ctx);
+  return inferSpecWithReasons(modelPath, info, ctx);
 }
 
 /**

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { RocketError } from '../errors.js';
-import { ICC_PROFILES, INTERPOLATIONS, OUTPUT_FORMATS, RESIZE_MODES, TASKS } from './types.js';
+import { FAMILIES, TASK_NAMES } from '../tasks/registry.js';
+import { ALIGNMENTS, ICC_PROFILES, INTERPOLATIONS, RESIZE_MODES } from './types.js';
+
+/** Every family's `output.format` values. */
+const OUTPUT_FORMATS = FAMILIES.flatMap((f) => f.outputFormats) as [string, ...string[]];
 
 const unit = z.number().min(0).max(1);
 const triple = z.array(z.number()).min(1).max(3);
@@ -14,7 +18,7 @@ export const manifestSchema = z
   .object({
     name: z.string().min(1).describe('Rocket name, reported by /health and every response.'),
     version: z.string().min(1).describe('Rocket version (free text, e.g. semver).'),
-    task: z.enum(TASKS).describe('What the model does; inferred from the model when absent.'),
+    task: z.enum(TASK_NAMES).describe('What the model does; inferred from the model when absent.'),
     model: z.string().min(1).describe('The .onnx file, relative to the manifest directory or absolute.'),
     sha256: z
       .string()
@@ -40,7 +44,16 @@ export const manifestSchema = z
           .gt(0)
           .max(1)
           .describe('center-crop: crop / resized short side (default 0.875).'),
-        padValue: z.number().min(0).max(255).describe('letterbox: padding pixel value (default 114).'),
+        padValue: z
+          .number()
+          .min(0)
+          .max(255)
+          .describe('letterbox: padding pixel value (default 114; 0 for the face layouts).'),
+        align: z
+          .enum(ALIGNMENTS)
+          .describe(
+            'letterbox: where the resized image sits, center (default) or top-left (YOLOX, YuNet, SCRFD).',
+          ),
         channelOrder: z.enum(['rgb', 'bgr', 'gray']),
         invert: z.boolean().describe('Use 255 − pixel, for dark-on-light photos (e.g. digits for MNIST).'),
         scale: z.number().positive().describe('Pixel multiplier before mean/std (default 1/255).'),
@@ -51,7 +64,14 @@ export const manifestSchema = z
       .partial()
       .strict(),
     output: z
-      .object({ format: z.enum(OUTPUT_FORMATS) })
+      .object({
+        format: z
+          .enum(OUTPUT_FORMATS)
+          .describe(
+            'How the outputs are read: a detector layout, or logits / probabilities / auto for a classifier.',
+          ),
+        ...Object.assign({}, ...FAMILIES.map((f) => f.outputFields ?? {})),
+      })
       .partial()
       .strict(),
     image2image: z

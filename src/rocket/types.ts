@@ -1,15 +1,14 @@
 /** What a rocket is once resolved and inferred: everything the pipeline needs, as plain data. */
-
-export const TASKS = ['detect', 'classify', 'image2image', 'tabular'] as const;
-export type Task = (typeof TASKS)[number];
-/** Tasks whose input is an image. */
-export type ImageTask = Exclude<Task, 'tabular'>;
+import type { ChannelOrder } from '../kernels/types.js';
 
 export const RESIZE_MODES = ['letterbox', 'stretch', 'center-crop'] as const;
 export type ResizeMode = (typeof RESIZE_MODES)[number];
 
-export const INTERPOLATIONS = ['nearest', 'linear', 'cubic', 'lanczos3'] as const;
-/** The resize kernel (libvips'); `linear` is antialiased bilinear. */
+export const INTERPOLATIONS = ['bilinear', 'nearest', 'linear', 'cubic', 'lanczos3'] as const;
+/**
+ * The resize kernel: `bilinear` samples as OpenCV's INTER_LINEAR does (no antialiasing, what most
+ * training pipelines use); the others are libvips' kernels, `linear` being antialiased bilinear.
+ */
 export type Interpolation = (typeof INTERPOLATIONS)[number];
 
 export const ICC_PROFILES = ['convert', 'ignore'] as const;
@@ -20,17 +19,14 @@ export const ICC_PROFILES = ['convert', 'ignore'] as const;
  */
 export type IccProfile = (typeof ICC_PROFILES)[number];
 
-export const OUTPUT_FORMATS = ['yolov8', 'yolov5', 'logits', 'probabilities', 'auto'] as const;
-/** `auto` (classify only): softmax unless the row already sums to 1 within 1e-3 with values in [0, 1]. */
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export const ALIGNMENTS = ['center', 'top-left'] as const;
+/** Where the letterbox places the resized image: centred, or in the top-left corner (YOLOX, YuNet). */
+export type Alignment = (typeof ALIGNMENTS)[number];
 
-/** How an image becomes the model's input tensor, applied in this order: orient, resize, normalise. */
-/** Channel order of the model input. */
-export type ChannelOrder = 'rgb' | 'bgr' | 'gray';
-
-/** Channels of the model input for a channel order. */
+/** Channels of the model input for a channel order (the kernels' {@link ChannelOrder}). */
 export const channelCount = (order: ChannelOrder): number => (order === 'gray' ? 1 : 3);
 
+/** How an image becomes the model's input tensor, applied in this order: orient, resize, normalise. */
 export interface Preprocess {
   /** Model input size in pixels. */
   width: number;
@@ -42,6 +38,8 @@ export interface Preprocess {
   cropRatio: number;
   /** letterbox only: pixel value 0..255 of the padding. */
   padValue: number;
+  /** letterbox only: where the resized image sits in the canvas. */
+  align: Alignment;
   channelOrder: ChannelOrder;
   /** Use 255 − pixel (dark-on-light photos for a model trained light-on-dark, e.g. MNIST). */
   invert: boolean;
@@ -72,15 +70,6 @@ export interface TensorSignature {
   elemType: number;
   /** Sizes; symbolic dimensions by name, unknown ones as '?'. */
   dims: (number | string)[];
-}
-
-/**
- * Image-to-image output: `rgb` models return an RGB image; `y` models (the super-resolution
- * convention) take and return the Y channel of YCbCr, and Cb/Cr are upscaled bicubically.
- * Output pixels are the inverse of the input normalisation: (value × std + mean) / scale.
- */
-export interface Image2ImageSpec {
-  mode: 'rgb' | 'y';
 }
 
 /** Tabular input and output: feature order, and which outputs carry labels, probabilities or values. */
@@ -115,19 +104,26 @@ interface BaseSpec {
   thresholds: Thresholds;
 }
 
-/** A rocket that takes an image: detect, classify or image-to-image. */
-export interface ImageRocketSpec extends BaseSpec {
-  task: ImageTask;
-  outputName: string;
+/**
+ * A rocket that takes an image. `H` is its family's own settings (see src/tasks/<family>/), e.g.
+ * the detector layout.
+ */
+export interface ImageRocketSpec<H = unknown> extends BaseSpec {
+  input: 'image';
+  /** The task family (src/tasks/registry.ts). */
+  task: string;
+  /** The outputs fetched on every run, in the order the family reads them. */
+  outputNames: string[];
   preprocess: Preprocess;
-  outputFormat: OutputFormat;
-  /** Present for task `image2image`. */
-  image2image?: Image2ImageSpec;
+  /** How the family reads the outputs: a detector layout, logits or probabilities, rgb or y images. */
+  outputFormat: string;
+  head: H;
 }
 
 /** A rocket that takes rows of numbers (scikit-learn exports). */
 export interface TabularRocketSpec extends BaseSpec {
-  task: 'tabular';
+  input: 'rows';
+  task: string;
   tabular: TabularSpec;
 }
 

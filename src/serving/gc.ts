@@ -30,7 +30,10 @@ export function gcFlagsToSet(execArgv: readonly string[]): string[] {
   return GC_FLAGS.filter((flag) => !given.has(flagName(flag)));
 }
 
-/** Sets the GC flags this server wants, leaving alone any that node was started with. */
+/**
+ * Sets the GC flags this server wants, leaving alone any that node was started with. Called once
+ * at startup, by applyProcessSettings() (src/process-settings.ts).
+ */
 export function tuneGarbageCollector(execArgv: readonly string[] = process.execArgv): void {
   for (const flag of gcFlagsToSet(execArgv)) setFlagsFromString(flag);
 }

@@ -1,4 +1,4 @@
-import { toErrorResponse } from '../errors.js';
+import type { ErrorProtocol } from '../http/error-response.js';
 
 /**
  * An Open Inference Protocol error: the protocol answers `{"error": "<message>"}` with 400 for a
@@ -18,15 +18,11 @@ export class V2Error extends Error {
 export const badRequest = (message: string) => new V2Error(400, message);
 
 /**
- * What a v2 route answers for a thrown value: status, `{"error"}` body and extra headers. Anything
- * but a V2Error maps as on every other route (catalogue status, production hiding), flattened to
- * the protocol's shape.
+ * How v2 routes write errors (see errorResponse() in src/http/error-response.ts): a V2Error as it
+ * is; anything else as on every other route (catalogue status, production hiding), flattened to
+ * the protocol's `{"error": "<message>"}` shape.
  */
-export function v2ErrorResponse(
-  err: unknown,
-  production?: boolean,
-): { status: number; body: { error: string }; headers: Record<string, string> } {
-  if (err instanceof V2Error) return { status: err.status, body: { error: err.message }, headers: {} };
-  const { status, body, headers } = toErrorResponse(err, production);
-  return { status, body: { error: body.error.message }, headers: { ...headers } };
-}
+export const V2_ERRORS: ErrorProtocol = {
+  own: (err) => (err instanceof V2Error ? { status: err.status, message: err.message } : undefined),
+  body: ({ message }) => ({ error: message }),
+};

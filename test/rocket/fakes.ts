@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResolveContext } from '../../src/rocket/resolve.js';
+import type { ResolveContext } from '../../src/rocket/sources/source.js';
 
 /** A fake remote store on 127.0.0.1: a node:http server that records every request path. */
 export interface FakeServer {

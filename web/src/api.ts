@@ -52,6 +52,23 @@ export async function getHealth(): Promise<Health> {
   return (await res.json()) as Health;
 }
 
+/** What the page shows for the rocket's task (GET /playground.json, from its task family). */
+export interface PlaygroundView {
+  task: string;
+  /** Ids of the page's panels to show. */
+  panels: string[];
+  /** Query parameters of /process requests. */
+  query: Record<string, number>;
+  /** Accept header of /process requests. */
+  accept: string;
+}
+
+/** GET /playground.json. */
+export async function getView(): Promise<PlaygroundView> {
+  const res = await check(await fetch('playground.json', { headers: headers() }));
+  return (await res.json()) as PlaygroundView;
+}
+
 /** GET /v2/models/{name}: the model's inputs and outputs. */
 export async function getModelMetadata(
   name: string,

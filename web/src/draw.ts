@@ -3,7 +3,8 @@ import type { Detection } from './filter.js';
 
 /**
  * Draws the image and its detections on the canvas at the image's own size (CSS scales it):
- * a box per detection in its class's colour, with "label 0.87" on a filled tag above it.
+ * a box per detection in its class's colour, with "label 0.87" on a filled tag above it, and its
+ * landmarks as dots.
  */
 export function drawDetections(
   canvas: HTMLCanvasElement,
@@ -35,5 +36,15 @@ export function drawDetections(
     ctx.fillRect(left, top, width, height);
     ctx.fillStyle = text;
     ctx.fillText(tag, left + line, top + line / 2);
+    // Landmarks (face detectors' eyes, nose and mouth corners) as dots with a white rim.
+    for (const k of d.keypoints ?? []) {
+      ctx.beginPath();
+      ctx.arc(k.x, k.y, line * 1.5, 0, 2 * Math.PI);
+      ctx.fillStyle = fill;
+      ctx.fill();
+      ctx.lineWidth = Math.max(1, line / 2);
+      ctx.strokeStyle = '#fff';
+      ctx.stroke();
+    }
   }
 }

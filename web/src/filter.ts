@@ -5,12 +5,10 @@
  */
 
 // The shapes /process returns are the server's own types (type-only import: nothing is bundled).
-import type { Box, Detection, Prediction } from '../../src/pipeline/results.js';
+import type { Prediction } from '../../src/tasks/classify/schema.js';
+import type { Box, Detection } from '../../src/tasks/detect/schema.js';
 
 export type { Box, Detection, Prediction };
-
-/** Thresholds the page asks the server for: low enough that the sliders only ever tighten them. */
-export const REQUEST_THRESHOLDS = { confidence: 0.05, iou: 0.9, maxDetections: 1000 } as const;
 
 const extent = (lo: number, hi: number) => (hi > lo ? hi - lo : 0);
 

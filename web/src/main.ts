@@ -1,28 +1,18 @@
-import { apiKey, getHealth, postProcess, Unauthorized } from './api.js';
+import { apiKey, getHealth, getView, type PlaygroundView, postProcess, Unauthorized } from './api.js';
 import { byId, el, showOnly } from './dom.js';
 import { drawDetections } from './draw.js';
-import {
-  type Detection,
-  filterDetections,
-  type Prediction,
-  REQUEST_THRESHOLDS,
-  topPredictions,
-} from './filter.js';
+import { type Detection, filterDetections, type Prediction, topPredictions } from './filter.js';
 import { onImage } from './inputs.js';
 import { state } from './state.js';
 import { setUpTabular } from './tabular.js';
 import { timingRows } from './timing.js';
 import { renderDetectionList, renderInfo, renderPredictions, renderTiming } from './views.js';
 
-const TASK_VIEWS: Record<string, string[]> = {
-  detect: ['image-input', 'controls', 'detect-view'],
-  classify: ['image-input', 'controls', 'classify-view'],
-  image2image: ['image-input', 'image2image-view'],
-  tabular: ['tabular-view'],
-};
-/** Every view some task shows; the others are hidden. */
-const VIEWS = [...new Set(Object.values(TASK_VIEWS).flat())];
-const TOPK_MAX = 20;
+/** Every panel of the page; the rocket's task family says which are shown. */
+const PANELS = [...document.querySelectorAll<HTMLElement>('[data-panel]')].map((e) => e.id);
+/** What the page shows for this rocket, from GET /playground.json. */
+let view: PlaygroundView = { task: '', panels: [], query: {}, accept: 'application/json' };
+const shows = (panel: string) => view.panels.includes(panel);
 
 const slider = (id: string) => byId<HTMLInputElement>(id);
 let image: ImageBitmap | undefined;
@@ -55,12 +45,12 @@ async function guarded(action: () => Promise<void>): Promise<void> {
 function refilter(): void {
   for (const id of ['confidence', 'iou', 'topk']) byId(`${id}-value`).textContent = slider(id).value;
   const confidence = Number(slider('confidence').value);
-  if (state.task === 'detect' && image) {
+  if (shows('detect-view') && image) {
     state.visible = filterDetections(state.detections, { confidence, iou: Number(slider('iou').value) });
     drawDetections(byId<HTMLCanvasElement>('canvas'), image, state.visible);
     renderDetectionList(state.visible);
     report(`${state.visible.length} of ${state.detections.length} detections shown`);
-  } else if (state.task === 'classify' && state.predictions.length) {
+  } else if (shows('classify-view') && state.predictions.length) {
     state.shown = topPredictions(state.predictions, Number(slider('topk').value), confidence);
     renderPredictions(state.shown);
     report(`Top ${state.shown.length} of ${state.predictions.length} predictions`);
@@ -73,19 +63,9 @@ function run(file: Blob): Promise<void> {
     if (!file.type.startsWith('image/')) throw new Error(`${file.type || 'That file'} is not an image`);
     state.status = 'busy';
     report('Running the rocket…');
-    const query: Record<string, number> =
-      state.task === 'detect'
-        ? { ...REQUEST_THRESHOLDS }
-        : state.task === 'classify'
-          ? { confidence: 0, topk: TOPK_MAX }
-          : {};
     image = await createImageBitmap(file);
     state.requests++;
-    const reply = await postProcess(
-      file,
-      query,
-      state.task === 'image2image' ? 'image/png' : 'application/json',
-    );
+    const reply = await postProcess(file, view.query, view.accept);
     if (reply.kind === 'image') {
       const before = byId<HTMLImageElement>('before');
       const after = byId<HTMLImageElement>('after');
@@ -140,15 +120,18 @@ async function start(): Promise<void> {
     provider: health.executionProvider ?? '?',
   });
   document.body.dataset.task = task;
-  showOnly(VIEWS, TASK_VIEWS[task] ?? []);
-  for (const control of document.querySelectorAll<HTMLElement>('[data-tasks]')) {
-    control.hidden = !(control.dataset.tasks ?? '').split(' ').includes(task);
-  }
-  if (task === 'classify') Object.assign(slider('confidence'), { min: '0', value: '0' });
+  await guarded(async () => {
+    view = await getView();
+  });
+  showOnly(PANELS, view.panels);
+  // The confidence slider starts where the request does, so nothing the server sent is hidden.
+  const confidence = view.query.confidence;
+  if (confidence !== undefined && confidence < 0.05)
+    Object.assign(slider('confidence'), { min: '0', value: '0' });
   state.status = 'ready';
-  if (task === 'tabular') return guarded(() => setUpTabular(name, report, guarded));
+  if (shows('tabular-view')) return guarded(() => setUpTabular(name, report, guarded));
   report(
-    TASK_VIEWS[task]
+    shows('image-input')
       ? 'Drop, paste or choose an image.'
       : `This page does not show ${task} rockets yet; see the API docs.`,
   );

@@ -1,5 +1,6 @@
 import { RocketError } from '../../errors.js';
 import { rowFromQuery } from '../../tabular/rows.js';
+import type { Prediction } from '../../tasks/classify/schema.js';
 import type { Route } from '../route.js';
 import { sendJson } from '../route.js';
 import { readJson, readUpload } from '../upload.js';
@@ -24,7 +25,7 @@ export const compatRoutes: Route[] = [
     kind: 'work',
     async handler({ res, url, app, signal }) {
       const pipeline = app.pipeline();
-      if (pipeline.spec.task !== 'tabular') {
+      if (pipeline.spec.input !== 'rows') {
         throw new RocketError(
           'UNSUPPORTED_INPUT',
           `/prediction/ serves tabular rockets; this one is ${pipeline.spec.task}`,
@@ -44,7 +45,7 @@ export const compatRoutes: Route[] = [
       const pipeline = app.pipeline();
       const upload = await readUpload(req, { maxBytes: app.config.MAX_UPLOAD_BYTES, field: 'image' });
       const result = await pipeline.process(upload.data, {}, signal);
-      const top = result.predictions?.[0];
+      const top = (result.predictions as Prediction[] | undefined)?.[0];
       if (!top)
         throw new RocketError(
           'UNSUPPORTED_INPUT',

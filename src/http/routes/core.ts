@@ -9,7 +9,7 @@ export const coreRoutes: Route[] = [
     path: '/process',
     kind: 'work',
     handler(ctx) {
-      return ctx.app.pipeline().spec.task === 'tabular' ? processRows(ctx) : processImages(ctx);
+      return ctx.app.pipeline().spec.input === 'rows' ? processRows(ctx) : processImages(ctx);
     },
   },
   {

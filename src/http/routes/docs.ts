@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { type Asset, AssetDir, makeAsset, sendAsset } from '../../openapi/assets.js';
 import { buildOpenApi } from '../../openapi/document.js';
 import type { Route, RouteContext } from '../route.js';
 import { sendJson } from '../route.js';
+import { type Asset, AssetDir, makeAsset, sendAsset } from '../static-assets.js';
 
 const swaggerRoot = () => dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const swaggerVersion = () => String(createRequire(import.meta.url)('swagger-ui-dist/package.json').version);

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { RocketError } from '../../errors.js';
-import { type Asset, AssetDir, makeAsset, sendAsset } from '../../openapi/assets.js';
 import { packageRoot } from '../../package.js';
-import type { Route } from '../route.js';
+import { familyOf } from '../../tasks/registry.js';
+import { type Route, sendJson } from '../route.js';
+import { type Asset, AssetDir, makeAsset, sendAsset } from '../static-assets.js';
 
 /** The playground's built files (web/ → build/web/ by `npm run build:web`). */
 let built: AssetDir | undefined;
@@ -34,6 +35,16 @@ function indexPage(): Asset {
  */
 export const playgroundRoutes: Route[] = [
   { method: 'GET', path: '/', kind: 'probe', handler: (ctx) => sendAsset(ctx, indexPage(), 'page') },
+  {
+    // What the page shows for the rocket's task family: its panels and its request.
+    method: 'GET',
+    path: '/playground.json',
+    kind: 'probe',
+    handler({ res, app }) {
+      const { task } = app.pipeline().spec;
+      sendJson(res, 200, { task, ...familyOf(task).playground });
+    },
+  },
   {
     method: 'GET',
     path: '/static/{file}',

@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { expected, RocketError } from '../../errors.js';
-import { annotateDetections } from '../../image/annotate.js';
-import { encodeImage, formatFromAccept, type ImageFormat } from '../../image/encode.js';
+import { formatFromAccept } from '../../image/encode.js';
 import type { ImageProcessResponse, Timing } from '../../pipeline/pipeline.js';
 import { rowFromQuery, rowsFromCsv, rowsFromJson } from '../../tabular/rows.js';
+import { imageFamilyOf } from '../../tasks/registry.js';
+import type { ImageFamily } from '../../tasks/types.js';
 import { parseProcessParams, type ResponseFormat } from '../params.js';
 import type { RouteContext } from '../route.js';
 import { sendBody, sendJson } from '../route.js';
@@ -23,77 +24,70 @@ function sendImage(res: ServerResponse, body: Buffer, type: string, timing?: Tim
   sendBody(res, 200, body, headers);
 }
 
-/** The JSON form of an image-to-image result: the envelope, with the image as base64 PNG. */
-async function asJson(result: ImageProcessResponse): Promise<unknown> {
-  const { output, ...envelope } = result;
-  if (!output) return envelope;
-  const { body, contentType } = await encodeImage(output, 'png');
-  return {
-    ...envelope,
-    output: { width: output.width, height: output.height, contentType, data: body.toString('base64') },
-  };
+/** The JSON form of a result: the family turns binary fields (an image) into JSON. */
+async function asJson(family: ImageFamily, result: ImageProcessResponse): Promise<unknown> {
+  if (!family.toJson) return result;
+  const { rocket, task, image, timing, ...fields } = result;
+  return { rocket, task, image, ...(await family.toJson(fields)), timing };
 }
 
-function checkFormat(format: ResponseFormat | undefined, task: string, files: number): void {
-  const fits =
-    format === undefined ||
-    format === 'json' ||
-    (files === 1 && format === 'image' && task === 'detect') ||
-    (files === 1 && task === 'image2image' && format !== 'image');
-  if (!fits) {
-    const allowed =
-      files > 1
-        ? 'json (several files give a JSON array)'
-        : task === 'detect'
-          ? 'json or image'
-          : task === 'image2image'
-            ? 'json, png, jpeg or webp'
-            : 'json';
-    throw new RocketError('INVALID_PARAMETER', expected(`${allowed} for a ${task} rocket`, 'format', format));
-  }
+/** Checks `format` against what the family can answer; several files always answer JSON. */
+function checkFormat(format: ResponseFormat | undefined, family: ImageFamily, files: number): void {
+  if (format === undefined || format === 'json' || (files === 1 && format in family.renderers)) return;
+  const allowed =
+    files > 1
+      ? 'json (several files give a JSON array)'
+      : ['json', ...Object.keys(family.renderers)].join(', ');
+  throw new RocketError(
+    'INVALID_PARAMETER',
+    expected(`${allowed} for a ${family.task} rocket`, 'format', format),
+  );
 }
 
-/** POST /process for image rockets: one file → one result (JSON or image); several → a JSON array. */
+/** POST /process for image rockets: one file → one result (JSON or what the family renders); several → a JSON array. */
 export async function processImages(ctx: RouteContext): Promise<void> {
   const { req, res, url, app, signal } = ctx;
   const { thresholds, format } = parseProcessParams(url.searchParams);
   const pipeline = app.pipeline();
-  const task = pipeline.spec.task;
-  checkFormat(format, task, 1);
+  const family = imageFamilyOf(pipeline.spec.task);
+  checkFormat(format, family, 1);
   const uploads = await readUploads(req, {
     maxBytes: app.config.MAX_UPLOAD_BYTES,
     field: 'input',
     maxFiles: MAX_FILES,
   });
   if (uploads.length > 1) {
-    checkFormat(format, task, uploads.length);
+    checkFormat(format, family, uploads.length);
     const results = await pipeline.processMany(
       uploads.map((u) => u.data),
       thresholds,
       signal,
     );
-    sendJson(res, 200, await Promise.all(results.map(asJson)));
+    sendJson(res, 200, await Promise.all(results.map((r) => asJson(family, r))));
     return;
   }
   const upload = uploads[0] as (typeof uploads)[number];
   const result = await pipeline.process(upload.data, thresholds, signal);
-  if (format === 'image') {
-    const jpeg = await annotateDetections(upload.data, result.detections ?? [], app.config.MAX_PIXELS);
-    sendImage(res, jpeg, 'image/jpeg', result.timing);
-  } else if (result.output && format !== 'json') {
-    const chosen: ImageFormat = format ?? formatFromAccept(req.headers.accept);
-    const { body, contentType } = await encodeImage(result.output, chosen);
-    sendImage(res, body, contentType, result.timing);
-  } else {
-    sendJson(res, 200, await asJson(result));
+  const chosen = format ?? (family.defaultsToImage ? formatFromAccept(req.headers.accept) : 'json');
+  const render = family.renderers[chosen];
+  if (!render) {
+    sendJson(res, 200, await asJson(family, result));
+    return;
   }
+  const { rocket: _r, task: _t, image: _i, timing, ...fields } = result;
+  const { body, contentType } = await render({
+    upload: upload.data,
+    fields,
+    maxPixels: app.config.MAX_PIXELS,
+  });
+  sendImage(res, body, contentType, timing);
 }
 
 /** POST /process for tabular rockets: JSON rows, a CSV upload (field `input`), or query parameters. */
 export async function processRows(ctx: RouteContext): Promise<void> {
   const { req, res, url, app, signal } = ctx;
   const pipeline = app.pipeline();
-  if (pipeline.spec.task !== 'tabular') throw new Error('processRows needs a tabular rocket');
+  if (pipeline.spec.input !== 'rows') throw new Error('processRows needs a rocket that takes rows');
   const tab = pipeline.spec.tabular;
   const type = mediaType(req);
   let rows: number[][];

@@ -1,7 +1,8 @@
 import type { RocketApp } from '../../app.js';
-import { V2Error, v2ErrorResponse } from '../../v2/errors.js';
+import { V2_ERRORS, V2Error } from '../../v2/errors.js';
 import { inferV2 } from '../../v2/infer.js';
 import { modelFromPipeline, modelMetadata, serverMetadata, type V2Model } from '../../v2/model.js';
+import { errorResponse, sendErrorResponse } from '../error-response.js';
 import type { Route, RouteContext } from '../route.js';
 import { sendBody, sendJson } from '../route.js';
 import { readBody } from '../upload.js';
@@ -28,11 +29,10 @@ function v2(handler: (ctx: RouteContext) => Promise<void> | void): Route['handle
     try {
       await handler(ctx);
     } catch (err) {
-      const { status, body, headers } = v2ErrorResponse(err);
-      if (status >= 500) ctx.app.log.error(body.error, { path: ctx.url.pathname, cause: String(err) });
-      if (status === 413) headers.connection = 'close';
-      else if (!ctx.req.rawBody && !ctx.req.readableEnded) ctx.req.resume();
-      sendJson(ctx.res, status, body, headers);
+      const response = errorResponse(err, V2_ERRORS);
+      const { status, message } = response;
+      if (status >= 500) ctx.app.log.error(message, { path: ctx.url.pathname, cause: String(err) });
+      sendErrorResponse(ctx.req, ctx.res, response, status === 413);
     }
   };
 }

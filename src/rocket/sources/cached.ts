@@ -1,6 +1,6 @@
 import { fetchIntoCache } from '../cache.js';
-import type { RocketSource } from '../resolve.js';
 import { type Download, modelFileName, splitChecksum } from './download.js';
+import type { RocketSource } from './source.js';
 
 /**
  * A source for one URL scheme whose rockets are downloaded once into CACHE_DIR. `prepare` checks

@@ -1,10 +1,10 @@
-import type { RocketSource } from '../resolve.js';
 import { parseBucketUrl } from './bucket.js';
 import { cachedSource } from './cached.js';
 import { openGs } from './gs.js';
 import { huggingFaceUrl, openHuggingFace } from './hf.js';
 import { checkHttpUrl, openHttp } from './http.js';
 import { openS3 } from './s3.js';
+import type { RocketSource } from './source.js';
 
 /** `https://…` and `http://…`: a .onnx file or a rocket.tar.gz. */
 export const httpSource: RocketSource = cachedSource('https download', /^https?:\/\//i, (url) => {

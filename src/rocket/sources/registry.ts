@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { RocketError } from '../../errors.js';
 import { fetchIntoCache } from '../cache.js';
-import type { RocketSource } from '../resolve.js';
 import { downloadFailed } from './download.js';
 import { receiveText } from './receive.js';
 import { openRemote } from './remote.js';
+import type { RocketSource } from './source.js';
 
 /** A registry rocket's name: `owner/name[@version]`; the version defaults to `latest`. */
 export interface RegistryName {

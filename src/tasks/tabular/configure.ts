@@ -1,6 +1,6 @@
-import { RocketError } from '../errors.js';
-import { DataType } from '../onnx/proto.js';
-import type { TabularSpec, TensorSignature } from './types.js';
+import { RocketError } from '../../errors.js';
+import { DataType } from '../../onnx/proto.js';
+import type { TabularSpec, TensorSignature } from '../../rocket/types.js';
 
 /** Element types whose values are class ids (integers or strings), not scores. */
 const LABEL_TYPES = new Set<number>([

@@ -1,23 +1,27 @@
-import type { Job } from '../inference/messages.js';
-import type { Kernels } from '../kernels/types.js';
-import { labelOf } from '../rocket/labels.js';
-import type { ImageRocketSpec } from '../rocket/types.js';
-import type { Prediction } from './results.js';
+import type { Job } from '../../inference/messages.js';
+import type { Kernels } from '../../kernels/types.js';
+import { labelOf } from '../../rocket/labels.js';
+import type { ImageRocketSpec } from '../../rocket/types.js';
+import { outputInvalid } from '../validate.js';
+import type { ClassifyFormat } from './family.js';
+import type { Prediction } from './schema.js';
 
 /**
  * Turns one row of class scores into the top-k predictions. Logits get a softmax; rows that are
  * already probabilities (format `probabilities`, or `auto` when values lie in [0, 1] and sum to 1
  * within 1e-3) are used as they are. Predictions below the confidence threshold are dropped,
  * except that the top-1 is always returned.
+ * @throws RocketError OUTPUT_INVALID when a `probabilities` row holds a value outside [0, 1].
  */
 export function classifyRow(
   row: Float32Array,
   spec: ImageRocketSpec,
+  format: ClassifyFormat,
   job: Job,
   kernels: Kernels,
 ): Prediction[] {
   const probabilities =
-    spec.outputFormat === 'probabilities' || (spec.outputFormat === 'auto' && isDistribution(row))
+    format === 'probabilities' || (format === 'auto' && isDistribution(row))
       ? row
       : new Float32Array(row.length);
   if (probabilities !== row) kernels.softmax(row, probabilities);
@@ -28,6 +32,9 @@ export function classifyRow(
   for (let i = 0; i < n; i++) {
     const cls = indices[i] as number;
     const confidence = probabilities[cls] as number;
+    if (!(confidence >= 0 && confidence <= 1)) {
+      throw outputInvalid(spec, `a probability of ${confidence} for class ${cls}`, 'logits');
+    }
     if (i > 0 && confidence < job.thresholds.confidence) break;
     predictions.push({
       label: labelOf(spec.labels, cls),

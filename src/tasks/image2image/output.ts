@@ -1,27 +1,39 @@
-import { resizeBicubic } from '../image/bicubic.js';
-import { clampByte, rgbToYcbcr, truncateByte, ycbcrToRgb } from '../image/ycbcr.js';
-import type { Job } from '../inference/messages.js';
-import type { ImageRocketSpec, Preprocess } from '../rocket/types.js';
-import type { OutputImage } from './results.js';
+import { resizeBicubic } from '../../image/bicubic.js';
+import type { OutputImage } from '../../image/encode.js';
+import { clampByte, rgbToYcbcr, truncateByte, ycbcrToRgb } from '../../image/ycbcr.js';
+import type { Job } from '../../inference/messages.js';
+import type { ImageRocketSpec } from '../../rocket/types.js';
 
 /**
- * How uploads are decoded for a rocket: its own preprocessing, except that Y-channel models take
- * an RGB decode whose luma the worker computes (JFIF weights).
+ * Image-to-image output: `rgb` models return an RGB image; `y` models (the super-resolution
+ * convention) take and return the Y channel of YCbCr, and Cb/Cr are upscaled bicubically.
+ * Output pixels are the inverse of the input normalisation: (value × std + mean) / scale.
  */
-export function decodePreprocess(spec: ImageRocketSpec): Preprocess {
-  return spec.image2image?.mode === 'y' ? { ...spec.preprocess, channelOrder: 'rgb' } : spec.preprocess;
+export interface Image2ImageHead {
+  mode: 'rgb' | 'y';
+}
+
+/** The input's colour planes a Y-channel model does not see, merged back into its output. */
+export interface Chroma {
+  cb: Float32Array;
+  cr: Float32Array;
+  width: number;
+  height: number;
 }
 
 /**
  * For Y-channel models: replaces the decoded RGB job by its Y plane (1 channel), the input the
  * model takes, and returns the Cb/Cr planes to merge back after inference.
  */
-export function splitLuma(job: Job): { luma: Job; cb: Float32Array; cr: Float32Array } {
+export function splitLuma(job: Job): { job: Job; state: Chroma } {
   const pixels = job.width * job.height;
   const { y, cb, cr } = rgbToYcbcr(job.pixels, pixels);
   const bytes = new Uint8Array(pixels);
   for (let i = 0; i < pixels; i++) bytes[i] = clampByte(y[i] as number);
-  return { luma: { ...job, pixels: bytes, channels: 1 }, cb, cr };
+  return {
+    job: { ...job, pixels: bytes, channels: 1 },
+    state: { cb, cr, width: job.width, height: job.height },
+  };
 }
 
 /**
@@ -33,14 +45,14 @@ export function splitLuma(job: Job): { luma: Job; cb: Float32Array; cr: Float32A
 export function toOutputImage(
   values: Float32Array,
   dims: readonly number[],
-  spec: ImageRocketSpec,
-  chroma?: { cb: Float32Array; cr: Float32Array; width: number; height: number },
+  spec: ImageRocketSpec<Image2ImageHead>,
+  chroma?: Chroma,
 ): OutputImage {
   const [channels = 0, height = 0, width = 0] = dims.slice(-3);
   const pre = spec.preprocess;
   const plane = width * height;
   const denormalise = (v: number, c: number) => (v * (pre.std[c] ?? 1) + (pre.mean[c] ?? 0)) / pre.scale;
-  if (spec.image2image?.mode === 'y') {
+  if (spec.head.mode === 'y') {
     if (!chroma) throw new Error('Y-channel output needs the input chroma');
     const y = new Float32Array(plane);
     for (let i = 0; i < plane; i++) y[i] = truncateByte(denormalise(values[i] as number, 0));

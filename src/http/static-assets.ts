@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { RocketError } from '../errors.js';
-import { type RouteContext, sendBody } from '../http/route.js';
+import { type RouteContext, sendBody } from './route.js';
 
 /** A static file held in memory: its bytes, gzipped copy, content type and content hash. */
 export interface Asset {

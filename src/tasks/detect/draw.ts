@@ -1,5 +1,5 @@
-import type { Detection } from '../pipeline/results.js';
-import { openImage, translateSharpError } from './decode.js';
+import { openImage, translateSharpError } from '../../image/decode.js';
+import type { Detection } from './schema.js';
 
 /** Box colours, by class index modulo the list (distinct, readable on photos). */
 const COLOURS = [
@@ -43,7 +43,7 @@ function textColour(hex: string): string {
 
 /**
  * An SVG overlay of `width × height` with one outlined box and one filled label (`label 0.87`) per
- * detection. Line width and font size follow the image size; labels sit above their box when
+ * detection, and its landmarks as dots. Line width and font size follow the image size; labels sit above their box when
  * there is room, else just inside it, and never leave the image. Higher confidences draw last.
  */
 export function detectionsSvg(width: number, height: number, detections: readonly Detection[]): string {
@@ -62,6 +62,10 @@ export function detectionsSvg(width: number, height: number, detections: readonl
       `<rect x="${x1}" y="${y1}" width="${Math.max(0, x2 - x1)}" height="${Math.max(0, y2 - y1)}" fill="none" stroke="${colour}" stroke-width="${line}"/>`,
       `<rect x="${lx}" y="${ly}" width="${labelWidth}" height="${labelHeight}" fill="${colour}"/>`,
       `<text x="${lx + line}" y="${ly + labelHeight - Math.round(font * 0.32)}" fill="${textColour(colour)}">${escapeXml(text)}</text>`,
+      ...(d.keypoints ?? []).map(
+        (k) =>
+          `<circle cx="${k.x}" cy="${k.y}" r="${line * 1.5}" fill="${colour}" stroke="#fff" stroke-width="${line / 2}"/>`,
+      ),
     );
   }
   return (

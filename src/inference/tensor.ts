@@ -1,6 +1,6 @@
-import type { Job } from '../inference/messages.js';
 import type { Kernels } from '../kernels/types.js';
 import { channelCount, type Preprocess } from '../rocket/types.js';
+import type { Job } from './messages.js';
 
 /**
  * Returns a function that writes a decoded job into `dst`, the model's input for one image

@@ -1,8 +1,8 @@
-import { RocketError } from '../errors.js';
-import type { WireTensor } from '../inference/messages.js';
-import { labelOf } from '../rocket/labels.js';
-import type { TabularRocketSpec } from '../rocket/types.js';
-import { isDistribution } from './classify.js';
+import { RocketError } from '../../errors.js';
+import type { WireTensor } from '../../inference/messages.js';
+import { labelOf } from '../../rocket/labels.js';
+import type { TabularRocketSpec } from '../../rocket/types.js';
+import { isDistribution } from '../classify/postprocess.js';
 
 /** One row's answer: what the model's outputs give (label and class, probabilities, value). */
 export interface TabularPrediction {

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { RocketError } from '../../errors.js';
+import { parseUltralyticsNames } from '../../rocket/labels.js';
+import type { ImageRocketSpec } from '../../rocket/types.js';
+import { rank } from '../signature.js';
+import type { ImageFamily } from '../types.js';
+import { annotateDetections } from './draw.js';
+import type { DetectHead, DetectLayout } from './layout.js';
+import { LAYOUTS } from './layouts/index.js';
+import { type DetectOutput, detectOutputFields } from './manifest.js';
+import { createDetectHead } from './postprocess.js';
+import { detection } from './schema.js';
+
+const layoutNamed = (name: string): DetectLayout | undefined => LAYOUTS.find((l) => l.name === name);
+
+/** The first layout that recognises the model, with why. */
+function recogniseLayout(signature: Parameters<ImageFamily['recognise']>[0], labels: readonly string[]) {
+  for (const layout of LAYOUTS) {
+    const reason = layout.recognise?.(signature, labels);
+    if (reason) return { layout, reason };
+  }
+  return undefined;
+}
+
+/** Object detection: boxes with classes and confidences (and face landmarks), in image pixels. */
+export const detect: ImageFamily = {
+  task: 'detect',
+  input: 'image',
+  fallbackSize: 640,
+  summary: 'object and face detection: boxes, classes, confidences and landmarks',
+  outputFormats: LAYOUTS.map((l) => l.name),
+  outputFields: detectOutputFields,
+  resultFields: { detections: z.array(detection) },
+  playground: {
+    panels: ['image-input', 'controls', 'detect-view'],
+    query: { confidence: 0.05, iou: 0.9, maxDetections: 1000 },
+    accept: 'application/json',
+  },
+  renderers: {
+    image: ({ upload, fields, maxPixels }) =>
+      annotateDetections(upload, (fields.detections ?? []) as z.infer<typeof detection>[], maxPixels).then(
+        (body) => ({ body, contentType: 'image/jpeg' }),
+      ),
+  },
+  defaultsToImage: false,
+
+  recognise(signature) {
+    if (rank(signature.inputs[0]) !== 4) return undefined;
+    const task = signature.metadata.task;
+    if (task !== undefined && task !== 'detect') return undefined;
+    const found = recogniseLayout(signature, parseUltralyticsNames(signature.metadata.names) ?? []);
+    return found ? `${found.layout.name}: ${found.reason}` : undefined;
+  },
+
+  configure(ctx) {
+    const output = (ctx.manifest?.output ?? {}) as DetectOutput;
+    const chosen = output.format
+      ? { layout: layoutNamed(output.format), reason: `output.format ${output.format} in rocket.json` }
+      : recogniseLayout(ctx.signature, ctx.labels);
+    if (!chosen?.layout) {
+      throw new RocketError(
+        'ROCKET_UNSUPPORTED',
+        `Rocket ${ctx.modelPath}: ${output.format ? `output.format ${output.format} is not a detector layout` : 'no detector layout recognises its outputs'}; ` +
+          `set output.format in rocket.json to one of ${LAYOUTS.map((l) => l.name).join(', ')} (docs/rocket.md)`,
+      );
+    }
+    const { layout, reason } = chosen;
+    const { width, height } = ctx.size;
+    const configured = layout.configure({ ...ctx, output, width, height });
+    const head: DetectHead = { layout: layout.name, settings: configured.settings };
+    return {
+      // The reference pipelines of detectors read images as OpenCV does (stored values, no colour
+      // management) and letterbox with its INTER_LINEAR: with both, YOLO26n, YOLOv8n and UltraFace
+      // give the published boxes to 0.5 px on zidane.jpg (docs/rocket.md).
+      preprocess: {
+        resize: 'letterbox',
+        interpolation: 'bilinear',
+        iccProfile: 'ignore',
+        padValue: 114,
+        ...configured.preprocess,
+      },
+      confidence: 0.25,
+      outputNames: configured.outputNames,
+      outputFormat: layout.name,
+      head,
+      reason,
+    };
+  },
+
+  createHead(spec, kernels) {
+    const typed = spec as ImageRocketSpec<DetectHead>;
+    const layout = layoutNamed(typed.head.layout) as DetectLayout;
+    return createDetectHead(typed, layout.createDecoder(typed, kernels), kernels);
+  },
+};

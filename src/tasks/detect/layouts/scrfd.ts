@@ -1,0 +1,94 @@
+import type { Candidates } from '../../../kernels/types.js';
+import { tensorOutputs } from '../../signature.js';
+import type { DetectLayout } from '../layout.js';
+import { DEFAULT_STRIDES, gridsOf, missingOutputs, perStride, type StrideGrid } from './strides.js';
+import { anchorCount, floats } from './tensors.js';
+
+/** One SCRFD stride: its outputs and its grid. */
+interface ScrfdLevel extends StrideGrid {
+  scores: string;
+  bbox: string;
+  kps?: string;
+  anchorsPerCell: number;
+}
+
+/** Candidate buffers from index `at` on: each stride writes after the ones before it. */
+export function from(out: Candidates, at: number, keypoints: number): Candidates {
+  return {
+    boxes: out.boxes.subarray(4 * at),
+    scores: out.scores.subarray(at),
+    classes: out.classes.subarray(at),
+    ...(out.keypoints ? { keypoints: out.keypoints.subarray(2 * keypoints * at) } : {}),
+  };
+}
+
+/** InsightFace SCRFD: per stride scores, distances to the box sides and 5 landmarks. */
+export const scrfd: DetectLayout = {
+  name: 'scrfd',
+  summary:
+    'InsightFace SCRFD: per stride (8, 16, 32) score_S, bbox_S (distances × S), kps_S; 2 anchors per cell; 5 landmarks',
+  recognise(signature) {
+    const names = signature.outputs.map((o) => o.name);
+    return DEFAULT_STRIDES.every((s) => names.includes(`score_${s}`) && names.includes(`bbox_${s}`))
+      ? 'its outputs are named score_8 … bbox_32 (SCRFD)'
+      : undefined;
+  },
+  configure({ signature, output, modelPath, width, height }) {
+    const outputs = tensorOutputs(signature);
+    const strides = output.strides ?? [...DEFAULT_STRIDES];
+    const scores = perStride(outputs, 'score', 1, strides);
+    const bbox = perStride(outputs, 'bbox', 4, strides);
+    const kps = perStride(outputs, 'kps', 10, strides);
+    if (!scores || !bbox)
+      throw missingOutputs(modelPath, 'scrfd', `score and bbox outputs for strides [${strides}]`, outputs);
+    const levels: ScrfdLevel[] = gridsOf(strides, width, height).map((grid, i) => {
+      const cells = grid.gridWidth * grid.gridHeight;
+      const anchors = anchorCount(scores[i]) ?? 2 * cells;
+      return {
+        ...grid,
+        scores: scores[i]?.name ?? '',
+        bbox: bbox[i]?.name ?? '',
+        ...(kps ? { kps: kps[i]?.name } : {}),
+        anchorsPerCell: Math.max(1, Math.round(anchors / cells)),
+      };
+    });
+    // InsightFace's preprocessing: RGB, (pixel − 127.5) / 128, resized into the top-left corner.
+    return {
+      outputNames: levels.flatMap((l) => [l.scores, l.bbox, ...(l.kps ? [l.kps] : [])]),
+      settings: { levels },
+      preprocess: {
+        channelOrder: 'rgb',
+        scale: 1,
+        mean: [127.5, 127.5, 127.5],
+        std: [128, 128, 128],
+        align: 'top-left',
+        padValue: 0,
+      },
+    };
+  },
+  createDecoder(spec, kernels) {
+    const { levels } = spec.head.settings as { levels: ScrfdLevel[] };
+    const keypoints = levels[0]?.kps ? 5 : 0;
+    const capacity = levels.reduce((n, l) => n + l.gridWidth * l.gridHeight * l.anchorsPerCell, 0);
+    return {
+      capacity: () => capacity,
+      keypoints,
+      nmsFree: false,
+      units: 'input',
+      decode(outputs, confThreshold, out) {
+        let count = 0;
+        for (const l of levels) {
+          const { stride, gridWidth, gridHeight, anchorsPerCell } = l;
+          count += kernels.decodeScrfd(
+            floats(outputs[l.scores]),
+            floats(outputs[l.bbox]),
+            l.kps ? floats(outputs[l.kps]) : null,
+            { stride, gridWidth, gridHeight, anchorsPerCell, numKeypoints: keypoints, confThreshold },
+            from(out, count, keypoints),
+          );
+        }
+        return count;
+      },
+    };
+  },
+};

@@ -1,0 +1,96 @@
+import { RocketError } from '../../../errors.js';
+import type { ModelSignature } from '../../../rocket/infer.js';
+import { rank, tensorOutputs } from '../../signature.js';
+import type { DetectLayout, LayoutContext } from '../layout.js';
+
+/** A YOLO head's geometry: anchors and classes. */
+interface YoloSettings {
+  numAnchors: number;
+  numClasses: number;
+}
+
+/** The one rank-3 output of a YOLO head, or undefined. */
+function headOf(signature: ModelSignature) {
+  const outputs = tensorOutputs(signature);
+  const [only] = outputs;
+  return outputs.length === 1 && only && rank(only) === 3 ? only : undefined;
+}
+
+function configureYolo(ctx: LayoutContext, v8: boolean) {
+  const head = headOf(ctx.signature);
+  const [, a, b] = head?.dims ?? [];
+  const [rows, across] = v8 ? [b, a] : [a, b];
+  const numClasses = typeof across === 'number' ? across - (v8 ? 4 : 5) : Number.NaN;
+  if (!head || typeof rows !== 'number' || !(numClasses > 0)) {
+    const shape = v8 ? '[1, 4 + classes, anchors]' : '[1, anchors, 5 + classes]';
+    throw new RocketError(
+      'ROCKET_UNSUPPORTED',
+      `Rocket ${ctx.modelPath}: output.format ${v8 ? 'yolov8' : 'yolov5'} needs one output ${shape}; ` +
+        `the model has ${head ? `${head.name} [${head.dims}]` : `${tensorOutputs(ctx.signature).length} outputs`}`,
+    );
+  }
+  if (ctx.labels.length > 0 && ctx.labels.length !== numClasses) {
+    throw new RocketError(
+      'ROCKET_UNSUPPORTED',
+      `Rocket ${ctx.modelPath}: output ${head.name} [${head.dims}] read as ${v8 ? 'yolov8' : 'yolov5'} has ` +
+        `${numClasses} classes, but the labels name ${ctx.labels.length}. If the model is not a plain ` +
+        'detector (segmentation, pose), it is not served yet; else fix the labels or output.format.',
+    );
+  }
+  const settings: YoloSettings = { numAnchors: rows, numClasses };
+  return { outputNames: [head.name], settings };
+}
+
+function yoloLayout(v8: boolean): DetectLayout {
+  const name = v8 ? 'yolov8' : 'yolov5';
+  return {
+    name,
+    summary: v8
+      ? '[1, 4 + C, N]: cx, cy, w, h then C class scores per anchor (YOLOv8, YOLO11, YOLOv9)'
+      : '[1, N, 5 + C]: cx, cy, w, h, objectness then C class scores (YOLOv5, YOLOv7, YOLOv3)',
+    recognise(signature, labels) {
+      const head = headOf(signature);
+      const [, a, b] = head?.dims ?? [];
+      if (!head || typeof a !== 'number' || typeof b !== 'number') return undefined;
+      const c = labels.length;
+      // With class names the width settles it: 4 + C rows (v8) or 5 + C columns (v5).
+      if (c > 0) {
+        if (v8 && a === 4 + c)
+          return `output ${head.name} [${head.dims}] has 4 + ${c} rows for its ${c} class names`;
+        if (!v8 && b === 5 + c && a !== b) {
+          return `output ${head.name} [${head.dims}] has 5 + ${c} columns for its ${c} class names`;
+        }
+        return undefined;
+      }
+      // Without names: YOLOv8 puts the (few) box + class rows before the (many) anchors; YOLOv5 the
+      // other way round. Six columns are ambiguous (one-class YOLOv5, or NMS-free rows).
+      if (v8 && a > 4 && a < b) return `output ${head.name} [${head.dims}] has fewer rows than anchors`;
+      if (!v8 && b > 5 && b < a && b !== 6)
+        return `output ${head.name} [${head.dims}] has fewer columns than rows`;
+      return undefined;
+    },
+    configure: (ctx) => configureYolo(ctx, v8),
+    createDecoder(spec, kernels) {
+      const s = spec.head.settings as YoloSettings;
+      const [output = ''] = spec.outputNames;
+      const options = {
+        layout: v8 ? ('v8' as const) : ('v5' as const),
+        numClasses: s.numClasses,
+        numAnchors: s.numAnchors,
+      };
+      return {
+        capacity: () => s.numAnchors,
+        keypoints: 0,
+        nmsFree: false,
+        units: 'input',
+        decode: (outputs, confThreshold, out) =>
+          kernels.decodeYolo(outputs[output]?.data as Float32Array, { ...options, confThreshold }, out),
+      };
+    },
+  };
+}
+
+/** YOLOv8 / YOLO11: `[1, 4 + C, N]`, no objectness. */
+export const yolov8 = yoloLayout(true);
+/** YOLOv5 / YOLOv7 / YOLOv3: `[1, N, 5 + C]` with objectness. */
+export const yolov5 = yoloLayout(false);

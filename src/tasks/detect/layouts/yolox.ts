@@ -1,0 +1,70 @@
+import { RocketError } from '../../../errors.js';
+import { rank, tensorOutputs } from '../../signature.js';
+import type { DetectLayout } from '../layout.js';
+import { DEFAULT_STRIDES, gridsOf } from './strides.js';
+
+interface YoloxSettings {
+  numClasses: number;
+  numAnchors: number;
+  strides: number[];
+}
+
+/** YOLOX raw heads (exported with decode_in_inference=False): grids decoded here. */
+export const yolox: DetectLayout = {
+  name: 'yolox',
+  summary:
+    '[1, N, 5 + C] raw YOLOX heads: grid offsets and log sizes at strides 8/16/32, score = objectness × class',
+  configure({ signature, output, modelPath, width, height }) {
+    const outputs = tensorOutputs(signature);
+    const [head] = outputs;
+    const strides = output.strides ?? [...DEFAULT_STRIDES];
+    const expected = gridsOf(strides, width, height).reduce((n, g) => n + g.gridWidth * g.gridHeight, 0);
+    const [, n, columns] = head?.dims ?? [];
+    if (
+      outputs.length !== 1 ||
+      !head ||
+      rank(head) !== 3 ||
+      n !== expected ||
+      typeof columns !== 'number' ||
+      columns < 6
+    ) {
+      throw new RocketError(
+        'ROCKET_UNSUPPORTED',
+        `Rocket ${modelPath}: output.format yolox needs one output [1, ${expected}, 5 + classes] for a ` +
+          `${width}×${height} input at strides [${strides}]; the model has ` +
+          `${outputs.map((o) => `${o.name} [${o.dims}]`).join(', ')}. Set output.strides or preprocess.size in rocket.json.`,
+      );
+    }
+    const settings: YoloxSettings = { numClasses: columns - 5, numAnchors: expected, strides };
+    // YOLOX's own preprocessing: BGR 0..255, resized into the top-left corner, padded with 114.
+    return {
+      outputNames: [head.name],
+      settings,
+      preprocess: {
+        channelOrder: 'bgr',
+        scale: 1,
+        mean: [0, 0, 0],
+        std: [1, 1, 1],
+        align: 'top-left',
+        padValue: 114,
+      },
+    };
+  },
+  createDecoder(spec, kernels) {
+    const s = spec.head.settings as YoloxSettings;
+    const [output = ''] = spec.outputNames;
+    const { width: inputWidth, height: inputHeight } = spec.preprocess;
+    return {
+      capacity: () => s.numAnchors,
+      keypoints: 0,
+      nmsFree: false,
+      units: 'input',
+      decode: (outputs, confThreshold, out) =>
+        kernels.decodeYolox(
+          outputs[output]?.data as Float32Array,
+          { numClasses: s.numClasses, inputWidth, inputHeight, strides: s.strides, confThreshold },
+          out,
+        ),
+    };
+  },
+};

@@ -1,0 +1,89 @@
+import { tensorOutputs } from '../../signature.js';
+import type { DetectLayout } from '../layout.js';
+import { from } from './scrfd.js';
+import { DEFAULT_STRIDES, gridsOf, missingOutputs, perStride, type StrideGrid } from './strides.js';
+import { floats } from './tensors.js';
+
+/** One YuNet stride: its outputs and its grid. */
+interface YunetLevel extends StrideGrid {
+  cls: string;
+  obj: string;
+  bbox: string;
+  kps?: string;
+}
+
+/** OpenCV YuNet: per stride class and objectness scores, box offsets and 5 landmarks. */
+export const yunet: DetectLayout = {
+  name: 'yunet',
+  summary: 'OpenCV YuNet: per stride cls_S, obj_S, bbox_S, kps_S; score = √(cls × obj); 5 landmarks',
+  recognise(signature) {
+    const names = signature.outputs.map((o) => o.name);
+    return DEFAULT_STRIDES.every((s) => ['cls', 'obj', 'bbox'].every((p) => names.includes(`${p}_${s}`)))
+      ? 'its outputs are named cls_8 … kps_32 (YuNet)'
+      : undefined;
+  },
+  configure({ signature, output, modelPath, width, height }) {
+    const outputs = tensorOutputs(signature);
+    const strides = output.strides ?? [...DEFAULT_STRIDES];
+    const byName = (prefix: string) =>
+      strides.every((s) => outputs.some((o) => o.name === `${prefix}_${s}`))
+        ? strides.map((s) => `${prefix}_${s}`)
+        : undefined;
+    const [cls, obj, bbox] = [byName('cls'), byName('obj'), byName('bbox')];
+    const kps = byName('kps') ?? perStride(outputs, 'kps', 10, strides)?.map((o) => o.name);
+    if (!cls || !obj || !bbox) {
+      throw missingOutputs(
+        modelPath,
+        'yunet',
+        `outputs cls_S, obj_S and bbox_S for strides [${strides}]`,
+        outputs,
+      );
+    }
+    const levels: YunetLevel[] = gridsOf(strides, width, height).map((grid, i) => ({
+      ...grid,
+      cls: cls[i] ?? '',
+      obj: obj[i] ?? '',
+      bbox: bbox[i] ?? '',
+      ...(kps ? { kps: kps[i] } : {}),
+    }));
+    // OpenCV's preprocessing: BGR 0..255, the image in the top-left corner of the padded input.
+    return {
+      outputNames: levels.flatMap((l) => [l.cls, l.obj, l.bbox, ...(l.kps ? [l.kps] : [])]),
+      settings: { levels },
+      preprocess: {
+        channelOrder: 'bgr',
+        scale: 1,
+        mean: [0, 0, 0],
+        std: [1, 1, 1],
+        align: 'top-left',
+        padValue: 0,
+      },
+    };
+  },
+  createDecoder(spec, kernels) {
+    const { levels } = spec.head.settings as { levels: YunetLevel[] };
+    const keypoints = levels[0]?.kps ? 5 : 0;
+    const capacity = levels.reduce((n, l) => n + l.gridWidth * l.gridHeight, 0);
+    return {
+      capacity: () => capacity,
+      keypoints,
+      nmsFree: false,
+      units: 'input',
+      decode(outputs, confThreshold, out) {
+        let count = 0;
+        for (const l of levels) {
+          const { stride, gridWidth, gridHeight } = l;
+          count += kernels.decodeYunet(
+            floats(outputs[l.cls]),
+            floats(outputs[l.obj]),
+            floats(outputs[l.bbox]),
+            l.kps ? floats(outputs[l.kps]) : null,
+            { stride, gridWidth, gridHeight, anchorsPerCell: 1, numKeypoints: keypoints, confThreshold },
+            from(out, count, keypoints),
+          );
+        }
+        return count;
+      },
+    };
+  },
+};

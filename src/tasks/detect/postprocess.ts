@@ -1,0 +1,139 @@
+import type { Job } from '../../inference/messages.js';
+import type { Candidates, Kernels } from '../../kernels/types.js';
+import { labelOf } from '../../rocket/labels.js';
+import type { ImageRocketSpec } from '../../rocket/types.js';
+import type { Head } from '../types.js';
+import { outputInvalid } from '../validate.js';
+import type { Decoder, DetectHead } from './layout.js';
+import type { Detection, Keypoint } from './schema.js';
+
+/** Names of the 5 landmarks face detectors give, in their order. */
+export const FACE_LANDMARKS = ['left_eye', 'right_eye', 'nose', 'mouth_left', 'mouth_right'] as const;
+
+const LAYOUT_NAMES = 'yolov8, yolov5, end2end, detr, boxes-scores, yolox, retinaface, scrfd, yunet';
+
+/**
+ * The worker side of the detect family: the layout's decoder writes candidates, every candidate
+ * is checked (a score outside [0, 1], a class beyond the labels or a box far outside the canvas
+ * means the layout is misread: OUTPUT_INVALID), then NMS (unless the model is NMS-free), then the
+ * boxes go back through the letterbox to image pixels, clamped to the image. Buffers are sized
+ * once per worker and reused.
+ */
+export function createDetectHead(
+  spec: ImageRocketSpec<DetectHead>,
+  decoder: Decoder,
+  kernels: Kernels,
+): Head {
+  let out = candidates(0, 0);
+  let kept = new Int32Array(0);
+  const check = candidateCheck(spec, decoder);
+  return {
+    extraFeeds: decoder.extraFeeds?.bind(decoder),
+    postprocess(outputs, job) {
+      const t = job.thresholds;
+      const capacity = decoder.capacity(outputs);
+      if (kept.length < capacity) {
+        out = candidates(capacity, decoder.keypoints);
+        kept = new Int32Array(capacity);
+      }
+      const count = decoder.decode(outputs, t.confidence, out, job);
+      check(out, count, job);
+      const n = kernels.nms(
+        out.boxes,
+        out.scores,
+        out.classes,
+        {
+          count,
+          // NMS-free models: IoU never exceeds 1, so this only orders by score and caps the count.
+          iouThreshold: decoder.nmsFree ? 1 : t.iou,
+          maxDetections: t.maxDetections,
+          classAware: t.classAware,
+        },
+        kept,
+      );
+      return { detections: toDetections(spec, decoder, out, kept.subarray(0, n), job) };
+    },
+  };
+}
+
+/** Buffers for `capacity` candidates with `keypoints` landmarks each. */
+function candidates(capacity: number, keypoints: number): Candidates {
+  return {
+    boxes: new Float32Array(4 * capacity),
+    scores: new Float32Array(capacity),
+    classes: new Int32Array(capacity),
+    ...(keypoints > 0 ? { keypoints: new Float32Array(2 * keypoints * capacity) } : {}),
+  };
+}
+
+/** Checks every candidate; throws OUTPUT_INVALID at the first that cannot be right. */
+function candidateCheck(spec: ImageRocketSpec<DetectHead>, decoder: Decoder) {
+  const classes = spec.labels.length;
+  return (c: Candidates, count: number, job: Job) => {
+    // Boxes may overshoot the canvas a little (objects cut by the edge), never by a canvas size.
+    const [w, h] =
+      decoder.units === 'input'
+        ? [spec.preprocess.width, spec.preprocess.height]
+        : [job.original.width, job.original.height];
+    for (let i = 0; i < count; i++) {
+      const score = c.scores[i] as number;
+      const cls = c.classes[i] as number;
+      if (!(score >= 0 && score <= 1)) throw outputInvalid(spec, `a confidence of ${score}`, LAYOUT_NAMES);
+      if (cls < 0 || (classes > 0 && cls >= classes)) {
+        const what =
+          cls < 0 ? 'a class that is not a whole number' : `class ${cls} of a ${classes}-label model`;
+        throw outputInvalid(spec, what, LAYOUT_NAMES);
+      }
+      for (let k = 0; k < 4; k++) {
+        const v = c.boxes[4 * i + k] as number;
+        const size = k % 2 === 0 ? w : h;
+        if (!(v >= -size && v <= 2 * size)) {
+          throw outputInvalid(spec, `a box coordinate of ${v} for a ${w}×${h} canvas`, LAYOUT_NAMES);
+        }
+      }
+    }
+  };
+}
+
+function toDetections(
+  spec: ImageRocketSpec<DetectHead>,
+  decoder: Decoder,
+  c: Candidates,
+  kept: Int32Array,
+  job: Job,
+): Detection[] {
+  const { placement: p, original } = job;
+  const mapped = decoder.units === 'input';
+  const toX = (x: number) => (mapped ? (x - p.offsetX) / p.scaleX : x);
+  const toY = (y: number) => (mapped ? (y - p.offsetY) / p.scaleY : y);
+  const k = decoder.keypoints;
+  return Array.from(kept, (i): Detection => {
+    const cls = c.classes[i] as number;
+    const detection: Detection = {
+      label: labelOf(spec.labels, cls),
+      class: cls,
+      confidence: round(c.scores[i] as number, 4),
+      box: {
+        x1: round(clamp(toX(c.boxes[4 * i] as number), original.width), 1),
+        y1: round(clamp(toY(c.boxes[4 * i + 1] as number), original.height), 1),
+        x2: round(clamp(toX(c.boxes[4 * i + 2] as number), original.width), 1),
+        y2: round(clamp(toY(c.boxes[4 * i + 3] as number), original.height), 1),
+      },
+    };
+    if (k > 0 && c.keypoints) {
+      const points = c.keypoints;
+      detection.keypoints = Array.from({ length: k }, (_, j): Keypoint => {
+        const point: Keypoint = {
+          x: round(toX(points[2 * (i * k + j)] as number), 1),
+          y: round(toY(points[2 * (i * k + j) + 1] as number), 1),
+        };
+        const name = k === FACE_LANDMARKS.length ? FACE_LANDMARKS[j] : undefined;
+        return name ? { ...point, name } : point;
+      });
+    }
+    return detection;
+  });
+}
+
+const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), max);
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;

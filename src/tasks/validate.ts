@@ -1,0 +1,16 @@
+/** The "never a silent wrong answer" checks every family's postprocessing shares. */
+import { RocketError } from '../errors.js';
+import type { ImageRocketSpec } from '../rocket/types.js';
+
+/**
+ * OUTPUT_INVALID for a value that cannot be right: the outputs are misread. Names the rocket's
+ * outputs, the format they were read as and what would fix it.
+ */
+export function outputInvalid(spec: ImageRocketSpec, what: string, fix: string): RocketError {
+  return new RocketError(
+    'OUTPUT_INVALID',
+    `Rocket ${spec.name}: output ${spec.outputNames.join(', ')} read as ${spec.outputFormat} gave ${what}, ` +
+      `which cannot be right: the model's outputs are misread. Set output.format in rocket.json to the ` +
+      `layout the model has (${fix}); see docs/rocket.md.`,
+  );
+}
