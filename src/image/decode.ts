@@ -94,15 +94,13 @@ async function resized(image: OpenedImage, placement: Placement, pre: Preprocess
     const pipeline = image.pipeline().resize(w, h, { fit: 'fill', kernel: pre.interpolation });
     return crop ? pipeline.extract(crop) : pipeline;
   }
-  const pipeline = image
-    .pipeline()
-    .affine([w / image.width, 0, 0, h / image.height], {
-      interpolator: 'bilinear',
-      idx: 0.5,
-      idy: 0.5,
-      odx: -0.5,
-      ody: -0.5,
-    });
+  const pipeline = image.pipeline().affine([w / image.width, 0, 0, h / image.height], {
+    interpolator: 'bilinear',
+    idx: 0.5,
+    idy: 0.5,
+    odx: -0.5,
+    ody: -0.5,
+  });
   if (!crop) return pipeline;
   try {
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });

@@ -52,9 +52,9 @@ describe('rocket inspect', () => {
     const report = JSON.parse(run.stdout);
     expect(report.inputs).toEqual([{ name: 'frames', type: 'float', dims: [1, 3, 16] }]);
     expect(report.rocket).toBeUndefined();
-    expect(report.problem).toMatch(/^ROCKET_INVALID: .*shape \[1,3,16\]/);
+    expect(report.problem).toMatch(/^ROCKET_UNSUPPORTED: .*frames \[1, 3, 16\]/s);
     const table = await runCli(['inspect', path]);
-    expect(table.stdout).toMatch(/^not servable +ROCKET_INVALID/m);
+    expect(table.stdout).toMatch(/^not servable +ROCKET_UNSUPPORTED/m);
   });
 });
 

@@ -10,6 +10,7 @@ export const preprocessOf = (over: Partial<Preprocess> = {}): Preprocess => ({
   invert: false,
   cropRatio: 0.875,
   padValue: 114,
+  align: 'center',
   channelOrder: 'rgb',
   scale: 1 / 255,
   mean: [0, 0, 0],

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
-import { annotateDetections, detectionsSvg } from '../../src/image/annotate.js';
-import type { Detection } from '../../src/pipeline/results.js';
+import { annotateDetections, detectionsSvg } from '../../src/tasks/detect/draw.js';
+import type { Detection } from '../../src/tasks/detect/schema.js';
 import { encodeBmp } from './bmp-encode.js';
 import { awayFrom, insideEdge, meanDiff, rgbOf } from './pixels.js';
 

@@ -21,6 +21,11 @@ describe('planPlacement', () => {
     expect(q).toMatchObject({ resizeHeight: 61, offsetY: 19 });
   });
 
+  it('puts the image top-left with align top-left (YOLOX, YuNet, SCRFD)', () => {
+    const p = planPlacement(810, 1080, pre({ align: 'top-left' }));
+    expect(p).toMatchObject({ resizeWidth: 480, resizeHeight: 640, offsetX: 0, offsetY: 0 });
+  });
+
   it('letterboxes into a non-square canvas', () => {
     const p = planPlacement(1280, 720, pre({ width: 640, height: 384 }));
     expect(p).toMatchObject({ resizeWidth: 640, resizeHeight: 360, offsetX: 0, offsetY: 12 });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeForModel } from '../../src/image/decode.js';
-import type { Job, WorkerInit } from '../../src/inference/messages.js';
+import type { Job, JobResult, WorkerInit } from '../../src/inference/messages.js';
 import { InferencePool } from '../../src/inference/pool.js';
 import { loadRocket } from '../../src/rocket/load.js';
+import type { Prediction } from '../../src/tasks/classify/schema.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
 
 const pools: InferencePool[] = [];
@@ -29,10 +30,13 @@ async function job(
   spec: Awaited<ReturnType<typeof colourPool>>['spec'],
   rgb: [number, number, number],
 ): Promise<Job> {
-  if (spec.task === 'tabular') throw new Error('expected an image rocket');
+  if (spec.input !== 'image') throw new Error('expected an image rocket');
   const image = await decodeForModel(await solidImage(rgb), spec.preprocess, 1e6);
   return { ...image, pixels: image.pixels.slice(), thresholds: spec.thresholds };
 }
+
+/** The top-1 label of a classify job's result. */
+const topLabel = (r: JobResult) => (r.fields.predictions as Prediction[])[0]?.label;
 
 const COLOURS: [number, number, number][] = [
   [230, 20, 20],
@@ -53,7 +57,7 @@ describe('InferencePool', () => {
     const one = await Promise.all(COLOURS.map(async (c) => single.pool.run(await job(single.spec, c))));
     const jobs = await Promise.all(COLOURS.map((c) => job(batched.spec, c)));
     const many = await Promise.all(jobs.map((j) => batched.pool.run(j)));
-    expect(many.map((r) => r.result)).toEqual(one.map((r) => r.result));
+    expect(many.map((r) => r.fields)).toEqual(one.map((r) => r.fields));
     expect(Math.max(...batches)).toBe(4);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(COLOURS.length);
     expect(one.every((r) => r.batchSize === 1)).toBe(true);
@@ -66,7 +70,7 @@ describe('InferencePool', () => {
     await pool.workers[0]?.terminate();
     await expect(doomed).rejects.toMatchObject({ code: 'INFERENCE_FAILED', status: 500 });
     const after = await pool.run(next);
-    expect(after.result.task === 'classify' && after.result.predictions[0]?.label).toBe('blue');
+    expect(topLabel(after)).toBe('blue');
     expect(pool.size).toBe(1);
   });
 
@@ -91,7 +95,7 @@ describe('InferencePool', () => {
       pool.run(await job(spec, [10, 20, 220])),
       pool.runTensors({ pixels: { type: 'float32', dims: [1, 3, 16, 16], data: red } }, ['logits']),
     ]);
-    expect(image.result.task === 'classify' && image.result.predictions[0]?.label).toBe('blue');
+    expect(topLabel(image)).toBe('blue');
     expect(raw.logits?.dims).toEqual([1, 3]);
     const logits = Array.from(raw.logits?.data as Float32Array);
     for (const [i, v] of [9, -4.5, -4.5].entries()) expect(logits[i]).toBeCloseTo(v, 4);

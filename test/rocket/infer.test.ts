@@ -7,7 +7,7 @@ import { caught } from '../helpers/errors.js';
 /** inferSpec for image models: fails the test if the spec is tabular. */
 const inferSpec = (...args: Parameters<typeof inferAny>): ImageRocketSpec => {
   const spec = inferAny(...args);
-  if (spec.task === 'tabular') throw new Error('expected an image rocket');
+  if (spec.input !== 'image') throw new Error('expected an image rocket');
   return spec;
 };
 
@@ -28,7 +28,7 @@ describe('inferSpec', () => {
       '/m/yolov8n.onnx',
       sig([1, 3, 640, 640], [1, 84, 8400], {
         task: 'detect',
-        names: "{0: 'person', 1: 'bicycle', 5: 'bus'}",
+        names: `{${Array.from({ length: 80 }, (_, i) => `${i}: '${['person', 'bicycle', '', '', '', 'bus'][i] || `c${i}`}'`).join(', ')}}`,
         imgsz: '[640, 640]',
       }),
     );
@@ -42,13 +42,15 @@ describe('inferSpec', () => {
         width: 640,
         height: 640,
         resize: 'letterbox',
+        interpolation: 'bilinear',
+        iccProfile: 'ignore',
         padValue: 114,
         channelOrder: 'rgb',
         layout: 'nchw',
       },
       thresholds: { confidence: 0.25, iou: 0.7, classAware: true },
     });
-    expect(spec.labels.slice(0, 6)).toEqual(['person', 'bicycle', '2', '3', '4', 'bus']);
+    expect(spec.labels.slice(0, 6)).toEqual(['person', 'bicycle', 'c2', 'c3', 'c4', 'bus']);
     expect(spec.preprocess.scale).toBeCloseTo(1 / 255);
   });
 
@@ -121,25 +123,31 @@ describe('inferSpec', () => {
     expect(spec.thresholds.topk).toBe(2);
   });
 
-  it('explains models it cannot serve as images', () => {
+  it('explains models no family serves: their inputs and outputs, and what would make them work', () => {
     const err = caught(() => inferSpec('/m/odd.onnx', sig([1, 4, 4], [1])));
-    expect(err?.code).toBe('ROCKET_INVALID');
+    expect(err?.code).toBe('ROCKET_UNSUPPORTED');
     expect(err?.message).toContain('/m/odd.onnx');
+    expect(err?.message).toContain('inputs: images [1, 4, 4]');
     expect(() => inferSpec('/m.onnx', sig([1, 3, 8, 8], [1, 2, 3, 4, 5]))).toThrow(
-      /set "task" in rocket.json/,
+      /Set "task" in rocket.json .*"output.format"/s,
     );
+    const forced = caught(() =>
+      inferSpec('/m/odd.onnx', sig([1, 4, 4], [1]), { manifest: { model: 'x.onnx', task: 'detect' } }),
+    );
+    expect(forced?.code).toBe('ROCKET_INVALID');
+    expect(forced?.message).toContain('shape [1,4,4]');
   });
 
   it('infers image-to-image from a 4-D output, Y mode for one channel', () => {
     const sr = inferSpec('/m/sr.onnx', sig(['N', 1, 224, 224], ['N', 1, 672, 672]));
     expect(sr).toMatchObject({
       task: 'image2image',
-      image2image: { mode: 'y' },
+      head: { mode: 'y' },
       preprocess: { resize: 'stretch' },
     });
     expect(sr.preprocess.scale).toBeCloseTo(1 / 255);
     const style = inferSpec('/m/style.onnx', sig([1, 3, 224, 224], [1, 3, 224, 224]));
-    expect(style).toMatchObject({ task: 'image2image', image2image: { mode: 'rgb' } });
+    expect(style).toMatchObject({ task: 'image2image', head: { mode: 'rgb' } });
   });
 });
 
@@ -166,7 +174,7 @@ describe('inferSpec for tabular models', () => {
       inputs: [{ name: 'input', dims: ['?', '?'] }],
       outputs: [{ name: 'proba_0', dims: ['?', '?'], elemType: 1 }],
     });
-    expect(tree.task === 'tabular' && tree.tabular).toEqual({
+    expect(tree.input === 'rows' && tree.tabular).toEqual({
       features: null,
       outputs: [{ name: 'proba_0', role: 'scores' }],
     });

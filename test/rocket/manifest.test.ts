@@ -69,7 +69,7 @@ describe('rocket.json', () => {
       version: '1.0.0',
       task: 'classify',
       inputName: 'pixels',
-      outputName: 'logits',
+      outputNames: ['logits'],
       dynamicBatch: true,
       labels: ['red', 'green', 'blue'],
       labelSource: 'file',

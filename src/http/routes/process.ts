@@ -34,10 +34,11 @@ async function asJson(family: ImageFamily, result: ImageProcessResponse): Promis
 /** Checks `format` against what the family can answer; several files always answer JSON. */
 function checkFormat(format: ResponseFormat | undefined, family: ImageFamily, files: number): void {
   if (format === undefined || format === 'json' || (files === 1 && format in family.renderers)) return;
+  const formats = ['json', ...Object.keys(family.renderers)];
   const allowed =
     files > 1
       ? 'json (several files give a JSON array)'
-      : ['json', ...Object.keys(family.renderers)].join(', ');
+      : `${formats.slice(0, -1).join(', ')}${formats.length > 1 ? ' or ' : ''}${formats.at(-1)}`;
   throw new RocketError(
     'INVALID_PARAMETER',
     expected(`${allowed} for a ${family.task} rocket`, 'format', format),

@@ -1,11 +1,12 @@
 import { RocketError } from '../../../errors.js';
 import type { ModelSignature } from '../../../rocket/infer.js';
 import { rank, tensorOutputs } from '../../signature.js';
+import type { OutputView } from '../../types.js';
 import type { DetectLayout, LayoutContext } from '../layout.js';
+import { floats, rowsOf } from './tensors.js';
 
-/** A YOLO head's geometry: anchors and classes. */
+/** A YOLO head's classes; its anchors are counted from each output (they may be symbolic). */
 interface YoloSettings {
-  numAnchors: number;
   numClasses: number;
 }
 
@@ -21,7 +22,7 @@ function configureYolo(ctx: LayoutContext, v8: boolean) {
   const [, a, b] = head?.dims ?? [];
   const [rows, across] = v8 ? [b, a] : [a, b];
   const numClasses = typeof across === 'number' ? across - (v8 ? 4 : 5) : Number.NaN;
-  if (!head || typeof rows !== 'number' || !(numClasses > 0)) {
+  if (!head || rows === undefined || !(numClasses > 0)) {
     const shape = v8 ? '[1, 4 + classes, anchors]' : '[1, anchors, 5 + classes]';
     throw new RocketError(
       'ROCKET_UNSUPPORTED',
@@ -37,7 +38,7 @@ function configureYolo(ctx: LayoutContext, v8: boolean) {
         'detector (segmentation, pose), it is not served yet; else fix the labels or output.format.',
     );
   }
-  const settings: YoloSettings = { numAnchors: rows, numClasses };
+  const settings: YoloSettings = { numClasses };
   return { outputNames: [head.name], settings };
 }
 
@@ -51,21 +52,25 @@ function yoloLayout(v8: boolean): DetectLayout {
     recognise(signature, labels) {
       const head = headOf(signature);
       const [, a, b] = head?.dims ?? [];
-      if (!head || typeof a !== 'number' || typeof b !== 'number') return undefined;
+      // The box + class width is fixed; the anchor count may be symbolic (any input size).
+      const across = v8 ? a : b;
+      if (!head || typeof across !== 'number') return undefined;
+      const anchors = typeof (v8 ? b : a) === 'number' ? ((v8 ? b : a) as number) : Number.POSITIVE_INFINITY;
       const c = labels.length;
       // With class names the width settles it: 4 + C rows (v8) or 5 + C columns (v5).
       if (c > 0) {
-        if (v8 && a === 4 + c)
+        if (v8 && across === 4 + c)
           return `output ${head.name} [${head.dims}] has 4 + ${c} rows for its ${c} class names`;
-        if (!v8 && b === 5 + c && a !== b) {
+        if (!v8 && across === 5 + c && anchors !== across) {
           return `output ${head.name} [${head.dims}] has 5 + ${c} columns for its ${c} class names`;
         }
         return undefined;
       }
       // Without names: YOLOv8 puts the (few) box + class rows before the (many) anchors; YOLOv5 the
       // other way round. Six columns are ambiguous (one-class YOLOv5, or NMS-free rows).
-      if (v8 && a > 4 && a < b) return `output ${head.name} [${head.dims}] has fewer rows than anchors`;
-      if (!v8 && b > 5 && b < a && b !== 6)
+      if (v8 && across > 4 && across < anchors)
+        return `output ${head.name} [${head.dims}] has fewer rows than anchors`;
+      if (!v8 && across > 5 && across < anchors && across !== 6)
         return `output ${head.name} [${head.dims}] has fewer columns than rows`;
       return undefined;
     },
@@ -73,18 +78,20 @@ function yoloLayout(v8: boolean): DetectLayout {
     createDecoder(spec, kernels) {
       const s = spec.head.settings as YoloSettings;
       const [output = ''] = spec.outputNames;
-      const options = {
-        layout: v8 ? ('v8' as const) : ('v5' as const),
-        numClasses: s.numClasses,
-        numAnchors: s.numAnchors,
-      };
+      const layout = v8 ? ('v8' as const) : ('v5' as const);
+      const width = s.numClasses + (v8 ? 4 : 5);
+      const anchorsOf = (outputs: Record<string, OutputView>) => rowsOf(outputs[output], width);
       return {
-        capacity: () => s.numAnchors,
+        capacity: anchorsOf,
         keypoints: 0,
         nmsFree: false,
         units: 'input',
         decode: (outputs, confThreshold, out) =>
-          kernels.decodeYolo(outputs[output]?.data as Float32Array, { ...options, confThreshold }, out),
+          kernels.decodeYolo(
+            floats(outputs[output]),
+            { layout, numClasses: s.numClasses, numAnchors: anchorsOf(outputs), confThreshold },
+            out,
+          ),
       };
     },
   };
