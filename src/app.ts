@@ -110,6 +110,7 @@ export class RocketApp {
       const url = config.ROCKET_URL || (await ensureDemoRocket());
       log.info('loading rocket', { rocketUrl: config.ROCKET_URL || '(embedded demo rocket)' });
       const spec = await loadRocket(url, cwd, config);
+      for (const warning of spec.warnings) log.warn(warning, { rocket: spec.name });
       const gpus = probeGpus();
       const { workers, intraOp } = this.plan;
       const init = {

@@ -17,6 +17,9 @@ import { explainProviderFailure } from './providers.js';
 // One onnxruntime session per worker thread: session.run() computes on the calling thread, so it
 // must never run on the main one. Pre- and postprocessing run here too.
 
+// onnxruntime's process-wide log: errors only (see logSeverityLevel below).
+ort.env.logLevel = 'error';
+
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run inside a worker thread');
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
@@ -66,6 +69,10 @@ async function createSession(init: WorkerInit) {
         intraOpNumThreads: init.intraOpThreads,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
+        // onnxruntime writes its own log straight to stderr, past our logger: an old-IR model alone
+        // gives one warning per weight (240 lines for UltraFace). Its errors reach us as exceptions,
+        // and what its warnings say about the model is logged once, by us (RocketSpec.warnings).
+        logSeverityLevel: 3,
         // On the CPU the memory pattern only adds a pre-planned block per session: without it the
         // YOLOv8n rocket peaked at ~350 MB instead of ~400 MB under the benchmark, at the same speed.
         enableMemPattern: candidate.label !== 'cpu',

@@ -40,6 +40,11 @@ export interface ModelInfo {
   /** Graph inputs that are fed at run time (inputs that are also initializers are left out). */
   inputs: ValueInfo[];
   outputs: ValueInfo[];
+  /**
+   * Graph inputs that are also initializers: old exporters (IR < 4) list every weight as an input,
+   * which keeps onnxruntime from constant-folding them (it warns once per weight).
+   */
+  initializerInputs: number;
 }
 
 /** Reads the signature and metadata of a serialized ONNX `ModelProto`. Throws on bytes that are not one. */
@@ -61,6 +66,7 @@ export function readModelInfo(bytes: Uint8Array): ModelInfo {
     metadata,
     inputs: (graph.input ?? []).filter((v) => !initializers.has(v.name ?? '')).map(valueInfo),
     outputs: (graph.output ?? []).map(valueInfo),
+    initializerInputs: (graph.input ?? []).filter((v) => initializers.has(v.name ?? '')).length,
   };
 }
 

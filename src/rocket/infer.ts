@@ -12,6 +12,8 @@ export interface ModelSignature {
   metadata: Record<string, string>;
   inputs: SignatureEntry[];
   outputs: SignatureEntry[];
+  /** Weights listed as graph inputs (old exporters); see src/onnx/read.ts. */
+  initializerInputs?: number;
 }
 
 /** One graph input or output as the signature lists it. */
@@ -66,6 +68,7 @@ export function inferSpecWithReasons(
     dynamicBatch: typeof input.dims[0] !== 'number' || input.dims[0] < 1,
     labels,
     labelSource: ctx.labelsFromFile ? 'file' : metadataLabels ? 'metadata' : 'none',
+    warnings: modelWarnings(sig),
   } as const;
   const familyCtx: Omit<FamilyContext, 'size' | 'gray'> = {
     modelPath,
@@ -133,6 +136,16 @@ export function inferSpecWithReasons(
     thresholds: { ...DEFAULT_THRESHOLDS, confidence: configured.confidence, ...m?.thresholds },
   };
   return { spec, recognition, format: { name: configured.outputFormat, reason: configured.reason } };
+}
+
+/** What an operator should know about the model file itself. */
+function modelWarnings(sig: ModelSignature): string[] {
+  const n = sig.initializerInputs ?? 0;
+  if (n === 0) return [];
+  return [
+    `The model lists ${n} weights as graph inputs (an old exporter): onnxruntime cannot constant-fold ` +
+      'them, so it may run slower than a re-export with a current exporter would.',
+  ];
 }
 
 const DEFAULT_THRESHOLDS = { confidence: 0.25, iou: 0.7, topk: 5, maxDetections: 300, classAware: true };

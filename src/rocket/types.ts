@@ -102,6 +102,8 @@ interface BaseSpec {
   /** Where the labels came from: the model's metadata, a labels file, or none (indices). */
   labelSource: 'metadata' | 'file' | 'none';
   thresholds: Thresholds;
+  /** What the operator should know about the model (logged once at startup), e.g. an old exporter's quirks. */
+  warnings: string[];
 }
 
 /**

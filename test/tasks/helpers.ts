@@ -66,3 +66,30 @@ export function jobFor(
     thresholds: { ...THRESHOLDS, ...thresholds },
   };
 }
+
+/** SCRFD's outputs for a square input: score/bbox/kps per stride, 2 anchors per cell. */
+export function scrfdSignature(size: number): ModelSignature {
+  const outputs: [string, number[]][] = [];
+  for (const [prefix, width] of [
+    ['score', 1],
+    ['bbox', 4],
+    ['kps', 10],
+  ] as const) {
+    for (const s of [8, 16, 32]) outputs.push([`${prefix}_${s}`, [2 * (size / s) ** 2, width]]);
+  }
+  return signature([['input.1', [1, 3, size, size]]], outputs);
+}
+
+/** YuNet's outputs for a square input: cls/obj/bbox/kps per stride, 1 anchor per cell. */
+export function yunetSignature(size: number): ModelSignature {
+  const outputs: [string, number[]][] = [];
+  for (const [prefix, width] of [
+    ['cls', 1],
+    ['obj', 1],
+    ['bbox', 4],
+    ['kps', 10],
+  ] as const) {
+    for (const s of [8, 16, 32]) outputs.push([`${prefix}_${s}`, [1, (size / s) ** 2, width]]);
+  }
+  return signature([['input', [1, 3, size, size]]], outputs);
+}
