@@ -3,6 +3,7 @@
  * pixel by pixel (so every box is exact) and encoded with sharp.
  */
 import sharp from 'sharp';
+import type { Box } from '../tasks/detect/schema.js';
 
 /** The demo detector's classes, in model order. */
 export const DEMO_LABELS = ['red', 'green', 'blue', 'yellow'] as const;
@@ -19,15 +20,7 @@ export const DEMO_COLORS: Readonly<Record<DemoLabel, Rgb>> = {
   yellow: [235, 215, 20],
 };
 
-/** An xyxy box in image pixels: `x1,y1` is the top-left corner, `x2,y2` is exclusive. */
-export interface Box {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-}
-
-/** A ground-truth object of a scene. */
+/** A ground-truth object of a scene; `x2, y2` of its box are exclusive (where drawing stops). */
 export interface DemoObject {
   label: DemoLabel;
   box: Box;

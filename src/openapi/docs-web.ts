@@ -33,7 +33,8 @@ export const webDocs: RouteDocs = {
   'GET /': page('The web playground: drop an image, see the results'),
   'GET /static/{file}': asset("The playground's scripts and styles", 'file'),
   'GET /playground.json': {
-    summary: "What the playground shows for the rocket's task: its panels and its request",
+    summary:
+      "What the playground shows for the rocket's task: its panels, its request and the rocket's thresholds",
     tags: ['docs'],
     responses: {
       '200': {
@@ -46,6 +47,11 @@ export const webDocs: RouteDocs = {
               panels: { type: 'array', items: { type: 'string' } },
               query: { type: 'object', additionalProperties: { type: 'number' } },
               accept: { type: 'string' },
+              thresholds: {
+                type: 'object',
+                description: "The rocket's default thresholds, where the sliders start.",
+                additionalProperties: true,
+              },
             },
           },
         },

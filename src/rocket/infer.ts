@@ -55,10 +55,10 @@ export function inferSpecWithReasons(
   if (!input || !sig.outputs.some((o) => (o.kind ?? 'tensor') === 'tensor')) {
     throw invalid(modelPath, 'the model has no graph input or tensor output');
   }
-  const recognition = recogniseFamily(modelPath, sig, m);
-  const { family } = recognition;
   const metadataLabels = parseUltralyticsNames(sig.metadata.names);
   const labels = ctx.labelsFromFile ?? metadataLabels ?? [];
+  const recognition = recogniseFamily(modelPath, sig, labels, m);
+  const { family } = recognition;
   const base = {
     name: m?.name ?? basename(modelPath).replace(/\.onnx$/i, ''),
     version: m?.version ?? sig.metadata.version ?? '0',

@@ -24,6 +24,7 @@ const HOW_TO =
 export function recogniseFamily(
   modelPath: string,
   signature: ModelSignature,
+  labels: readonly string[],
   manifest?: Manifest,
 ): Recognition {
   if (manifest?.task)
@@ -40,7 +41,7 @@ export function recogniseFamily(
     );
   }
   const claims = FAMILIES.flatMap((family) => {
-    const reason = family.recognise(signature);
+    const reason = family.recognise(signature, labels);
     return reason ? [{ family, reason }] : [];
   });
   const [only] = claims;

@@ -108,9 +108,10 @@ interface FamilyBase {
   readonly playground: PlaygroundView;
   /**
    * Zero-config: why this family claims the model (a sentence for `rocket inspect`), or undefined.
+   * `labels` are the rocket's class names (labels file, else the model's metadata), maybe none.
    * Families are asked in registry order; several claims make the model ambiguous.
    */
-  recognise(signature: ModelSignature): string | undefined;
+  recognise(signature: ModelSignature, labels: readonly string[]): string | undefined;
 }
 
 /** A family whose rockets take images. */

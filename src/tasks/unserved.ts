@@ -45,7 +45,7 @@ const RULES: UnservedRule[] = [
       const [, rows, anchors] = head?.dims ?? [];
       // A YOLOv8-style head (fewer rows than anchors) with 3 values per keypoint after the classes.
       if (outputs.length !== 1 || rank(head) !== 3 || classes === 0) return undefined;
-      if (typeof rows !== 'number' || typeof anchors !== 'number' || rows >= anchors) return undefined;
+      if (typeof rows !== 'number' || (typeof anchors === 'number' && rows >= anchors)) return undefined;
       const rest = rows - 4 - classes;
       return rest > 0 && rest % 3 === 0
         ? `output ${head?.name} [${head?.dims}] holds 4 box rows, ${classes} class row(s) and ${rest} keypoint values`
@@ -60,7 +60,9 @@ const RULES: UnservedRule[] = [
       if (outputs.length !== 1 || rank(only) !== 4 || rank(s.inputs[0]) !== 4) return undefined;
       const nhwc = s.inputs[0]?.dims[3] === 3 || s.inputs[0]?.dims[3] === 1;
       const channels = nhwc ? only?.dims[3] : only?.dims[1];
-      return typeof channels === 'number' && channels > 3
+      const [h, w] = nhwc ? [only?.dims[1], only?.dims[2]] : [only?.dims[2], only?.dims[3]];
+      // A 1×1 map is a classifier's row of scores, not a segmentation.
+      return typeof channels === 'number' && channels > 3 && !(h === 1 && w === 1)
         ? `its output ${only?.name} [${only?.dims}] holds ${channels} class scores per pixel`
         : undefined;
     },

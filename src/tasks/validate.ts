@@ -14,3 +14,6 @@ export function outputInvalid(spec: ImageRocketSpec, what: string, fix: string):
       `layout the model has (${fix}); see docs/rocket.md.`,
   );
 }
+
+/** A float32 value as people read it: 7 significant digits (4.6, not 4.599999904632568). */
+export const shownValue = (v: number): string => String(Number(v.toPrecision(7)));

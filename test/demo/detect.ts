@@ -4,7 +4,7 @@
  */
 import type ort from 'onnxruntime-node';
 import sharp, { type KernelEnum } from 'sharp';
-import type { Box } from '../../src/demo/images.js';
+import type { Box } from '../../src/tasks/detect/schema.js';
 
 /** A detection in image pixels. */
 export interface Detection {

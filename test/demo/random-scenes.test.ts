@@ -1,13 +1,8 @@
 import ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoDetector, DEMO_INPUT_SIZE } from '../../src/demo/detector.js';
-import {
-  type Box,
-  DEMO_LABELS,
-  type DemoObject,
-  type DemoScene,
-  renderDemoScene,
-} from '../../src/demo/images.js';
+import { DEMO_LABELS, type DemoObject, type DemoScene, renderDemoScene } from '../../src/demo/images.js';
+import type { Box } from '../../src/tasks/detect/schema.js';
 import { detect, iou } from './detect.js';
 
 /** A seeded LCG, so the scenes are the same on every run. */

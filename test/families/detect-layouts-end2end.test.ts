@@ -10,7 +10,7 @@ import {
 } from '../helpers/detectors.js';
 import { writeModel } from '../helpers/families.js';
 import { json, postImage } from '../helpers/http.js';
-import { useServer } from '../helpers/server.js';
+import { failedStartup, useServer } from '../helpers/server.js';
 
 // NMS-free rows [x1, y1, x2, y2, score, class] in model-input pixels (320×320: the 640×480 image
 // is letterboxed to 320×240 with 40 px on top).
@@ -38,16 +38,26 @@ function expectedFor(labelOf: (cls: number) => string) {
   }));
 }
 
-describe.each([
+describe.each<{ how: string; metadata: Record<string, string>; labelOf: (cls: number) => string }>([
   {
     how: "metadata end2end: 'True' with names",
     metadata: { end2end: 'True', names: ultralyticsNames(NAMES) },
     labelOf: (c: number) => NAMES[c] as string,
   },
   {
+    how: "metadata end2end: 'True' alone",
+    metadata: { end2end: 'True' },
+    labelOf: (c: number) => String(c),
+  },
+  {
     how: "metadata args with 'nms': True (no names)",
     metadata: { args: "{'task': 'detect', 'imgsz': 320, 'nms': True, 'batch': 1}" },
     labelOf: (c: number) => String(c),
+  },
+  {
+    how: 'its class names alone (3 names, rows of 6)',
+    metadata: { names: ultralyticsNames(NAMES) },
+    labelOf: (c: number) => NAMES[c] as string,
   },
 ])('a generated end2end detector recognised by $how', ({ metadata, labelOf }) => {
   const server = useServer('npm start server', () => ({
@@ -80,5 +90,16 @@ describe.each([
     expect(low.detections.map((d: { confidence: number }) => d.confidence)).toEqual([
       0.91, 0.83, 0.52, 0.249, 0.2,
     ]);
+  });
+});
+
+describe('a [1, N, 6] model without end2end, args or names metadata', () => {
+  it('is ambiguous (one-class YOLOv5 or NMS-free rows): fails to load with ROCKET_UNSUPPORTED', async () => {
+    const path = writeModel(buildConstantOutputs({ input: INPUT, outputs: [OUTPUT] }));
+    const { code, output } = await failedStartup('npm start server', { ROCKET_URL: path });
+    expect(code).toBe(1);
+    expect(output).toContain('ROCKET_UNSUPPORTED');
+    expect(output).toContain(`output0 [1, ${ALL.length}, 6]`);
+    expect(output).toContain('output.format');
   });
 });

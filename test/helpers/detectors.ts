@@ -76,37 +76,46 @@ export function buildConstantOutputs(options: ConstantDetectorOptions): Uint8Arr
 }
 
 /**
- * An RT-DETR-style export: inputs `images` [1, 3, H, W] and `orig_target_sizes` int64 [1, 2]
- * (width, height); outputs `labels` int64 [1, Q], `boxes` [1, Q, 4] and `scores` [1, Q]. The boxes
- * are `normalised` (xyxy, 0..1) × (w, h, w, h) of the orig_target_sizes input, computed in the
- * graph, so they are in original pixels only when the server feeds the image's width and height.
+ * An RT-DETR-style export: inputs `images` [B, 3, H, W] and `orig_target_sizes` int64 [B, 2]
+ * (width, height per image); outputs `labels` int64 [B, Q], `boxes` [B, Q, 4] and `scores` [B, Q].
+ * The boxes are `normalised` (xyxy, 0..1) × (w, h, w, h) of each image's orig_target_sizes row,
+ * computed in the graph, so they are in original pixels only when the server feeds each image's
+ * width and height. B is 1, or symbolic (`batch`) with `dynamicBatch`.
  */
 export function buildDetrWithSizes(
   input: Size,
   queries: { label: number; score: number; normalised: [number, number, number, number] }[],
   names?: string[],
+  dynamicBatch = false,
 ): Uint8Array {
   const q = queries.length;
+  const b = dynamicBatch ? 'batch' : 1;
   const g = new GraphBuilder({ name: 'detr-sizes' });
-  const x = g.input('images', 'float32', [1, 3, input.height, input.width]);
-  const sizes = g.input('orig_target_sizes', 'int64', [1, 2]);
-  const { zero } = inputTerm(g, x, false);
-  const wh = g.op('Cast', [sizes], { to: { int: 1 } }); // [1, 2] float
-  const whwh = g.op('Reshape', [g.op('Tile', [wh, g.int64s(1, 2)]), g.int64s(1, 1, 4)]); // [1, 1, 4]
+  const x = g.input('images', 'float32', [b, 3, input.height, input.width]);
+  const sizes = g.input('orig_target_sizes', 'int64', [b, 2]);
+  // 0 per image, [B, 1, 1, 1], reshaped to add to [B, Q] and [B, Q, 4].
+  const mean = g.op('ReduceMean', [x], { axes: { ints: [1, 2, 3] }, keepdims: { int: 1 } });
+  const zero = g.op('Mul', [mean, g.scalar(0)]);
+  const zeroRows = g.op('Reshape', [zero, g.int64s(-1, 1)]);
+  const zeroBoxes = g.op('Reshape', [zero, g.int64s(-1, 1, 1)]);
+  const wh = g.op('Cast', [sizes], { to: { int: 1 } }); // [B, 2] float
+  const whwh = g.op('Reshape', [g.op('Tile', [wh, g.int64s(1, 2)]), g.int64s(-1, 1, 4)]); // [B, 1, 4]
   const normalised = g.initializer('normalised', Float32Array.from(queries.flatMap((r) => r.normalised)), [
     1,
     q,
     4,
   ]);
-  g.node('Add', [g.op('Mul', [normalised, whwh]), zero], {}, ['boxes']);
-  g.output('boxes', 'float32', [1, q, 4]);
-  constantOutput(
-    g,
-    { name: 'labels', dims: [1, q], values: BigInt64Array.from(queries.map((r) => BigInt(r.label))) },
-    zero,
-    undefined,
-  );
-  constantOutput(g, { name: 'scores', dims: [1, q], values: queries.map((r) => r.score) }, zero, undefined);
+  g.node('Add', [g.op('Mul', [normalised, whwh]), zeroBoxes], {}, ['boxes']);
+  g.output('boxes', 'float32', [b, q, 4]);
+  const labels = g.initializer('labels_const', BigInt64Array.from(queries.map((r) => BigInt(r.label))), [
+    1,
+    q,
+  ]);
+  g.node('Add', [labels, g.op('Cast', [zeroRows], { to: { int: 7 } })], {}, ['labels']);
+  g.output('labels', 'int64', [b, q]);
+  const scores = g.initializer('scores_const', Float32Array.from(queries.map((r) => r.score)), [1, q]);
+  g.node('Add', [scores, zeroRows], {}, ['scores']);
+  g.output('scores', 'float32', [b, q]);
   if (names) g.metadata('names', ultralyticsNames(names));
   return g.toBytes();
 }

@@ -27,7 +27,9 @@ const end2endSpec = () =>
 /** The [1, 300, 6] output holding these rows (the rest zero, below any threshold). */
 function end2endOutput(rows: number[][]): Record<string, OutputView> {
   const data = new Float32Array(300 * 6);
-  rows.forEach((row, i) => data.set(row, 6 * i));
+  rows.forEach((row, i) => {
+    data.set(row, 6 * i);
+  });
   return { output0: { data, dims: [1, 300, 6] } };
 }
 
@@ -143,12 +145,21 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
       ['a class of 2.5', [100, 180, 300, 380, 0.9, 2.5], /class that is not a whole number/],
       ['a class beyond the labels', [100, 180, 300, 380, 0.9, 2], /class 2 of a 2-label model/],
       ['a NaN box coordinate', [100, Number.NaN, 300, 380, 0.9, 0], /box coordinate of NaN/],
-      ['a huge box coordinate', [100, 180, 1e6, 380, 0.9, 0], /box coordinate of 1000000 for a 640×640 canvas/],
+      [
+        'a huge box coordinate',
+        [100, 180, 1e6, 380, 0.9, 0],
+        /box coordinate of 1000000 for a 640×640 canvas/,
+      ],
       ['a box a canvas left of the image', [-700, 180, 300, 380, 0.9, 0], /box coordinate of -700/],
     ])('OUTPUT_INVALID for %s', (_what, row, message) => {
       const spec = end2endSpec();
       const head = detect.createHead(spec, kernels);
-      const err = outputInvalid(head, end2endOutput([[10, 100, 20, 110, 0.8, 0], row]), jobFor(spec, original), spec);
+      const err = outputInvalid(
+        head,
+        end2endOutput([[10, 100, 20, 110, 0.8, 0], row]),
+        jobFor(spec, original),
+        spec,
+      );
       expect(err.message).toMatch(message);
     });
 
@@ -288,7 +299,9 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
   describe('scrfd (manifest output.format): face boxes with 5 named landmarks', () => {
     // A 64×64 input: strides 8, 16, 32 → 8×8, 4×4 and 2×2 cells, 2 anchors per cell.
     const spec = () =>
-      imageSpec(scrfdSignature(64), { manifest: { model: 'm.onnx', task: 'detect', output: { format: 'scrfd' } } });
+      imageSpec(scrfdSignature(64), {
+        manifest: { model: 'm.onnx', task: 'detect', output: { format: 'scrfd' } },
+      });
     /** A face on anchor 0 of stride-8 cell (row 3, col 4), centred on (32, 24) in the input. */
     const outputs = (score = 0.9): Record<string, OutputView> => {
       const views: Record<string, OutputView> = {};
@@ -299,9 +312,10 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
         views[`kps_${s}`] = { data: new Float32Array(10 * n), dims: [n, 10] };
       }
       const i = 2 * (3 * 8 + 4);
-      (views.score_8?.data as Float32Array)[i] = score;
-      (views.bbox_8?.data as Float32Array).set([1, 1, 1, 2], 4 * i); // × 8 → (24, 16, 40, 40)
-      (views.kps_8?.data as Float32Array).set([-0.5, -0.5, 0.5, -0.5, 0, 0, -0.5, 0.5, 0.5, 0.5], 10 * i);
+      const at = (name: string) => views[name]?.data as Float32Array;
+      at('score_8')[i] = score;
+      at('bbox_8').set([1, 1, 1, 2], 4 * i); // × 8 → (24, 16, 40, 40)
+      at('kps_8').set([-0.5, -0.5, 0.5, -0.5, 0, 0, -0.5, 0.5, 0.5, 0.5], 10 * i);
       return views;
     };
 

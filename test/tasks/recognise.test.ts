@@ -27,7 +27,8 @@ function unsupported(sig: ModelSignature) {
 /** What every ROCKET_UNSUPPORTED of recognition says: the model, its tensors and the fix. */
 function expectExplains(message: string, sig: ModelSignature) {
   expect(message).toContain('/m.onnx');
-  for (const e of [...sig.inputs, ...sig.outputs]) expect(message).toContain(`${e.name} [${e.dims.join(', ')}]`);
+  for (const e of [...sig.inputs, ...sig.outputs])
+    expect(message).toContain(`${e.name} [${e.dims.join(', ')}]`);
   expect(message).toMatch(/inputs: .*\n.*outputs: /);
   expect(message).toContain('rocket.json');
   expect(message).toContain('output.format');
@@ -117,7 +118,13 @@ describe('zero-config recognition of detectors', () => {
       outputNames: ['boxes', 'scores'],
       labelSource: 'file',
       head: {
-        settings: { boxes: 'boxes', scores: 'scores', numClasses: 2, boxFormat: 'xyxy', boxUnits: 'normalized' },
+        settings: {
+          boxes: 'boxes',
+          scores: 'scores',
+          numClasses: 2,
+          boxFormat: 'xyxy',
+          boxUnits: 'normalized',
+        },
       },
       preprocess: { width: 320, height: 240 },
     });
@@ -194,7 +201,7 @@ describe('zero-config recognition of detectors', () => {
     expect(r.task).toBe('detect');
     expect(r.format.name).toBe('scrfd');
     expect(r.reason).toContain('SCRFD');
-    expect(r.spec.outputNames).toEqual([
+    expect((r.spec as ImageRocketSpec).outputNames).toEqual([
       'score_8',
       'bbox_8',
       'kps_8',
@@ -206,7 +213,9 @@ describe('zero-config recognition of detectors', () => {
       'kps_32',
     ]);
     expect(r.spec).toMatchObject({
-      head: { settings: { levels: [{ stride: 8, gridWidth: 80, gridHeight: 80, anchorsPerCell: 2 }, {}, {}] } },
+      head: {
+        settings: { levels: [{ stride: 8, gridWidth: 80, gridHeight: 80, anchorsPerCell: 2 }, {}, {}] },
+      },
     });
   });
 
@@ -229,7 +238,10 @@ describe('zero-config recognition of the other families', () => {
 
   it('reads a classifier by its metadata task', () => {
     const r = recognised(
-      signature([IMAGE], [['output0', [1, 1000]]], { task: 'classify', names: namesMetadata(labelsOf(1000)) }),
+      signature([IMAGE], [['output0', [1, 1000]]], {
+        task: 'classify',
+        names: namesMetadata(labelsOf(1000)),
+      }),
     );
     expect(r.task).toBe('classify');
     expect(r.reason).toContain('task: classify');
@@ -282,12 +294,14 @@ describe('zero-config recognition of the other families', () => {
 
   it('lets the manifest task win over recognition, naming it as the reason', () => {
     const sig = signature([IMAGE], [['output0', [1, 300, 6]]]);
-    const r = recognised(sig, { manifest: { model: 'm.onnx', task: 'detect', output: { format: 'end2end' } } });
+    const r = recognised(sig, {
+      manifest: { model: 'm.onnx', task: 'detect', output: { format: 'end2end' } },
+    });
     expect(r.task).toBe('detect');
     expect(r.reason).toContain('"task": "detect" in rocket.json');
     expect(r.format).toEqual({ name: 'end2end', reason: 'output.format end2end in rocket.json' });
     // The same model without a manifest is refused (see above); recogniseFamily agrees.
-    expect(caught(() => recogniseFamily('/m.onnx', sig))?.code).toBe('ROCKET_UNSUPPORTED');
+    expect(caught(() => recogniseFamily('/m.onnx', sig, []))?.code).toBe('ROCKET_UNSUPPORTED');
   });
 });
 
@@ -350,8 +364,41 @@ describe('models rocketserve does not serve yet', () => {
   });
 });
 
+describe('edge cases of recognition', () => {
+  // A classifier whose output keeps 1×1 spatial dims (ONNX model zoo SqueezeNet 1.0 softmaxout_1
+  // [1, 1000, 1, 1], DenseNet-121 fc6_1 [1, 1000, 1, 1]) is no semantic segmentation.
+  it('reads a [1, 1000, 1, 1] classifier output as classify, not semantic segmentation', () => {
+    const r = recognised(signature([['data_0', [1, 3, 224, 224]]], [['softmaxout_1', [1, 1000, 1, 1]]]));
+    expect(r.task).toBe('classify');
+  });
+
+  // An output named in rocket.json (output.boxes / scores / landmarks) must exist, so a typo is
+  // refused at load, not at the first request.
+  it('refuses output.boxes naming an output the retinaface model does not have', () => {
+    const sig = signature(
+      [IMAGE],
+      [
+        ['loc', [1, 16800, 4]],
+        ['conf', [1, 16800, 2]],
+      ],
+    );
+    const err = caught(() =>
+      inferSpecWithReasons('/m.onnx', sig, {
+        manifest: { model: 'm.onnx', task: 'detect', output: { format: 'retinaface', boxes: 'nope' } },
+      }),
+    );
+    expect(err?.code).toMatch(/ROCKET_(UNSUPPORTED|INVALID)/);
+    expect(err?.message).toContain('nope');
+  });
+});
+
 describe('family preprocessing defaults land in the spec', () => {
-  const DETECT_DEFAULTS = { resize: 'letterbox', interpolation: 'bilinear', iccProfile: 'ignore', padValue: 114 };
+  const DETECT_DEFAULTS = {
+    resize: 'letterbox',
+    interpolation: 'bilinear',
+    iccProfile: 'ignore',
+    padValue: 114,
+  };
 
   it('detect: letterbox, bilinear, ICC profile ignored, pad 114, centred RGB in 0..1', () => {
     const spec = imageSpec(signature([IMAGE], [['output0', [1, 84, 8400]]], { names: COCO }));
@@ -406,14 +453,29 @@ describe('family preprocessing defaults land in the spec', () => {
           ['landms', [1, 16800, 10]],
         ],
       ),
-      { channelOrder: 'bgr', scale: 1, mean: [104, 117, 123], std: [1, 1, 1], align: 'top-left', padValue: 0 },
+      {
+        channelOrder: 'bgr',
+        scale: 1,
+        mean: [104, 117, 123],
+        std: [1, 1, 1],
+        align: 'top-left',
+        padValue: 0,
+      },
     ],
-  ])('%s (manifest output.format): its own channel order, mean, std and top-left letterbox', (format, sig, pre) => {
-    const { spec, format: chosen } = recognised(sig, manifest(format));
-    expect(chosen).toEqual({ name: format, reason: `output.format ${format} in rocket.json` });
-    expect(spec.preprocess).toMatchObject({ resize: 'letterbox', interpolation: 'bilinear', iccProfile: 'ignore' });
-    expect(spec.preprocess).toMatchObject(pre);
-  });
+  ])(
+    '%s (manifest output.format): its own channel order, mean, std and top-left letterbox',
+    (format, sig, pre) => {
+      const { spec: any, format: chosen } = recognised(sig, manifest(format));
+      const spec = any as ImageRocketSpec;
+      expect(chosen).toEqual({ name: format, reason: `output.format ${format} in rocket.json` });
+      expect(spec.preprocess).toMatchObject({
+        resize: 'letterbox',
+        interpolation: 'bilinear',
+        iccProfile: 'ignore',
+      });
+      expect(spec.preprocess).toMatchObject(pre);
+    },
+  );
 
   it('the manifest preprocess wins over a layout default', () => {
     const spec = imageSpec(signature([IMAGE], [['output', [1, 8400, 85]]]), {

@@ -61,6 +61,8 @@ export interface PlaygroundView {
   query: Record<string, number>;
   /** Accept header of /process requests. */
   accept: string;
+  /** The rocket's default thresholds: where the sliders start. */
+  thresholds: { confidence: number; iou: number; topk: number };
 }
 
 /** GET /playground.json. */

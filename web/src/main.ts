@@ -11,7 +11,13 @@ import { renderDetectionList, renderInfo, renderPredictions, renderTiming } from
 /** Every panel of the page; the rocket's task family says which are shown. */
 const PANELS = [...document.querySelectorAll<HTMLElement>('[data-panel]')].map((e) => e.id);
 /** What the page shows for this rocket, from GET /playground.json. */
-let view: PlaygroundView = { task: '', panels: [], query: {}, accept: 'application/json' };
+let view: PlaygroundView = {
+  task: '',
+  panels: [],
+  query: {},
+  accept: 'application/json',
+  thresholds: { confidence: 0.25, iou: 0.7, topk: 5 },
+};
 const shows = (panel: string) => view.panels.includes(panel);
 
 const slider = (id: string) => byId<HTMLInputElement>(id);
@@ -124,10 +130,11 @@ async function start(): Promise<void> {
     view = await getView();
   });
   showOnly(PANELS, view.panels);
-  // The confidence slider starts where the request does, so nothing the server sent is hidden.
+  // The sliders start at the rocket's thresholds, and reach down to what the request asks for.
   const confidence = view.query.confidence;
-  if (confidence !== undefined && confidence < 0.05)
-    Object.assign(slider('confidence'), { min: '0', value: '0' });
+  if (confidence !== undefined && confidence < 0.05) slider('confidence').min = '0';
+  for (const id of ['confidence', 'iou', 'topk'] as const) slider(id).value = String(view.thresholds[id]);
+  refilter();
   state.status = 'ready';
   if (shows('tabular-view')) return guarded(() => setUpTabular(name, report, guarded));
   report(

@@ -36,13 +36,14 @@ function indexPage(): Asset {
 export const playgroundRoutes: Route[] = [
   { method: 'GET', path: '/', kind: 'probe', handler: (ctx) => sendAsset(ctx, indexPage(), 'page') },
   {
-    // What the page shows for the rocket's task family: its panels and its request.
+    // What the page shows for the rocket's task family (its panels and its request), and where the
+    // sliders start: the rocket's own thresholds.
     method: 'GET',
     path: '/playground.json',
     kind: 'probe',
     handler({ res, app }) {
-      const { task } = app.pipeline().spec;
-      sendJson(res, 200, { task, ...familyOf(task).playground });
+      const { task, thresholds } = app.pipeline().spec;
+      sendJson(res, 200, { task, ...familyOf(task).playground, thresholds });
     },
   },
   {

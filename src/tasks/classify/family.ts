@@ -16,6 +16,10 @@ const IMAGENET_STD = [0.229, 0.224, 0.225];
 export const CLASSIFY_FORMATS = ['logits', 'probabilities', 'auto'] as const;
 export type ClassifyFormat = (typeof CLASSIFY_FORMATS)[number];
 
+/** `[N, C]`, or `[N, C, 1, 1]` (a classifier ending in a 1×1 convolution): one row of scores per image. */
+const isScoreRow = (dims: readonly (number | string)[]) =>
+  dims.length === 2 || (dims.length === 4 && dims[2] === 1 && dims[3] === 1);
+
 /** Image classification: one row of class scores per image → the top-k classes. */
 export const classify: ImageFamily = {
   task: 'classify',
@@ -25,7 +29,7 @@ export const classify: ImageFamily = {
   outputFormats: CLASSIFY_FORMATS,
   resultFields: { predictions: z.array(prediction) },
   playground: {
-    panels: ['image-input', 'controls', 'classify-view'],
+    panels: ['image-input', 'controls', 'confidence-control', 'topk-control', 'classify-view'],
     query: { confidence: 0, topk: 20 },
     accept: 'application/json',
   },
@@ -37,7 +41,7 @@ export const classify: ImageFamily = {
     if (signature.metadata.task === 'classify') return 'its metadata says task: classify';
     const outputs = tensorOutputs(signature);
     const [only] = outputs;
-    if (outputs.length === 1 && only && rank(only) === 2) {
+    if (outputs.length === 1 && only && isScoreRow(only.dims)) {
       return `its one output ${only.name} [${only.dims}] is a row of class scores per image`;
     }
     return undefined;

@@ -2,7 +2,7 @@ import type { Job } from '../../inference/messages.js';
 import type { Kernels } from '../../kernels/types.js';
 import { labelOf } from '../../rocket/labels.js';
 import type { ImageRocketSpec } from '../../rocket/types.js';
-import { outputInvalid } from '../validate.js';
+import { outputInvalid, shownValue } from '../validate.js';
 import type { ClassifyFormat } from './family.js';
 import type { Prediction } from './schema.js';
 
@@ -11,7 +11,8 @@ import type { Prediction } from './schema.js';
  * already probabilities (format `probabilities`, or `auto` when values lie in [0, 1] and sum to 1
  * within 1e-3) are used as they are. Predictions below the confidence threshold are dropped,
  * except that the top-1 is always returned.
- * @throws RocketError OUTPUT_INVALID when a `probabilities` row holds a value outside [0, 1].
+ * @throws RocketError OUTPUT_INVALID when a `probabilities` row holds a value outside [0, 1]
+ * (softmax and `auto` always give values in [0, 1]).
  */
 export function classifyRow(
   row: Float32Array,
@@ -20,6 +21,16 @@ export function classifyRow(
   job: Job,
   kernels: Kernels,
 ): Prediction[] {
+  if (format === 'probabilities') {
+    const bad = row.findIndex((v) => !(v >= 0 && v <= 1));
+    if (bad >= 0) {
+      throw outputInvalid(
+        spec,
+        `a probability of ${shownValue(row[bad] as number)} for class ${bad}`,
+        'logits',
+      );
+    }
+  }
   const probabilities =
     format === 'probabilities' || (format === 'auto' && isDistribution(row))
       ? row
@@ -32,9 +43,6 @@ export function classifyRow(
   for (let i = 0; i < n; i++) {
     const cls = indices[i] as number;
     const confidence = probabilities[cls] as number;
-    if (!(confidence >= 0 && confidence <= 1)) {
-      throw outputInvalid(spec, `a probability of ${confidence} for class ${cls}`, 'logits');
-    }
     if (i > 0 && confidence < job.thresholds.confidence) break;
     predictions.push({
       label: labelOf(spec.labels, cls),

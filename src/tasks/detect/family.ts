@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
-import { parseUltralyticsNames } from '../../rocket/labels.js';
 import type { ImageRocketSpec } from '../../rocket/types.js';
 import { rank } from '../signature.js';
 import type { ImageFamily } from '../types.js';
@@ -32,7 +31,7 @@ export const detect: ImageFamily = {
   outputFields: detectOutputFields,
   resultFields: { detections: z.array(detection) },
   playground: {
-    panels: ['image-input', 'controls', 'detect-view'],
+    panels: ['image-input', 'controls', 'confidence-control', 'iou-control', 'detect-view'],
     query: { confidence: 0.05, iou: 0.9, maxDetections: 1000 },
     accept: 'application/json',
   },
@@ -44,11 +43,11 @@ export const detect: ImageFamily = {
   },
   defaultsToImage: false,
 
-  recognise(signature) {
+  recognise(signature, labels) {
     if (rank(signature.inputs[0]) !== 4) return undefined;
     const task = signature.metadata.task;
     if (task !== undefined && task !== 'detect') return undefined;
-    const found = recogniseLayout(signature, parseUltralyticsNames(signature.metadata.names) ?? []);
+    const found = recogniseLayout(signature, labels);
     return found ? `${found.layout.name}: ${found.reason}` : undefined;
   },
 

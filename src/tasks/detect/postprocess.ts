@@ -3,7 +3,7 @@ import type { Candidates, Kernels } from '../../kernels/types.js';
 import { labelOf } from '../../rocket/labels.js';
 import type { ImageRocketSpec } from '../../rocket/types.js';
 import type { Head } from '../types.js';
-import { outputInvalid } from '../validate.js';
+import { outputInvalid, shownValue } from '../validate.js';
 import type { Decoder, DetectHead } from './layout.js';
 import type { Detection, Keypoint } from './schema.js';
 
@@ -78,7 +78,8 @@ function candidateCheck(spec: ImageRocketSpec<DetectHead>, decoder: Decoder) {
     for (let i = 0; i < count; i++) {
       const score = c.scores[i] as number;
       const cls = c.classes[i] as number;
-      if (!(score >= 0 && score <= 1)) throw outputInvalid(spec, `a confidence of ${score}`, LAYOUT_NAMES);
+      if (!(score >= 0 && score <= 1))
+        throw outputInvalid(spec, `a confidence of ${shownValue(score)}`, LAYOUT_NAMES);
       if (cls < 0 || (classes > 0 && cls >= classes)) {
         const what =
           cls < 0 ? 'a class that is not a whole number' : `class ${cls} of a ${classes}-label model`;
@@ -88,7 +89,11 @@ function candidateCheck(spec: ImageRocketSpec<DetectHead>, decoder: Decoder) {
         const v = c.boxes[4 * i + k] as number;
         const size = k % 2 === 0 ? w : h;
         if (!(v >= -size && v <= 2 * size)) {
-          throw outputInvalid(spec, `a box coordinate of ${v} for a ${w}×${h} canvas`, LAYOUT_NAMES);
+          throw outputInvalid(
+            spec,
+            `a box coordinate of ${shownValue(v)} for a ${w}×${h} canvas`,
+            LAYOUT_NAMES,
+          );
         }
       }
     }

@@ -37,10 +37,11 @@ export function splitLuma(job: Job): { job: Job; state: Chroma } {
 }
 
 /**
- * Turns one image of an image-to-image output (`[C, H, W]` floats, C = 3 or 1) into RGB bytes,
- * inverting the input normalisation: pixel = (value × std + mean) / scale, clipped to 0..255 and
- * truncated (NumPy's uint8 cast, as the apps it replaces do). A Y-channel output is merged with
- * the input's Cb/Cr planes upscaled bicubically to the output size.
+ * Turns one image of an image-to-image output (`[C, H, W]` floats, or `[H, W, C]` for an NHWC
+ * model; C = 3 or 1) into RGB bytes, inverting the input normalisation: pixel = (value × std +
+ * mean) / scale, clipped to 0..255 and truncated (NumPy's uint8 cast, as the apps it replaces do).
+ * A Y-channel output is merged with the input's Cb/Cr planes upscaled bicubically to the output
+ * size; one channel from a colour model is shown as grey.
  */
 export function toOutputImage(
   values: Float32Array,
@@ -48,24 +49,29 @@ export function toOutputImage(
   spec: ImageRocketSpec<Image2ImageHead>,
   chroma?: Chroma,
 ): OutputImage {
-  const [channels = 0, height = 0, width = 0] = dims.slice(-3);
   const pre = spec.preprocess;
+  const hwc = pre.layout === 'nhwc';
+  const [a = 0, b = 0, c = 0] = dims.slice(-3);
+  const [channels, height, width] = hwc ? [c, a, b] : [a, b, c];
   const plane = width * height;
-  const denormalise = (v: number, c: number) => (v * (pre.std[c] ?? 1) + (pre.mean[c] ?? 0)) / pre.scale;
+  // Where value (pixel i, channel k) sits in the output.
+  const at = hwc ? (i: number, k: number) => i * channels + k : (i: number, k: number) => k * plane + i;
+  const denormalise = (v: number, k: number) => (v * (pre.std[k] ?? 1) + (pre.mean[k] ?? 0)) / pre.scale;
   if (spec.head.mode === 'y') {
     if (!chroma) throw new Error('Y-channel output needs the input chroma');
     const y = new Float32Array(plane);
-    for (let i = 0; i < plane; i++) y[i] = truncateByte(denormalise(values[i] as number, 0));
+    for (let i = 0; i < plane; i++) y[i] = truncateByte(denormalise(values[at(i, 0)] as number, 0));
     const cb = resizeBicubic(chroma.cb, chroma.width, chroma.height, width, height);
     const cr = resizeBicubic(chroma.cr, chroma.width, chroma.height, width, height);
     return { width, height, channels: 3, pixels: ycbcrToRgb(y, cb, cr) };
   }
   const rgb = new Uint8Array(plane * 3);
   const bgr = pre.channelOrder === 'bgr';
-  for (let c = 0; c < Math.min(3, channels); c++) {
-    const target = bgr ? 2 - c : c;
+  for (let target = 0; target < 3; target++) {
+    // Output channel k of the model holds RGB channel `target` (reversed for BGR models).
+    const k = channels === 1 ? 0 : bgr ? 2 - target : target;
     for (let i = 0; i < plane; i++)
-      rgb[i * 3 + target] = truncateByte(denormalise(values[c * plane + i] as number, c));
+      rgb[i * 3 + target] = truncateByte(denormalise(values[at(i, k)] as number, k));
   }
   return { width, height, channels: 3, pixels: rgb };
 }

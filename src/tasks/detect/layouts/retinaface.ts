@@ -28,10 +28,21 @@ export const retinaface: DetectLayout = {
     const outputs = tensorOutputs(signature);
     // Named in rocket.json, or told apart by their last dimension.
     const find = (name: string | undefined, width: number) =>
-      name ?? outputs.find((o) => lastDim(o) === width)?.name;
+      name ? outputs.find((o) => o.name === name)?.name : outputs.find((o) => lastDim(o) === width)?.name;
     const loc = find(output.boxes, 4);
     const conf = find(output.scores, 2);
     const landmarks = find(output.landmarks, 10);
+    const absent = [output.boxes, output.scores, output.landmarks].filter(
+      (name) => name !== undefined && !outputs.some((o) => o.name === name),
+    );
+    if (absent.length > 0) {
+      throw missingOutputs(
+        modelPath,
+        'retinaface',
+        `the outputs rocket.json names, but it has no ${absent.join(', ')}`,
+        outputs,
+      );
+    }
     if (!loc || !conf) {
       throw missingOutputs(
         modelPath,

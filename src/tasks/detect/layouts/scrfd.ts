@@ -1,25 +1,19 @@
-import type { Candidates } from '../../../kernels/types.js';
 import { tensorOutputs } from '../../signature.js';
 import type { DetectLayout } from '../layout.js';
-import { DEFAULT_STRIDES, gridsOf, missingOutputs, perStride, type StrideGrid } from './strides.js';
+import {
+  DEFAULT_STRIDES,
+  type FaceLevel,
+  gridsOf,
+  levelDecoder,
+  missingOutputs,
+  perStride,
+} from './strides.js';
 import { anchorCount, floats } from './tensors.js';
 
 /** One SCRFD stride: its outputs and its grid. */
-interface ScrfdLevel extends StrideGrid {
+interface ScrfdLevel extends FaceLevel {
   scores: string;
   bbox: string;
-  kps?: string;
-  anchorsPerCell: number;
-}
-
-/** Candidate buffers from index `at` on: each stride writes after the ones before it. */
-export function from(out: Candidates, at: number, keypoints: number): Candidates {
-  return {
-    boxes: out.boxes.subarray(4 * at),
-    scores: out.scores.subarray(at),
-    classes: out.classes.subarray(at),
-    ...(out.keypoints ? { keypoints: out.keypoints.subarray(2 * keypoints * at) } : {}),
-  };
 }
 
 /** InsightFace SCRFD: per stride scores, distances to the box sides and 5 landmarks. */
@@ -39,8 +33,9 @@ export const scrfd: DetectLayout = {
     const scores = perStride(outputs, 'score', 1, strides);
     const bbox = perStride(outputs, 'bbox', 4, strides);
     const kps = perStride(outputs, 'kps', 10, strides);
-    if (!scores || !bbox)
+    if (!scores || !bbox) {
       throw missingOutputs(modelPath, 'scrfd', `score and bbox outputs for strides [${strides}]`, outputs);
+    }
     const levels: ScrfdLevel[] = gridsOf(strides, width, height).map((grid, i) => {
       const cells = grid.gridWidth * grid.gridHeight;
       const anchors = anchorCount(scores[i]) ?? 2 * cells;
@@ -68,27 +63,14 @@ export const scrfd: DetectLayout = {
   },
   createDecoder(spec, kernels) {
     const { levels } = spec.head.settings as { levels: ScrfdLevel[] };
-    const keypoints = levels[0]?.kps ? 5 : 0;
-    const capacity = levels.reduce((n, l) => n + l.gridWidth * l.gridHeight * l.anchorsPerCell, 0);
-    return {
-      capacity: () => capacity,
-      keypoints,
-      nmsFree: false,
-      units: 'input',
-      decode(outputs, confThreshold, out) {
-        let count = 0;
-        for (const l of levels) {
-          const { stride, gridWidth, gridHeight, anchorsPerCell } = l;
-          count += kernels.decodeScrfd(
-            floats(outputs[l.scores]),
-            floats(outputs[l.bbox]),
-            l.kps ? floats(outputs[l.kps]) : null,
-            { stride, gridWidth, gridHeight, anchorsPerCell, numKeypoints: keypoints, confThreshold },
-            from(out, count, keypoints),
-          );
-        }
-        return count;
-      },
-    };
+    return levelDecoder(levels, (l, outputs, options, out) =>
+      kernels.decodeScrfd(
+        floats(outputs[l.scores]),
+        floats(outputs[l.bbox]),
+        l.kps ? floats(outputs[l.kps]) : null,
+        options,
+        out,
+      ),
+    );
   },
 };

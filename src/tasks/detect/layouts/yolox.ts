@@ -1,7 +1,7 @@
 import { RocketError } from '../../../errors.js';
 import { rank, tensorOutputs } from '../../signature.js';
 import type { DetectLayout } from '../layout.js';
-import { DEFAULT_STRIDES, gridsOf } from './strides.js';
+import { BGR_TOP_LEFT, DEFAULT_STRIDES, gridsOf } from './strides.js';
 
 interface YoloxSettings {
   numClasses: number;
@@ -40,14 +40,7 @@ export const yolox: DetectLayout = {
     return {
       outputNames: [head.name],
       settings,
-      preprocess: {
-        channelOrder: 'bgr',
-        scale: 1,
-        mean: [0, 0, 0],
-        std: [1, 1, 1],
-        align: 'top-left',
-        padValue: 114,
-      },
+      preprocess: { ...BGR_TOP_LEFT, padValue: 114 },
     };
   },
   createDecoder(spec, kernels) {

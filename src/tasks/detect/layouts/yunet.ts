@@ -1,15 +1,21 @@
 import { tensorOutputs } from '../../signature.js';
 import type { DetectLayout } from '../layout.js';
-import { from } from './scrfd.js';
-import { DEFAULT_STRIDES, gridsOf, missingOutputs, perStride, type StrideGrid } from './strides.js';
+import {
+  BGR_TOP_LEFT,
+  DEFAULT_STRIDES,
+  type FaceLevel,
+  gridsOf,
+  levelDecoder,
+  missingOutputs,
+  perStride,
+} from './strides.js';
 import { floats } from './tensors.js';
 
-/** One YuNet stride: its outputs and its grid. */
-interface YunetLevel extends StrideGrid {
+/** One YuNet stride: its outputs and its grid (one anchor per cell). */
+interface YunetLevel extends FaceLevel {
   cls: string;
   obj: string;
   bbox: string;
-  kps?: string;
 }
 
 /** OpenCV YuNet: per stride class and objectness scores, box offsets and 5 landmarks. */
@@ -41,6 +47,7 @@ export const yunet: DetectLayout = {
     }
     const levels: YunetLevel[] = gridsOf(strides, width, height).map((grid, i) => ({
       ...grid,
+      anchorsPerCell: 1,
       cls: cls[i] ?? '',
       obj: obj[i] ?? '',
       bbox: bbox[i] ?? '',
@@ -50,40 +57,20 @@ export const yunet: DetectLayout = {
     return {
       outputNames: levels.flatMap((l) => [l.cls, l.obj, l.bbox, ...(l.kps ? [l.kps] : [])]),
       settings: { levels },
-      preprocess: {
-        channelOrder: 'bgr',
-        scale: 1,
-        mean: [0, 0, 0],
-        std: [1, 1, 1],
-        align: 'top-left',
-        padValue: 0,
-      },
+      preprocess: { ...BGR_TOP_LEFT, padValue: 0 },
     };
   },
   createDecoder(spec, kernels) {
     const { levels } = spec.head.settings as { levels: YunetLevel[] };
-    const keypoints = levels[0]?.kps ? 5 : 0;
-    const capacity = levels.reduce((n, l) => n + l.gridWidth * l.gridHeight, 0);
-    return {
-      capacity: () => capacity,
-      keypoints,
-      nmsFree: false,
-      units: 'input',
-      decode(outputs, confThreshold, out) {
-        let count = 0;
-        for (const l of levels) {
-          const { stride, gridWidth, gridHeight } = l;
-          count += kernels.decodeYunet(
-            floats(outputs[l.cls]),
-            floats(outputs[l.obj]),
-            floats(outputs[l.bbox]),
-            l.kps ? floats(outputs[l.kps]) : null,
-            { stride, gridWidth, gridHeight, anchorsPerCell: 1, numKeypoints: keypoints, confThreshold },
-            from(out, count, keypoints),
-          );
-        }
-        return count;
-      },
-    };
+    return levelDecoder(levels, (l, outputs, options, out) =>
+      kernels.decodeYunet(
+        floats(outputs[l.cls]),
+        floats(outputs[l.obj]),
+        floats(outputs[l.bbox]),
+        l.kps ? floats(outputs[l.kps]) : null,
+        options,
+        out,
+      ),
+    );
   },
 };
