@@ -3,7 +3,7 @@ import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import { loadKernels } from '../kernels/index.js';
 import { lowerThreadPriority, probeGpus } from '../kernels/native.js';
-import { predictRows } from '../tasks/tabular/predict.js';
+import { rowsFamilyOf } from '../tasks/registry.js';
 import { blankJob, createImageRunner, type ImageRunner } from './image-runner.js';
 import {
   transferList,
@@ -104,7 +104,9 @@ async function createRunner(init: WorkerInit) {
     // One warm-up row of zeros, when the width is known, through the path requests take.
     if (spec.tabular.features !== null) {
       const zeros = new Array<number>(spec.tabular.features).fill(0);
-      await predictRows(spec, [zeros], (feeds, fetches) => runTensors(session, feeds, fetches));
+      await rowsFamilyOf(spec.task).predict(spec, [zeros], (feeds, fetches) =>
+        runTensors(session, feeds, fetches),
+      );
     }
     return { run: undefined, session, provider, fallbackReason };
   }

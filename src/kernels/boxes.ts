@@ -1,27 +1,8 @@
 import { expected } from '../errors.js';
-import {
-  atLeast,
-  count,
-  field,
-  isCount,
-  isFiniteNumber,
-  isNumber,
-  object,
-  oneOf,
-  shown,
-  typed,
-} from './checks.js';
+import { candidates, checkCapacity } from './candidates.js';
+import { count, exactly, field, finite, numeric, object, oneOf, positive, typed, typedOrNull } from './checks.js';
 import type { BoxesDecodeOptions, Candidates, Kernels } from './types.js';
 import { BOX_FORMATS, SCORE_ACTIVATIONS } from './types.js';
-
-/** `labels`: null, or an Int32Array (checked like {@link typed}, with its own message). */
-function labelsOrNull(value: unknown): Int32Array | null {
-  if (value === null) return null;
-  if (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Int32Array]') {
-    return value as Int32Array;
-  }
-  throw new TypeError(expected('an Int32Array or null', 'labels', shown(value)));
-}
 
 /**
  * Reference {@link Kernels.decodeBoxes}. Per box: the activation of its score row in float64, the
@@ -38,14 +19,14 @@ export const decodeBoxes: Kernels['decodeBoxes'] = (
 ) => {
   const b = typed<Float32Array>(boxes, 'a Float32Array', 'boxes');
   const s = typed<Float32Array>(scores, 'a Float32Array', 'scores');
-  const l = labelsOrNull(labels);
+  const l = typedOrNull<Int32Array>(labels, 'an Int32Array', 'labels');
   const o = object(options, 'options');
   const n = count(o, 'options', 'count');
-  const nc = field<number>(o, 'options', 'numClasses', 'a positive integer', (v) => isCount(v) && v !== 0);
+  const nc = positive(o, 'options', 'numClasses');
   if (l !== null && nc !== 1) throw new RangeError(expected('1 (labels given)', 'options.numClasses', nc));
   const format = field<string>(o, 'options', 'boxFormat', 'one of xyxy, cxcywh, yxyx', oneOf(BOX_FORMATS));
-  const sx = field<number>(o, 'options', 'scaleX', 'a finite number', isFiniteNumber);
-  const sy = field<number>(o, 'options', 'scaleY', 'a finite number', isFiniteNumber);
+  const sx = finite(o, 'options', 'scaleX');
+  const sy = finite(o, 'options', 'scaleY');
   const activation = field<string>(
     o,
     'options',
@@ -63,21 +44,12 @@ export const decodeBoxes: Kernels['decodeBoxes'] = (
   if (bg >= 0 && nc < 2) {
     throw new RangeError(expected('at least 2 (background given)', 'options.numClasses', nc));
   }
-  const conf = field<number>(o, 'options', 'confThreshold', 'a number', isNumber);
-  const r = object(out, 'out');
-  const outBoxes = typed<Float32Array>(r.boxes, 'a Float32Array', 'out.boxes');
-  const outScores = typed<Float32Array>(r.scores, 'a Float32Array', 'out.scores');
-  const outClasses = typed<Int32Array>(r.classes, 'an Int32Array', 'out.classes');
-  if (b.length !== n * 4)
-    throw new RangeError(expected(`${n * 4} floats (count * 4)`, 'boxes.length', b.length));
-  if (s.length !== n * nc) {
-    throw new RangeError(expected(`${n * nc} floats (count * numClasses)`, 'scores.length', s.length));
-  }
-  if (l !== null && l.length !== n)
-    throw new RangeError(expected(`${n} entries (count)`, 'labels.length', l.length));
-  atLeast(outBoxes.length, 4 * n, 'floats (4 * count)', 'out.boxes.length');
-  atLeast(outScores.length, n, 'floats (count)', 'out.scores.length');
-  atLeast(outClasses.length, n, 'entries (count)', 'out.classes.length');
+  const conf = numeric(o, 'options', 'confThreshold');
+  const r = candidates(out);
+  exactly(b.length, n * 4, 'floats (count * 4)', 'boxes.length');
+  exactly(s.length, n * nc, 'floats (count * numClasses)', 'scores.length');
+  if (l !== null) exactly(l.length, n, 'entries (count)', 'labels.length');
+  checkCapacity(r, n, 'count');
 
   const first = bg === 0 ? 1 : 0; // the first column that may be chosen
   const e = new Float64Array(activation === 'softmax' ? nc : 0);
@@ -118,12 +90,12 @@ export const decodeBoxes: Kernels['decodeBoxes'] = (
     } else if (format === 'yxyx') {
       [x1, y1, x2, y2] = [q, p, w, u];
     }
-    outBoxes[4 * kept] = x1 * sx;
-    outBoxes[4 * kept + 1] = y1 * sy;
-    outBoxes[4 * kept + 2] = x2 * sx;
-    outBoxes[4 * kept + 3] = y2 * sy;
-    outScores[kept] = score;
-    outClasses[kept++] = l !== null ? l[i] : bg >= 0 && best > bg ? best - 1 : best;
+    r.boxes[4 * kept] = x1 * sx;
+    r.boxes[4 * kept + 1] = y1 * sy;
+    r.boxes[4 * kept + 2] = x2 * sx;
+    r.boxes[4 * kept + 3] = y2 * sy;
+    r.scores[kept] = score;
+    r.classes[kept++] = l !== null ? l[i] : bg >= 0 && best > bg ? best - 1 : best;
   }
   return kept;
 };

@@ -9,16 +9,19 @@
 
 import { expected } from '../errors.js';
 import { decodeBoxes } from './boxes.js';
+import { bestClass, candidates, checkCapacity } from './candidates.js';
 import {
   atLeast,
   count,
+  exactly,
   field,
+  finite,
   isCount,
-  isFiniteNumber,
-  isNumber,
+  numeric,
   object,
   oneOf,
   perChannel,
+  positive,
   shown,
   typed,
 } from './checks.js';
@@ -72,21 +75,13 @@ function normalizeToChw(src: Uint8Array, dst: Float32Array, options: NormalizeOp
     const what = order === 'gray' ? '1 (channelOrder gray)' : `3 or 4 (channelOrder ${order})`;
     throw new RangeError(expected(what, 'options.srcChannels', c));
   }
-  const scale = field<number>(o, 'options', 'scale', 'a finite number', isFiniteNumber);
-  const pad = field<number>(o, 'options', 'padValue', 'a finite number', isFiniteNumber);
+  const scale = finite(o, 'options', 'scale');
+  const pad = finite(o, 'options', 'padValue');
   const mean = perChannel(o.mean, outC, 'options.mean', false);
   const std = perChannel(o.std, outC, 'options.std', true);
-  const srcLen = w * h * c;
-  if (s.length !== srcLen) {
-    throw new RangeError(
-      expected(`${srcLen} bytes (srcWidth * srcHeight * srcChannels)`, 'src.length', s.length),
-    );
-  }
+  exactly(s.length, w * h * c, 'bytes (srcWidth * srcHeight * srcChannels)', 'src.length');
   const plane = W * H;
-  if (d.length !== outC * plane) {
-    const what = `${outC * plane} floats (outChannels * dstWidth * dstHeight)`;
-    throw new RangeError(expected(what, 'dst.length', d.length));
-  }
+  exactly(d.length, outC * plane, 'floats (outChannels * dstWidth * dstHeight)', 'dst.length');
   if (x0 + w > W)
     throw new RangeError(expected(`at most ${W} (dstWidth)`, 'options.offsetX + options.srcWidth', x0 + w));
   if (y0 + h > H)
@@ -109,22 +104,15 @@ function decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: Candi
   const f = typed<Float32Array>(output, 'a Float32Array', 'output');
   const o = object(options, 'options');
   const layout = field<string>(o, 'options', 'layout', 'one of v8, v5', oneOf(YOLO_LAYOUTS));
-  const nc = field<number>(o, 'options', 'numClasses', 'a positive integer', (v) => isCount(v) && v !== 0);
+  const nc = positive(o, 'options', 'numClasses');
   const n = count(o, 'options', 'numAnchors');
-  const conf = field<number>(o, 'options', 'confThreshold', 'a number', isNumber);
-  const r = object(out, 'out');
-  const boxes = typed<Float32Array>(r.boxes, 'a Float32Array', 'out.boxes');
-  const scores = typed<Float32Array>(r.scores, 'a Float32Array', 'out.scores');
-  const classes = typed<Int32Array>(r.classes, 'an Int32Array', 'out.classes');
+  const conf = numeric(o, 'options', 'confThreshold');
+  const r = candidates(out);
   const v5 = layout === 'v5';
   const len = v5 ? n * (5 + nc) : (4 + nc) * n;
-  if (f.length !== len) {
-    const shape = v5 ? 'numAnchors * (5 + numClasses)' : '(4 + numClasses) * numAnchors';
-    throw new RangeError(expected(`${len} floats (${shape})`, 'output.length', f.length));
-  }
-  atLeast(boxes.length, 4 * n, 'floats (4 * numAnchors)', 'out.boxes.length');
-  atLeast(scores.length, n, 'floats (numAnchors)', 'out.scores.length');
-  atLeast(classes.length, n, 'entries (numAnchors)', 'out.classes.length');
+  const shape = v5 ? 'numAnchors * (5 + numClasses)' : '(4 + numClasses) * numAnchors';
+  exactly(f.length, len, `floats (${shape})`, 'output.length');
+  checkCapacity(r, n, 'numAnchors');
 
   // Attribute `a` of anchor `i` lives at i * anchorStride + a * attrStride:
   // v8 is [4 + C][N] (attribute rows of N anchors), v5 is [N][5 + C] (one row per anchor).
@@ -132,24 +120,17 @@ function decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: Candi
   let kept = 0;
   for (let i = 0; i < n; i++) {
     const at = (a: number) => f[i * anchorStride + a * attrStride];
-    let best = 0;
-    let bestScore = at(first);
-    for (let c = 1; c < nc; c++) {
-      if (at(first + c) > bestScore) {
-        best = c;
-        bestScore = at(first + c);
-      }
-    }
+    const best = bestClass(f, i * anchorStride + first * attrStride, attrStride, nc);
     // v5: the best class is the argmax of the class scores; its score is objectness × class score.
-    const score = v5 ? Math.fround(at(4) * bestScore) : bestScore;
+    const score = v5 ? Math.fround(at(4) * at(first + best)) : at(first + best);
     if (!(score > conf)) continue;
     const [cx, cy, halfW, halfH] = [at(0), at(1), at(2) / 2, at(3) / 2];
-    boxes[4 * kept] = cx - halfW;
-    boxes[4 * kept + 1] = cy - halfH;
-    boxes[4 * kept + 2] = cx + halfW;
-    boxes[4 * kept + 3] = cy + halfH;
-    scores[kept] = score;
-    classes[kept++] = best;
+    r.boxes[4 * kept] = cx - halfW;
+    r.boxes[4 * kept + 1] = cy - halfH;
+    r.boxes[4 * kept + 2] = cx + halfW;
+    r.boxes[4 * kept + 3] = cy + halfH;
+    r.scores[kept] = score;
+    r.classes[kept++] = best;
   }
   return kept;
 }
@@ -161,7 +142,7 @@ function nms(b: Float32Array, s: Float32Array, c: Int32Array, options: NmsOption
   const o = object(options, 'options');
   const outIndices = typed<Int32Array>(out, 'an Int32Array', 'outIndices');
   const n = count(o, 'options', 'count');
-  const threshold = field<number>(o, 'options', 'iouThreshold', 'a number', isNumber);
+  const threshold = numeric(o, 'options', 'iouThreshold');
   const maxDetections = count(o, 'options', 'maxDetections');
   const classAware = field<boolean>(o, 'options', 'classAware', 'a boolean', (v) => typeof v === 'boolean');
   atLeast(boxes.length, 4 * n, 'floats (4 * count)', 'boxes.length');
@@ -194,8 +175,7 @@ function nms(b: Float32Array, s: Float32Array, c: Int32Array, options: NmsOption
 function softmax(src: Float32Array, dst: Float32Array): void {
   const s = typed<Float32Array>(src, 'a Float32Array', 'src');
   const d = typed<Float32Array>(dst, 'a Float32Array', 'dst');
-  if (d.length !== s.length)
-    throw new RangeError(expected(`${s.length} floats (src.length)`, 'dst.length', d.length));
+  exactly(d.length, s.length, 'floats (src.length)', 'dst.length');
   let m = -Infinity;
   for (const v of s) if (v > m) m = v;
   const e = new Float64Array(s.length);

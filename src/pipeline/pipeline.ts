@@ -3,8 +3,7 @@ import { decodeForModel } from '../image/decode.js';
 import type { Job, JobResult, WireTensor } from '../inference/messages.js';
 import type { InferencePool } from '../inference/pool.js';
 import type { ImageRocketSpec, RocketSpec, Thresholds } from '../rocket/types.js';
-import { imageFamilyOf } from '../tasks/registry.js';
-import { predictRows, type TabularPrediction } from '../tasks/tabular/predict.js';
+import { imageFamilyOf, rowsFamilyOf } from '../tasks/registry.js';
 import type { TaskFields } from '../tasks/types.js';
 
 /** Milliseconds spent in each stage of one request. */
@@ -27,13 +26,12 @@ export type ImageProcessResponse = {
   timing: Timing;
 } & TaskFields;
 
-/** The JSON body of a tabular prediction. */
-export interface TabularResponse {
+/** The JSON body of a rows rocket's answer: the envelope and its family's fields (`predictions`). */
+export type RowsResponse = {
   rocket: { name: string; version: string };
   task: string;
-  predictions: TabularPrediction[];
   timing: { inferenceMs: number; totalMs: number };
-}
+} & TaskFields;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -105,18 +103,20 @@ export class RocketPipeline {
   }
 
   /** Runs rows of features through a tabular rocket. */
-  async predict(rows: number[][], signal?: AbortSignal): Promise<TabularResponse> {
+  async predict(rows: number[][], signal?: AbortSignal): Promise<RowsResponse> {
     if (this.spec.input !== 'rows') {
       throw new RocketError('UNSUPPORTED_INPUT', `This rocket is ${this.spec.task}: send an image, not rows`);
     }
     const start = performance.now();
-    const { predictions, inferenceMs } = await predictRows(this.spec, rows, (feeds, fetches) =>
-      this.pool.runTensors(feeds, fetches, signal),
+    const { fields, inferenceMs } = await rowsFamilyOf(this.spec.task).predict(
+      this.spec,
+      rows,
+      (feeds, fetches) => this.pool.runTensors(feeds, fetches, signal),
     );
     return {
       rocket: { name: this.spec.name, version: this.spec.version },
       task: this.spec.task,
-      predictions,
+      ...fields,
       timing: { inferenceMs: round(inferenceMs), totalMs: round(performance.now() - start) },
     };
   }

@@ -7,7 +7,7 @@ import { classify } from './classify/family.js';
 import { detect } from './detect/family.js';
 import { image2image } from './image2image/family.js';
 import { tabular } from './tabular/family.js';
-import type { ImageFamily, TaskFamily } from './types.js';
+import type { ImageFamily, RowsFamily, TaskFamily } from './types.js';
 
 export const FAMILIES: readonly TaskFamily[] = [detect, classify, image2image, tabular];
 
@@ -26,5 +26,12 @@ export function familyOf(task: string): TaskFamily {
 export function imageFamilyOf(task: string): ImageFamily {
   const family = familyOf(task);
   if (family.input !== 'image') throw new Error(`Task ${task} does not take images`);
+  return family;
+}
+
+/** The family of a rows rocket's task. */
+export function rowsFamilyOf(task: string): RowsFamily {
+  const family = familyOf(task);
+  if (family.input !== 'rows') throw new Error(`Task ${task} does not take rows`);
   return family;
 }

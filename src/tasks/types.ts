@@ -9,7 +9,7 @@ import type { Job, WireTensor } from '../inference/messages.js';
 import type { Kernels } from '../kernels/types.js';
 import type { ModelSignature, SignatureEntry } from '../rocket/infer.js';
 import type { Manifest } from '../rocket/manifest.js';
-import type { ImageRocketSpec, Preprocess, TabularSpec } from '../rocket/types.js';
+import type { ImageRocketSpec, Preprocess, TabularRocketSpec, TabularSpec } from '../rocket/types.js';
 
 /** What a family is told about the model it configures. */
 export interface FamilyContext {
@@ -136,10 +136,22 @@ export interface ImageFamily extends FamilyBase {
   toJson?(fields: TaskFields): Promise<TaskFields>;
 }
 
+/** Runs the model on named tensors in a worker and returns the outputs asked for. */
+export type RunTensors = (
+  feeds: Record<string, WireTensor>,
+  fetches: string[],
+) => Promise<Record<string, WireTensor>>;
+
 /** A family whose rockets take rows of numbers. */
 export interface RowsFamily extends FamilyBase {
   readonly input: 'rows';
   configure(ctx: FamilyContext): TabularSpec;
+  /** Runs rows through the model (with `run`) and returns the response fields and the inference time. */
+  predict(
+    spec: TabularRocketSpec,
+    rows: number[][],
+    run: RunTensors,
+  ): Promise<{ fields: TaskFields; inferenceMs: number }>;
 }
 
 export type TaskFamily = ImageFamily | RowsFamily;

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import {
@@ -61,6 +62,50 @@ describe('a generated RT-DETR-style detector (orig_target_sizes → labels, boxe
     expect(body.detections.map((d: { label: string }) => d.label)).toEqual(['dog']);
     const low = await json(await postImage(server().url, image, '?confidence=0.1'));
     expect(low.detections.map((d: { confidence: number }) => d.confidence)).toEqual([0.93, 0.81, 0.47, 0.12]);
+  });
+});
+
+describe('a generated RT-DETR-style detector with a dynamic batch, images of two sizes batched together', () => {
+  const QUERIES: { label: number; score: number; normalised: [number, number, number, number] }[] = [
+    { label: 0, score: 0.9, normalised: [0.1, 0.2, 0.5, 0.6] },
+    { label: 2, score: 0.6, normalised: [0.55, 0.3, 0.9, 0.95] },
+  ];
+  const server = useServer('npm start server', () => ({
+    ROCKET_URL: writeModel(buildDetrWithSizes(INPUT, QUERIES, NAMES, true)),
+    BATCH_MAX: '8',
+    BATCH_WAIT_MS: '100',
+  }));
+  let small: Buffer;
+  beforeAll(async () => {
+    small = await sharp({
+      create: { width: 300, height: 200, channels: 3, background: { r: 90, g: 90, b: 90 } },
+    })
+      .png()
+      .toBuffer();
+  });
+
+  it('gives each image of a batch its own width and height, so each gets boxes in its own pixels', async () => {
+    const sized = [
+      { image: () => image, width: W, height: H },
+      { image: () => small, width: 300, height: 200 },
+    ];
+    // Sent at once with BATCH_MAX 8 and a 100 ms wait, they usually run as one batch; the answers
+    // must be right however they are grouped.
+    const posts = Array.from({ length: 6 }, (_, i) => sized[i % 2] as (typeof sized)[number]);
+    const bodies = await Promise.all(posts.map(async (p) => json(await postImage(server().url, p.image()))));
+    bodies.forEach((body, i) => {
+      const { width, height } = posts[i] as (typeof sized)[number];
+      const expected: Expected[] = QUERIES.map((q) => {
+        const [x1, y1, x2, y2] = q.normalised;
+        return {
+          class: q.label,
+          label: NAMES[q.label] as string,
+          confidence: q.score,
+          box: { x1: x1 * width, y1: y1 * height, x2: x2 * width, y2: y2 * height },
+        };
+      });
+      expect(body.detections).toEqual(detectionsMatching(expected));
+    });
   });
 });
 

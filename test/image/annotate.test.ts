@@ -73,4 +73,21 @@ describe('annotated images', () => {
       code: 'IMAGE_UNDECODABLE',
     });
   });
+
+  it('draws face landmarks as dots where the detection has keypoints', async () => {
+    const input = await renderDemoScene(demoScenes.shapes, { format: 'png' });
+    // Two points on the plain background, well away from every shape and box.
+    const points = [
+      { x: 320, y: 440, name: 'left_eye' },
+      { x: 600, y: 20, name: 'nose' },
+    ];
+    const withPoints: Detection[] = [{ ...(truth[0] as Detection), keypoints: points }];
+    const [before, after] = await Promise.all([
+      rgbOf(input),
+      rgbOf(await annotateDetections(input, withPoints, 10_000_000)),
+    ]);
+    const near = (p: { x: number; y: number }) => (x: number, y: number) => Math.hypot(x - p.x, y - p.y) <= 2;
+    for (const p of points) expect(meanDiff(after, before, near(p)), p.name).toBeGreaterThan(40);
+    expect(detectionsSvg(640, 480, withPoints).match(/<circle /g)).toHaveLength(2);
+  });
 });

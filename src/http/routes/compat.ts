@@ -1,6 +1,7 @@
 import { RocketError } from '../../errors.js';
 import { rowFromQuery } from '../../tabular/rows.js';
 import type { Prediction } from '../../tasks/classify/schema.js';
+import type { TabularPrediction } from '../../tasks/tabular/predict.js';
 import type { Route } from '../route.js';
 import { sendJson } from '../route.js';
 import { readJson, readUpload } from '../upload.js';
@@ -32,7 +33,8 @@ export const compatRoutes: Route[] = [
         );
       }
       const row = rowFromQuery(url.searchParams, pipeline.spec.tabular);
-      const [prediction] = (await pipeline.predict([row], signal)).predictions;
+      const { predictions } = await pipeline.predict([row], signal);
+      const [prediction] = predictions as TabularPrediction[];
       sendJson(res, 200, prediction?.value ?? prediction?.label ?? null);
     },
   },

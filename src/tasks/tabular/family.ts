@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { rank, toTensorSignature } from '../signature.js';
 import type { RowsFamily } from '../types.js';
 import { inferTabular } from './configure.js';
+import { predictRows } from './predict.js';
 
 /** One row's answer of a tabular rocket. */
 export const tabularPrediction = z.object({
@@ -32,5 +33,10 @@ export const tabular: RowsFamily = {
       signature.outputs.map(toTensorSignature),
       featureNames,
     );
+  },
+
+  async predict(spec, rows, run) {
+    const { predictions, inferenceMs } = await predictRows(spec, rows, run);
+    return { fields: { predictions }, inferenceMs };
   },
 };

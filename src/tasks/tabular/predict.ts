@@ -1,8 +1,8 @@
 import { RocketError } from '../../errors.js';
-import type { WireTensor } from '../../inference/messages.js';
 import { labelOf } from '../../rocket/labels.js';
 import type { TabularRocketSpec } from '../../rocket/types.js';
 import { isDistribution } from '../classify/postprocess.js';
+import type { RunTensors } from '../types.js';
 
 /** One row's answer: what the model's outputs give (label and class, probabilities, value). */
 export interface TabularPrediction {
@@ -11,11 +11,6 @@ export interface TabularPrediction {
   probabilities?: number[];
   value?: number | number[];
 }
-
-type RunTensors = (
-  feeds: Record<string, WireTensor>,
-  fetches: string[],
-) => Promise<Record<string, WireTensor>>;
 
 /**
  * Runs rows through a tabular rocket as one float32 `[N, F]` tensor, fetching only its tensor
