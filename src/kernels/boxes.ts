@@ -1,6 +1,17 @@
 import { expected } from '../errors.js';
 import { candidates, checkCapacity } from './candidates.js';
-import { count, exactly, field, finite, numeric, object, oneOf, positive, typed, typedOrNull } from './checks.js';
+import {
+  count,
+  exactly,
+  field,
+  finite,
+  numeric,
+  object,
+  oneOf,
+  positive,
+  typed,
+  typedOrNull,
+} from './checks.js';
 import type { BoxesDecodeOptions, Candidates, Kernels } from './types.js';
 import { BOX_FORMATS, SCORE_ACTIVATIONS } from './types.js';
 

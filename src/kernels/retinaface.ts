@@ -1,23 +1,20 @@
 /** Reference {@link Kernels.decodeRetinaface} (priors and decoding of biubug6/Pytorch_Retinaface). */
-import { expected } from '../errors.js';
-import { atLeast, count, field, isFiniteNumber, isNumber, object, shown, typed } from './checks.js';
-import { checkCapacity, checkLandmarks, faceOutputs, floatsOrNull, isPositiveCount } from './scrfd.js';
+import { candidates, checkCapacity, checkLandmarks } from './candidates.js';
+import {
+  array,
+  atLeast,
+  count,
+  entries,
+  exactly,
+  isPositiveCount,
+  isPositiveFinite,
+  numeric,
+  object,
+  positive,
+  typed,
+  typedOrNull,
+} from './checks.js';
 import type { Kernels } from './types.js';
-
-const isPositiveFinite = (v: unknown) => isFiniteNumber(v) && (v as number) > 0;
-
-/** `value` as an array; TypeError "an array" otherwise. */
-function array(value: unknown, name: string): readonly unknown[] {
-  if (Array.isArray(value)) return value;
-  throw new TypeError(expected('an array', name, shown(value)));
-}
-
-/** Entry `i` of `list`, named `<name>[i]`, checked with `ok`; RangeError "Expected <what>" otherwise. */
-function entry(list: readonly unknown[], i: number, name: string, what: string, ok: (v: unknown) => boolean) {
-  const v = list[i];
-  if (ok(v)) return v as number;
-  throw new RangeError(expected(what, `${name}[${i}]`, shown(v)));
-}
 
 /** options.minSizes: at least one level, each a non-empty array of positive finite sizes. */
 function minSizesOf(value: unknown): number[][] {
@@ -29,12 +26,8 @@ function minSizesOf(value: unknown): number[][] {
   for (let k = 0; k < n; k++) {
     const levelName = `${name}[${k}]`;
     const level = array(levels[k], levelName);
-    const m = level.length;
-    atLeast(m, 1, 'entry', levelName);
-    const sizes: number[] = [];
-    for (let i = 0; i < m; i++)
-      sizes.push(entry(level, i, levelName, 'a positive finite number', isPositiveFinite));
-    out.push(sizes);
+    atLeast(level.length, 1, 'entry', levelName);
+    out.push(entries(level, levelName, 'a positive finite number', isPositiveFinite));
   }
   return out;
 }
@@ -43,36 +36,32 @@ function minSizesOf(value: unknown): number[][] {
 function stepsOf(value: unknown, levels: number): number[] {
   const name = 'options.steps';
   const list = array(value, name);
-  if (list.length !== levels) {
-    throw new RangeError(expected(`${levels} entries (one per level of minSizes)`, name, list.length));
-  }
-  return Array.from({ length: levels }, (_, k) =>
-    entry(list, k, name, 'a positive integer', isPositiveCount),
-  );
+  exactly(list.length, levels, 'entries (one per level of minSizes)', name);
+  return entries(list, name, 'a positive integer', isPositiveCount);
 }
 
 /** options.variances: exactly 2 positive finite numbers (centre, size). */
 function variancesOf(value: unknown): number[] {
   const name = 'options.variances';
   const list = array(value, name);
-  if (list.length !== 2) throw new RangeError(expected('2 entries', name, list.length));
-  return [0, 1].map((i) => entry(list, i, name, 'a positive finite number', isPositiveFinite));
+  exactly(list.length, 2, 'entries', name);
+  return entries(list, name, 'a positive finite number', isPositiveFinite);
 }
 
 /** Reference {@link Kernels.decodeRetinaface}. */
 export const decodeRetinaface: Kernels['decodeRetinaface'] = (loc, conf, landmarks, options, out) => {
   const lc = typed<Float32Array>(loc, 'a Float32Array', 'loc');
   const cf = typed<Float32Array>(conf, 'a Float32Array', 'conf');
-  const lm = floatsOrNull(landmarks, 'landmarks');
+  const lm = typedOrNull<Float32Array>(landmarks, 'a Float32Array', 'landmarks');
   const o = object(options, 'options');
-  const w = field<number>(o, 'options', 'inputWidth', 'a positive integer', isPositiveCount);
-  const h = field<number>(o, 'options', 'inputHeight', 'a positive integer', isPositiveCount);
+  const w = positive(o, 'options', 'inputWidth');
+  const h = positive(o, 'options', 'inputHeight');
   const minSizes = minSizesOf(o.minSizes);
   const steps = stepsOf(o.steps, minSizes.length);
   const [v0, v1] = variancesOf(o.variances);
   const k = count(o, 'options', 'numKeypoints');
-  const threshold = field<number>(o, 'options', 'confThreshold', 'a number', isNumber);
-  const r = faceOutputs(out, k);
+  const threshold = numeric(o, 'options', 'confThreshold');
+  const r = candidates(out, k);
   // Level k has ⌈h / step⌉ rows of ⌈w / step⌉ cells, one prior per min size in each cell.
   let n = 0;
   for (let level = 0; level < steps.length; level++) {
@@ -80,12 +69,10 @@ export const decodeRetinaface: Kernels['decodeRetinaface'] = (loc, conf, landmar
     n += Math.ceil(h / step) * Math.ceil(w / step) * minSizes[level].length;
   }
   const unit = `${n} priors`;
-  if (lc.length !== 4 * n)
-    throw new RangeError(expected(`${4 * n} floats (4 * ${unit})`, 'loc.length', lc.length));
-  if (cf.length !== 2 * n)
-    throw new RangeError(expected(`${2 * n} floats (2 * ${unit})`, 'conf.length', cf.length));
+  exactly(lc.length, 4 * n, `floats (4 * ${unit})`, 'loc.length');
+  exactly(cf.length, 2 * n, `floats (2 * ${unit})`, 'conf.length');
   checkLandmarks(lm, 'landmarks', k, n, unit);
-  checkCapacity(r, k, n, unit);
+  checkCapacity(r, n, unit, k);
   const l = lm ?? r.keypoints; // read only when k > 0, where lm is not null
 
   let p = 0;

@@ -140,7 +140,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
     });
 
     it.each<[string, number[], RegExp]>([
-      ['a confidence of 4.6', [100, 180, 300, 380, 4.6, 0], /confidence of 4\.(6|59999)/], // float32 4.6 is printed widened
+      ['a confidence of 4.6', [100, 180, 300, 380, 4.6, 0], /confidence of 4\.6,/],
       ['a class of −1', [100, 180, 300, 380, 0.9, -1], /class that is not a whole number/],
       ['a class of 2.5', [100, 180, 300, 380, 0.9, 2.5], /class that is not a whole number/],
       ['a class beyond the labels', [100, 180, 300, 380, 0.9, 2], /class 2 of a 2-label model/],
@@ -150,7 +150,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
         [100, 180, 1e6, 380, 0.9, 0],
         /box coordinate of 1000000 for a 640×640 canvas/,
       ],
-      ['a box a canvas left of the image', [-700, 180, 300, 380, 0.9, 0], /box coordinate of -700/],
+      ['a box 5 canvases left of the image', [-3200, 180, 300, 380, 0.9, 0], /box coordinate of -3200/],
     ])('OUTPUT_INVALID for %s', (_what, row, message) => {
       const spec = end2endSpec();
       const head = detect.createHead(spec, kernels);
@@ -225,7 +225,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
         jobFor(spec, original),
         spec,
       );
-      expect(err.message).toMatch(/confidence of 4\.(6|59999)/);
+      expect(err.message).toMatch(/confidence of 4\.6,/);
     });
   });
 

@@ -10,6 +10,9 @@ import type { Detection, Keypoint } from './schema.js';
 /** Names of the 5 landmarks face detectors give, in their order. */
 export const FACE_LANDMARKS = ['left_eye', 'right_eye', 'nose', 'mouth_left', 'mouth_right'] as const;
 
+/** How many canvas sizes a candidate box may reach outside the canvas before it cannot be right. */
+const OVERSHOOT = 4;
+
 const LAYOUT_NAMES = 'yolov8, yolov5, end2end, detr, boxes-scores, yolox, retinaface, scrfd, yunet';
 
 /**
@@ -70,7 +73,8 @@ function candidates(capacity: number, keypoints: number): Candidates {
 function candidateCheck(spec: ImageRocketSpec<DetectHead>, decoder: Decoder) {
   const classes = spec.labels.length;
   return (c: Candidates, count: number, job: Job) => {
-    // Boxes may overshoot the canvas a little (objects cut by the edge), never by a canvas size.
+    // Boxes may overshoot the canvas (objects cut by the edge; a YOLOv5 anchor box can reach 4 ×
+    // 373 px at stride 32 even where nothing is found), never by several canvas sizes.
     const [w, h] =
       decoder.units === 'input'
         ? [spec.preprocess.width, spec.preprocess.height]
@@ -88,7 +92,7 @@ function candidateCheck(spec: ImageRocketSpec<DetectHead>, decoder: Decoder) {
       for (let k = 0; k < 4; k++) {
         const v = c.boxes[4 * i + k] as number;
         const size = k % 2 === 0 ? w : h;
-        if (!(v >= -size && v <= 2 * size)) {
+        if (!(v >= -OVERSHOOT * size && v <= (1 + OVERSHOOT) * size)) {
           throw outputInvalid(
             spec,
             `a box coordinate of ${shownValue(v)} for a ${w}×${h} canvas`,
