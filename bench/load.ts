@@ -30,12 +30,51 @@ export async function startServer(
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  await waitHealthy(proc, port);
+  return proc;
+}
+
+/**
+ * Waits until GET /health on `port` answers 200; throws if `proc` exits first or `timeoutMs`
+ * passes (then it kills `proc`).
+ */
+export async function waitHealthy(proc: ChildProcess, port: number, timeoutMs = Infinity): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`server exited with code ${proc.exitCode}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) {
+      throw new Error(`exited with ${proc.exitCode !== null ? `code ${proc.exitCode}` : proc.signalCode}`);
+    }
     const status = await probeHealth(port).catch(() => 0);
-    if (status === 200) return proc;
+    if (status === 200) return;
+    if (performance.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`GET /health did not answer 200 within ${(timeoutMs / 1000).toFixed(0)} s`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Sends SIGTERM and waits for the process to exit (SIGKILL after 10 s), so the next load starts on idle cores. */
+export async function stopProcess(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export const MULTIPART_BOUNDARY = 'rocketbench';
+
+/** A multipart/form-data body with `imagePath` in the field `input`, as POST /process takes it. */
+export function multipartBody(imagePath: string): Buffer {
+  return Buffer.concat([
+    Buffer.from(
+      `--${MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="input"; filename="image.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+    ),
+    readFileSync(imagePath),
+    Buffer.from(`\r\n--${MULTIPART_BOUNDARY}--\r\n`),
+  ]);
 }
 
 /** Drives POST /process with `image` at `concurrency` for `seconds`, probing /health meanwhile. */
@@ -47,14 +86,8 @@ export async function measureLoad(
   /** How the health prober is scheduled: `realtime` stands in for a probe from outside the machine. */
   probePriority: EventLoopPriority,
 ): Promise<LoadResult> {
-  const boundary = 'rocketbench';
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="input"; filename="image.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
-    ),
-    readFileSync(imagePath),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
+  const boundary = MULTIPART_BOUNDARY;
+  const body = multipartBody(imagePath);
   const prober = spawn(
     process.execPath,
     [join(import.meta.dirname, 'prober.js'), String(port), probePriority],

@@ -1,19 +1,29 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVENT_LOOP_PRIORITIES, type EventLoopPriority } from '../src/config/options.js';
 import { ensureDemoRocket } from '../src/demo/embedded.js';
 import { type FloorResult, measureFloor } from './floor.js';
 import { freePort } from './health.js';
-import { type LoadResult, measureLoad, peakRssMb, startServer } from './load.js';
+import { type LoadResult, measureLoad, peakRssMb, startServer, stopProcess } from './load.js';
+import {
+  checkPeerAnswer,
+  defaultPeerDir,
+  localOnnx,
+  type PeerSetup,
+  preparePeer,
+  startPeer,
+  yoloV8Mismatch,
+} from './peer.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const HELP = `Usage: npm run bench -- [--rocket URL] [--image FILE] [--seconds N] [--out FILE]
-                       [--probe-priority realtime|normal]
+                       [--probe-priority realtime|normal] [--peer DIR|none]
 
 Measures the in-process floor (decode, preprocess, inference, postprocess; no HTTP) and the HTTP
 server under load (concurrency 1 and 4, with /health probes), then prints the ratios to the floor.
+With a peer, it then loads the peer server the same way and prints the ratios ours / peer.
 Server settings (WORKERS, INTRA_OP_THREADS, BATCH_MAX, ...) come from the environment.
 
   --rocket   ROCKET_URL to serve (default: the embedded demo rocket)
@@ -24,6 +34,13 @@ Server settings (WORKERS, INTRA_OP_THREADS, BATCH_MAX, ...) come from the enviro
              realtime (default): the /health prober runs under SCHED_RR where permitted, standing in
              for a kubelet or Cloud Run probe that does not compete with the load for these cores;
              normal: it competes, so its own wait for a core is part of what it measures
+  --peer     a peer server folder (server.js, package.json, package-lock.json) answering
+             POST /process and GET /health, started as MODEL=<rocket .onnx> PORT=<port> node server.js
+             (default: ../shared/peers/naive-node beside the project, when it exists and the rocket
+             is a local .onnx file; none: no peer). It is copied to bench-results/peer-<name>/ and
+             installed there once (npm ci, ONNXRUNTIME_NODE_INSTALL=skip), then loaded right after
+             our server at concurrency 1 and 4 with the same image, seconds and prober. If it cannot
+             run (not a YOLOv8 detector, install failed, ...), the bench says why and goes on
 `;
 
 const { values } = parseArgs({
@@ -33,6 +50,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     out: { type: 'string' },
     'probe-priority': { type: 'string', default: 'realtime' },
+    peer: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -51,6 +69,29 @@ const env = Object.fromEntries(
   Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
 );
 const cores = availableParallelism();
+
+// The peer is prepared (copied, installed, its model checked) before anything is measured, so that
+// npm does not compete with the measurements; it is loaded right after our server.
+let peer: PeerSetup | undefined;
+let peerSkipped: string | undefined;
+if (values.peer !== 'none') {
+  const dir = values.peer !== undefined ? resolve(values.peer) : defaultPeerDir(ROOT);
+  const model = localOnnx(rocket);
+  if (dir === undefined)
+    peerSkipped = 'no ../shared/peers/naive-node beside the project (--peer DIR names one)';
+  else if (model === undefined)
+    peerSkipped = `the rocket is not a local .onnx file (the peer takes MODEL=file.onnx)`;
+  else {
+    try {
+      const mismatch = await yoloV8Mismatch(model);
+      if (mismatch !== undefined) peerSkipped = mismatch;
+      else peer = preparePeer(dir, ROOT, model);
+    } catch (e) {
+      peerSkipped = (e as Error).message.split('\n')[0];
+    }
+  }
+  if (peerSkipped !== undefined) process.stderr.write(`peer: skipped: ${peerSkipped}\n`);
+}
 
 // The floor: the server's own thread plan, plus the other extreme, to find the best the cores allow.
 const plans: Record<string, string>[] = [
@@ -72,14 +113,48 @@ for (const concurrency of [1, 4]) {
   loads.push(await measureLoad(port, values.image, concurrency, seconds, probePriority));
 }
 const rssMb = peakRssMb(server.pid as number);
-server.kill('SIGTERM');
+await stopProcess(server);
+
+const peerLoads: LoadResult[] = [];
+let peerRssMb = Number.NaN;
+let peerDetections = 0;
+if (peer !== undefined) {
+  try {
+    const peerPort = await freePort();
+    const proc = await startPeer(peer, peerPort);
+    try {
+      peerDetections = await checkPeerAnswer(peerPort, values.image); // also its warm-up request
+      for (const concurrency of [1, 4]) {
+        peerLoads.push(await measureLoad(peerPort, values.image, concurrency, seconds, probePriority));
+      }
+      peerRssMb = peakRssMb(proc.pid as number);
+    } finally {
+      await stopProcess(proc);
+    }
+  } catch (e) {
+    peerSkipped = `${peer.name} did not run: ${(e as Error).message.split('\n')[0]}`;
+    peerLoads.length = 0;
+    process.stderr.write(`peer: skipped: ${peerSkipped}\n`);
+  }
+}
 
 const [c1, c4] = loads as [LoadResult, LoadResult];
 const ratios = {
   c1LatencyOverFloor: c1.latencyP50Ms / floor.latencyP50Ms,
   c4ThroughputOverBestFloor: c4.throughputRps / bestFloorRps,
 };
+const [p1, p4] = peerLoads as [LoadResult | undefined, LoadResult | undefined];
+const peerRatios =
+  p1 && p4
+    ? {
+        c1LatencyP50OursOverPeer: c1.latencyP50Ms / p1.latencyP50Ms,
+        c4ThroughputOursOverPeer: c4.throughputRps / p4.throughputRps,
+      }
+    : undefined;
 const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
+const header = '                 p50 ms   p99 ms    req/s  health p50  health p99   non-2xx  errors';
+const row = (label: string, l: LoadResult) =>
+  `${`${label} c=${l.concurrency}`.padEnd(15)}${fmt(l.latencyP50Ms)} ${fmt(l.latencyP99Ms)} ${fmt(l.throughputRps)}    ${fmt(l.healthP50Ms, 2)}    ${fmt(l.healthP99Ms, 2)}  ${String(l.non2xx).padStart(8)} ${String(l.errors).padStart(7)}`;
 const lines = [
   `rocketserve bench: ${rocket} on ${values.image}`,
   `machine: ${cores} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
@@ -90,17 +165,31 @@ const lines = [
       `floor throughput at concurrency 4, ${JSON.stringify(f.plan) === '{}' ? 'server plan' : JSON.stringify(f.plan)}: ${f.throughputRps.toFixed(1)} req/s`,
   ),
   '',
-  '                 p50 ms   p99 ms    req/s  health p50  health p99   non-2xx  errors',
-  ...loads.map(
-    (l) =>
-      `server c=${l.concurrency}     ${fmt(l.latencyP50Ms)} ${fmt(l.latencyP99Ms)} ${fmt(l.throughputRps)}    ${fmt(l.healthP50Ms, 2)}    ${fmt(l.healthP99Ms, 2)}  ${String(l.non2xx).padStart(8)} ${String(l.errors).padStart(7)}`,
-  ),
+  header,
+  ...loads.map((l) => row('server', l)),
   '',
+  ...(peer !== undefined && peerRatios !== undefined
+    ? [
+        `peer ${peer.name} (${peer.source}): the same image, seconds and prober, right after ours; it answered 200 with ${peerDetections} detections`,
+        header,
+        ...peerLoads.map((l) => row('peer', l)),
+        '',
+      ]
+    : peerSkipped !== undefined
+      ? [`peer: skipped: ${peerSkipped}`, '']
+      : []),
   `health probes: a separate process, fresh connection each, every 20 ms; real-time priority: ${c4.probeRealtime ? 'yes' : `no (${probePriority === 'normal' ? 'not asked' : 'not permitted'})`}`,
   `peak RSS of the server: ${rssMb.toFixed(0)} MB`,
   `c=1 p50 / floor p50:            ${ratios.c1LatencyOverFloor.toFixed(3)}   (target <= 1.15)`,
   `c=4 req/s / best floor req/s:   ${ratios.c4ThroughputOverBestFloor.toFixed(3)}   (target >= 0.85)`,
   `health p99 under c=4:           ${c4.healthP99Ms.toFixed(2)} ms (target <= 5)`,
+  ...(peerRatios !== undefined
+    ? [
+        `peak RSS of the peer:           ${peerRssMb.toFixed(0)} MB`,
+        `c=1 p50 ours / peer:            ${peerRatios.c1LatencyP50OursOverPeer.toFixed(3)}   (lower is better for ours)`,
+        `c=4 req/s ours / peer:          ${peerRatios.c4ThroughputOursOverPeer.toFixed(3)}   (higher is better for ours)`,
+      ]
+    : []),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 const out =
@@ -117,6 +206,21 @@ const report = {
   loads,
   peakRssMb: rssMb,
   ratios,
+  peer:
+    peer !== undefined && peerRatios !== undefined
+      ? {
+          name: peer.name,
+          source: peer.source,
+          copy: peer.dir,
+          model: peer.model,
+          detections: peerDetections,
+          loads: peerLoads,
+          peakRssMb: peerRssMb,
+          ratios: peerRatios,
+        }
+      : peerSkipped !== undefined
+        ? { skipped: peerSkipped }
+        : null,
 };
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`report: ${out}\n`);

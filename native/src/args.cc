@@ -1,8 +1,10 @@
-// Argument and option checks; each mirrors a helper of src/kernels/reference.ts (typed, object,
-// field, isCount, isFiniteNumber, isNumber, oneOf, atLeast).
+// Argument and option checks; each mirrors a helper of src/kernels/checks.ts (typed, typedOrNull,
+// object, array, field, entry, entries, isCount, isPositiveCount, isFiniteNumber, isNumber, oneOf,
+// atLeast, exactly).
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "napi_util.h"
 
@@ -17,23 +19,17 @@ bool AsNumber(napi_env env, napi_value v, double* out) {
          napi_get_value_double(env, v, out) == napi_ok;
 }
 
+std::string Dotted(const char* prefix, const char* key) { return std::string(prefix) + "." + key; }
+
+}  // namespace
+
 bool IsCount(double v) {
   return std::isfinite(v) && std::trunc(v) == v && v >= 0 && v <= kMaxSafeInteger;
 }
 
-std::string Dotted(const char* prefix, const char* key) { return std::string(prefix) + "." + key; }
+bool IsPositiveCount(double v) { return IsCount(v) && v != 0; }
 
-// Reads obj[key] as a number satisfying `ok`; otherwise a RangeError naming "<prefix>.<key>".
-template <typename Ok>
-bool NumberFieldIf(napi_env env, napi_value obj, const char* prefix, const char* key,
-                   const char* what, Ok ok, double* out) {
-  napi_value v;
-  if (!GetField(env, obj, key, &v)) return false;
-  if (AsNumber(env, v, out) && ok(*out)) return true;
-  return ThrowExpected(env, ErrorKind::kRange, what, Dotted(prefix, key), Shown(env, v));
-}
-
-}  // namespace
+bool IsPositiveFinite(double v) { return std::isfinite(v) && v > 0; }
 
 bool ThrowExpected(napi_env env, ErrorKind kind, const std::string& what, const std::string& name,
                    const std::string& received) {
@@ -62,6 +58,12 @@ bool GetField(napi_env env, napi_value obj, const char* key, napi_value* out) {
   return false;
 }
 
+napi_value NumberResult(napi_env env, double v) {
+  napi_value result;
+  RS_NAPI(env, napi_create_double(env, v, &result));
+  return result;
+}
+
 bool TypedArg(napi_env env, napi_value v, napi_typedarray_type type, const char* what,
               const char* name, View* out) {
   bool is_typed = false;
@@ -77,10 +79,34 @@ bool TypedArg(napi_env env, napi_value v, napi_typedarray_type type, const char*
   return ThrowExpected(env, ErrorKind::kType, what, name, Shown(env, v));
 }
 
+bool TypedOrNull(napi_env env, napi_value v, napi_typedarray_type type, const char* what,
+                 const char* name, View* out, bool* present) {
+  napi_valuetype kind = napi_undefined;
+  *present = !(napi_typeof(env, v, &kind) == napi_ok && kind == napi_null);
+  return !*present || TypedArg(env, v, type, (std::string(what) + " or null").c_str(), name, out);
+}
+
 bool ObjectArg(napi_env env, napi_value v, const char* name) {
   napi_valuetype type = napi_undefined;
   if (napi_typeof(env, v, &type) == napi_ok && type == napi_object) return true;
   return ThrowExpected(env, ErrorKind::kType, "an object", name, Shown(env, v));
+}
+
+bool ArrayValue(napi_env env, napi_value v, const std::string& name, uint32_t* length) {
+  bool is_array = false;
+  if (napi_is_array(env, v, &is_array) == napi_ok && is_array &&
+      napi_get_array_length(env, v, length) == napi_ok) {
+    return true;
+  }
+  return ThrowExpected(env, ErrorKind::kType, "an array", name, Shown(env, v));
+}
+
+bool NumberFieldIf(napi_env env, napi_value obj, const char* prefix, const char* key,
+                   const char* what, bool (*ok)(double), double* out) {
+  napi_value v;
+  if (!GetField(env, obj, key, &v)) return false;
+  if (AsNumber(env, v, out) && ok(*out)) return true;
+  return ThrowExpected(env, ErrorKind::kRange, what, Dotted(prefix, key), Shown(env, v));
 }
 
 bool CountField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out) {
@@ -88,8 +114,7 @@ bool CountField(napi_env env, napi_value obj, const char* prefix, const char* ke
 }
 
 bool PositiveField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out) {
-  auto ok = [](double v) { return IsCount(v) && v != 0; };
-  return NumberFieldIf(env, obj, prefix, key, "a positive integer", ok, out);
+  return NumberFieldIf(env, obj, prefix, key, "a positive integer", IsPositiveCount, out);
 }
 
 bool FiniteField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out) {
@@ -133,6 +158,33 @@ bool ChoiceField(napi_env env, napi_value obj, const char* prefix, const char* k
   return ThrowExpected(env, ErrorKind::kRange, what, Dotted(prefix, key), Shown(env, v));
 }
 
+bool ArrayField(napi_env env, napi_value obj, const char* prefix, const char* key, napi_value* out,
+                uint32_t* length) {
+  return GetField(env, obj, key, out) && ArrayValue(env, *out, Dotted(prefix, key), length);
+}
+
+bool NumberEntry(napi_env env, napi_value array, uint32_t i, const std::string& name,
+                 const char* what, bool (*ok)(double), double* out) {
+  napi_value v;
+  if (napi_get_element(env, array, i, &v) != napi_ok) {
+    ThrowNapiFailure(env);
+    return false;
+  }
+  if (AsNumber(env, v, out) && ok(*out)) return true;
+  return ThrowExpected(env, ErrorKind::kRange, what, name + "[" + std::to_string(i) + "]",
+                       Shown(env, v));
+}
+
+bool NumberEntries(napi_env env, napi_value array, uint32_t length, const std::string& name,
+                   const char* what, bool (*ok)(double), std::vector<double>* out) {
+  for (uint32_t i = 0; i < length; i++) {
+    double v = 0;
+    if (!NumberEntry(env, array, i, name, what, ok, &v)) return false;
+    out->push_back(v);
+  }
+  return true;
+}
+
 bool CountValue(napi_env env, napi_value v, const std::string& name, double* out) {
   if (AsNumber(env, v, out) && IsCount(*out)) return true;
   return ThrowExpected(env, ErrorKind::kRange, "a non-negative integer", name, Shown(env, v));
@@ -142,6 +194,11 @@ bool AtLeast(napi_env env, double length, double min, const std::string& what, c
   if (length >= min) return true;
   return ThrowExpected(env, ErrorKind::kRange, "at least " + JsNumber(min) + " " + what, name,
                        JsonNumber(length));
+}
+
+bool Exactly(napi_env env, double length, double n, const std::string& what, const char* name) {
+  if (length == n) return true;
+  return ThrowExpected(env, ErrorKind::kRange, JsNumber(n) + " " + what, name, JsonNumber(length));
 }
 
 }  // namespace rs

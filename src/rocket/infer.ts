@@ -125,8 +125,10 @@ export function inferSpecWithReasons(
       `preprocess.mean and preprocess.std need ${expectChannels} value(s) for channelOrder ${preprocess.channelOrder}`,
     );
   }
+  const named = base.labels.length === 0 && configured.labels;
   const spec: RocketSpec = {
     ...base,
+    ...(named ? { labels: configured.labels ?? [], labelSource: 'task' as const } : {}),
     input: 'image',
     task: family.task,
     outputNames: configured.outputNames,

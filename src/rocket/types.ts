@@ -99,8 +99,8 @@ interface BaseSpec {
   dynamicBatch: boolean;
   /** Label of each class index; a missing entry is reported as the index itself. */
   labels: string[];
-  /** Where the labels came from: the model's metadata, a labels file, or none (indices). */
-  labelSource: 'metadata' | 'file' | 'none';
+  /** Where the labels came from: the model's metadata, a labels file, the task (face detectors), or none (indices). */
+  labelSource: 'metadata' | 'file' | 'task' | 'none';
   thresholds: Thresholds;
   /** What the operator should know about the model (logged once at startup), e.g. an old exporter's quirks. */
   warnings: string[];

@@ -42,6 +42,8 @@ export interface ImageConfiguration {
   head: object;
   /** Why this layout or format was chosen, for `rocket inspect`. */
   reason: string;
+  /** Class names when the rocket has none and the task knows them (a face detector's `face`). */
+  labels?: string[];
 }
 
 /** An output of one image: its values and its dims with the batch dimension set to 1. */

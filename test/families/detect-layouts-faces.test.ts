@@ -35,7 +35,7 @@ interface Face {
 /** The detection a face must give through the mapping `m`. */
 const expectedFace = (m: Mapping, f: Face): Expected => ({
   class: 0,
-  label: '0',
+  label: 'face', // face detectors name their one class when the rocket names none
   confidence: f.score,
   box: boxToOriginal(m, f.box),
   keypoints: Array.from({ length: 5 }, (_, i) =>

@@ -83,6 +83,7 @@ export const detect: ImageFamily = {
       outputFormat: layout.name,
       head,
       reason,
+      ...(configured.labels ? { labels: configured.labels } : {}),
     };
   },
 

@@ -30,6 +30,8 @@ export interface LayoutConfiguration {
   settings: object;
   /** Preprocessing defaults of models with this layout (before the manifest's). */
   preprocess?: Partial<Preprocess>;
+  /** Class names when the rocket has none: face detectors find one class, `face`. */
+  labels?: string[];
 }
 
 /** The detect family's `spec.head`. */

@@ -7,6 +7,9 @@ import { outputInvalid, shownValue } from '../validate.js';
 import type { Decoder, DetectHead } from './layout.js';
 import type { Detection, Keypoint } from './schema.js';
 
+/** The one class of face detectors, when the rocket names none. */
+export const FACE = ['face'];
+
 /** Names of the 5 landmarks face detectors give, in their order. */
 export const FACE_LANDMARKS = ['left_eye', 'right_eye', 'nose', 'mouth_left', 'mouth_right'] as const;
 

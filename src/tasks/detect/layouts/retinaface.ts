@@ -1,5 +1,6 @@
 import { tensorOutputs } from '../../signature.js';
 import type { DetectLayout } from '../layout.js';
+import { FACE } from '../postprocess.js';
 import { DEFAULT_STRIDES, missingOutputs } from './strides.js';
 import { floats, lastDim, rowsOf } from './tensors.js';
 
@@ -63,6 +64,7 @@ export const retinaface: DetectLayout = {
     return {
       outputNames: [loc, conf, ...(landmarks ? [landmarks] : [])],
       settings,
+      labels: FACE,
       preprocess: {
         channelOrder: 'bgr',
         scale: 1,

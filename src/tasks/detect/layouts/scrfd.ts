@@ -1,5 +1,6 @@
 import { tensorOutputs } from '../../signature.js';
 import type { DetectLayout } from '../layout.js';
+import { FACE } from '../postprocess.js';
 import {
   DEFAULT_STRIDES,
   type FaceLevel,
@@ -51,6 +52,7 @@ export const scrfd: DetectLayout = {
     return {
       outputNames: levels.flatMap((l) => [l.scores, l.bbox, ...(l.kps ? [l.kps] : [])]),
       settings: { levels },
+      labels: FACE,
       preprocess: {
         channelOrder: 'rgb',
         scale: 1,

@@ -1,5 +1,6 @@
 import { tensorOutputs } from '../../signature.js';
 import type { DetectLayout } from '../layout.js';
+import { FACE } from '../postprocess.js';
 import {
   BGR_TOP_LEFT,
   DEFAULT_STRIDES,
@@ -57,6 +58,7 @@ export const yunet: DetectLayout = {
     return {
       outputNames: levels.flatMap((l) => [l.cls, l.obj, l.bbox, ...(l.kps ? [l.kps] : [])]),
       settings: { levels },
+      labels: FACE,
       preprocess: { ...BGR_TOP_LEFT, padValue: 0 },
     };
   },
