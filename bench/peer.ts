@@ -47,30 +47,27 @@ export async function yoloV8Mismatch(model: string): Promise<string | undefined>
       m.isTensor ? `${m.type}[${m.shape.join(', ')}]` : 'non-tensor';
     const fits = (d: number | string | undefined, n: number) => typeof d !== 'number' || d < 0 || d === n;
     const signature = `inputs ${session.inputMetadata.map(shape).join(', ')}; outputs ${session.outputMetadata.map(shape).join(', ')}`;
-    const wanted = 'one float32 [1, 3, 640, 640] input and one float32 [1, 4 + classes, anchors] output';
     const [input] = session.inputMetadata;
     const [output] = session.outputMetadata;
-    if (session.inputMetadata.length !== 1 || !input?.isTensor || input.type !== 'float32') {
-      return `not a YOLOv8 detector (the peer wants ${wanted}; this model has ${signature})`;
-    }
-    if (
-      input.shape.length !== 4 ||
-      !fits(input.shape[1], 3) ||
-      ![2, 3].every((i) => fits(input.shape[i], 640))
-    ) {
-      return `not a YOLOv8 detector (the peer wants ${wanted}; this model has ${signature})`;
-    }
-    if (session.outputMetadata.length !== 1 || !output?.isTensor || output.type !== 'float32') {
-      return `not a YOLOv8 detector (the peer wants ${wanted}; this model has ${signature})`;
-    }
-    const [, rows, anchors] = output.shape;
-    if (
-      output.shape.length !== 3 ||
-      typeof rows !== 'number' ||
-      rows < 5 ||
-      (typeof anchors === 'number' && anchors >= 0 && anchors <= rows)
-    ) {
-      return `not a YOLOv8 detector (the peer wants ${wanted}; this model has ${signature})`;
+    const [, rows, anchors] = output?.isTensor ? output.shape : [];
+    const fitsInput =
+      session.inputMetadata.length === 1 &&
+      input?.isTensor &&
+      input.type === 'float32' &&
+      input.shape.length === 4 &&
+      fits(input.shape[1], 3) &&
+      fits(input.shape[2], 640) &&
+      fits(input.shape[3], 640);
+    const fitsOutput =
+      session.outputMetadata.length === 1 &&
+      output?.isTensor &&
+      output.type === 'float32' &&
+      output.shape.length === 3 &&
+      typeof rows === 'number' &&
+      rows >= 5 &&
+      !(typeof anchors === 'number' && anchors >= 0 && anchors <= rows);
+    if (!fitsInput || !fitsOutput) {
+      return `not a YOLOv8 detector: ${signature} (the peer feeds one float32 [1, 3, 640, 640] input and reads one [1, 4 + classes, anchors] output)`;
     }
     return undefined;
   } finally {
@@ -129,6 +126,7 @@ export function preparePeer(source: string, root: string, model: string): PeerSe
   } finally {
     closeSync(fd);
   }
+  mkdirSync(join(dir, 'node_modules'), { recursive: true }); // npm makes none for a peer without dependencies
   writeFileSync(stamp, `${digest}\n`);
   return { name, source, dir, model };
 }
@@ -150,11 +148,12 @@ export async function startPeer(setup: PeerSetup, port: number): Promise<ChildPr
     await new Promise((r) =>
       proc.exitCode !== null || proc.signalCode !== null ? r(null) : proc.once('exit', r),
     );
-    const last = stderr
+    // Node's crash report ends in a stack and its version: the reason is the last error line.
+    const lines = stderr
       .split('\n')
       .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('at '))
-      .at(-1);
+      .filter((l) => l && !l.startsWith('at ') && !/^Node\.js v/.test(l) && !/^\^+$/.test(l));
+    const last = lines.findLast((l) => /error/i.test(l)) ?? lines.at(-1);
     throw new Error(`${(e as Error).message}${last ? `: ${last}` : ''}`);
   }
   return proc;

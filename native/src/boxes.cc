@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bindings.h"
+#include "candidates.h"
 #include "kernels.h"
 #include "napi_util.h"
 
@@ -24,14 +25,6 @@ bool BackgroundField(napi_env env, napi_value obj, double nc, double* out) {
   }
   return ThrowExpected(env, ErrorKind::kRange, "an integer from -1 to " + JsNumber(nc - 1),
                        "options.background", Shown(env, v));
-}
-
-// A RangeError "Expected <what> for <name> but received <length>" when length != expected.
-bool LengthIs(napi_env env, double length, double expected, const std::string& what,
-              const char* name) {
-  if (length == expected) return true;
-  return ThrowExpected(env, ErrorKind::kRange, JsNumber(expected) + " " + what, name,
-                       JsNumber(length));
 }
 
 }  // namespace
@@ -113,18 +106,15 @@ napi_value DecodeBoxesBinding(napi_env env, napi_callback_info info) {
   static const char* kFormats[] = {"xyxy", "cxcywh", "yxyx"};
   static const char* kActivations[] = {"none", "sigmoid", "softmax"};
   RS_ARGS(env, info, 5, argv);
-  View boxes, scores, labels, out_boxes, out_scores, out_classes;
+  View boxes, scores, labels;
+  bool has_labels = false;
+  Candidates out;
   size_t format = 0, activation = 0;
   double n = 0, nc = 0, scale_x = 0, scale_y = 0, bg = 0, conf = 0;
-  napi_value field;
   RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "boxes", &boxes));
   RS_CHECK(TypedArg(env, argv[1], napi_float32_array, "a Float32Array", "scores", &scores));
-  napi_valuetype labels_type = napi_undefined;
-  RS_NAPI(env, napi_typeof(env, argv[2], &labels_type));
-  const bool has_labels = labels_type != napi_null;
-  if (has_labels) {
-    RS_CHECK(TypedArg(env, argv[2], napi_int32_array, "an Int32Array or null", "labels", &labels));
-  }
+  RS_CHECK(
+      TypedOrNull(env, argv[2], napi_int32_array, "an Int32Array", "labels", &labels, &has_labels));
   RS_CHECK(ObjectArg(env, argv[3], "options"));
   RS_CHECK(CountField(env, argv[3], "options", "count", &n));
   RS_CHECK(PositiveField(env, argv[3], "options", "numClasses", &nc));
@@ -145,27 +135,16 @@ napi_value DecodeBoxesBinding(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   RS_CHECK(NumberField(env, argv[3], "options", "confThreshold", &conf));
-  RS_CHECK(ObjectArg(env, argv[4], "out"));
-  RS_CHECK(GetField(env, argv[4], "boxes", &field));
-  RS_CHECK(TypedArg(env, field, napi_float32_array, "a Float32Array", "out.boxes", &out_boxes));
-  RS_CHECK(GetField(env, argv[4], "scores", &field));
-  RS_CHECK(TypedArg(env, field, napi_float32_array, "a Float32Array", "out.scores", &out_scores));
-  RS_CHECK(GetField(env, argv[4], "classes", &field));
-  RS_CHECK(TypedArg(env, field, napi_int32_array, "an Int32Array", "out.classes", &out_classes));
-  RS_CHECK(LengthIs(env, static_cast<double>(boxes.length), n * 4, "floats (count * 4)",
-                    "boxes.length"));
-  RS_CHECK(LengthIs(env, static_cast<double>(scores.length), n * nc, "floats (count * numClasses)",
-                    "scores.length"));
+  RS_CHECK(CandidatesArg(env, argv[4], 0, &out));
+  RS_CHECK(
+      Exactly(env, static_cast<double>(boxes.length), n * 4, "floats (count * 4)", "boxes.length"));
+  RS_CHECK(Exactly(env, static_cast<double>(scores.length), n * nc, "floats (count * numClasses)",
+                   "scores.length"));
   if (has_labels) {
     RS_CHECK(
-        LengthIs(env, static_cast<double>(labels.length), n, "entries (count)", "labels.length"));
+        Exactly(env, static_cast<double>(labels.length), n, "entries (count)", "labels.length"));
   }
-  RS_CHECK(AtLeast(env, static_cast<double>(out_boxes.length), 4 * n, "floats (4 * count)",
-                   "out.boxes.length"));
-  RS_CHECK(AtLeast(env, static_cast<double>(out_scores.length), n, "floats (count)",
-                   "out.scores.length"));
-  RS_CHECK(AtLeast(env, static_cast<double>(out_classes.length), n, "entries (count)",
-                   "out.classes.length"));
+  RS_CHECK(CheckCapacity(env, out, n, "count"));
   const BoxesParams p{static_cast<size_t>(n),
                       static_cast<size_t>(nc),
                       static_cast<BoxFormat>(format),
@@ -176,12 +155,9 @@ napi_value DecodeBoxesBinding(napi_env env, napi_callback_info info) {
                       conf};
   const size_t kept =
       DecodeBoxes(static_cast<const float*>(boxes.data), static_cast<const float*>(scores.data),
-                  has_labels ? static_cast<const int32_t*>(labels.data) : nullptr, p,
-                  static_cast<float*>(out_boxes.data), static_cast<float*>(out_scores.data),
-                  static_cast<int32_t*>(out_classes.data));
-  napi_value result;
-  RS_NAPI(env, napi_create_double(env, static_cast<double>(kept), &result));
-  return result;
+                  has_labels ? static_cast<const int32_t*>(labels.data) : nullptr, p, out.Boxes(),
+                  out.Scores(), out.Classes());
+  return NumberResult(env, static_cast<double>(kept));
 }
 
 }  // namespace rs

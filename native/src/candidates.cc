@@ -41,8 +41,7 @@ bool CheckLandmarks(napi_env env, bool present, const View& input, const char* n
                        JsonNumber(length));
 }
 
-bool CheckCapacity(napi_env env, const Candidates& r, double n, const std::string& unit,
-                   double k) {
+bool CheckCapacity(napi_env env, const Candidates& r, double n, const std::string& unit, double k) {
   if (!AtLeast(env, static_cast<double>(r.boxes.length), 4 * n, "floats (4 * " + unit + ")",
                "out.boxes.length") ||
       !AtLeast(env, static_cast<double>(r.scores.length), n, "floats (" + unit + ")",

@@ -1,6 +1,7 @@
 // Node-API checks shared by the detection decoders: reading `out` and checking its room, and the
-// landmark input of the face decoders. Each mirrors a helper of src/kernels/candidates.ts and throws
-// the same error with the same message. A function returning false has left an exception pending.
+// landmark input of the face decoders. Each mirrors a helper of src/kernels/candidates.ts and
+// throws the same error with the same message. A function returning false has left an exception
+// pending.
 #ifndef ROCKETSERVE_NATIVE_CANDIDATES_H_
 #define ROCKETSERVE_NATIVE_CANDIDATES_H_
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "bindings.h"
+#include "candidates.h"
 #include "kernels.h"
 #include "napi_util.h"
 
@@ -36,39 +37,21 @@ size_t DecodeEnd2end(const float* output, const End2endParams& p, float* boxes, 
 
 napi_value DecodeEnd2endBinding(napi_env env, napi_callback_info info) {
   RS_ARGS(env, info, 3, argv);
-  View output, boxes, scores, classes;
+  View output;
+  Candidates out;
   double n = 0, conf = 0;
-  napi_value field;
   RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "output", &output));
   RS_CHECK(ObjectArg(env, argv[1], "options"));
   RS_CHECK(CountField(env, argv[1], "options", "numRows", &n));
   RS_CHECK(NumberField(env, argv[1], "options", "confThreshold", &conf));
-  RS_CHECK(ObjectArg(env, argv[2], "out"));
-  RS_CHECK(GetField(env, argv[2], "boxes", &field));
-  RS_CHECK(TypedArg(env, field, napi_float32_array, "a Float32Array", "out.boxes", &boxes));
-  RS_CHECK(GetField(env, argv[2], "scores", &field));
-  RS_CHECK(TypedArg(env, field, napi_float32_array, "a Float32Array", "out.scores", &scores));
-  RS_CHECK(GetField(env, argv[2], "classes", &field));
-  RS_CHECK(TypedArg(env, field, napi_int32_array, "an Int32Array", "out.classes", &classes));
-  const double len = n * 6;
-  if (static_cast<double>(output.length) != len) {
-    ThrowExpected(env, ErrorKind::kRange, JsNumber(len) + " floats (numRows * 6)", "output.length",
-                  JsNumber(static_cast<double>(output.length)));
-    return nullptr;
-  }
-  RS_CHECK(AtLeast(env, static_cast<double>(boxes.length), 4 * n, "floats (4 * numRows)",
-                   "out.boxes.length"));
-  RS_CHECK(
-      AtLeast(env, static_cast<double>(scores.length), n, "floats (numRows)", "out.scores.length"));
-  RS_CHECK(AtLeast(env, static_cast<double>(classes.length), n, "entries (numRows)",
-                   "out.classes.length"));
+  RS_CHECK(CandidatesArg(env, argv[2], 0, &out));
+  RS_CHECK(Exactly(env, static_cast<double>(output.length), n * 6, "floats (numRows * 6)",
+                   "output.length"));
+  RS_CHECK(CheckCapacity(env, out, n, "numRows"));
   const End2endParams p{static_cast<size_t>(n), conf};
-  const size_t kept =
-      DecodeEnd2end(static_cast<const float*>(output.data), p, static_cast<float*>(boxes.data),
-                    static_cast<float*>(scores.data), static_cast<int32_t*>(classes.data));
-  napi_value result;
-  RS_NAPI(env, napi_create_double(env, static_cast<double>(kept), &result));
-  return result;
+  const size_t kept = DecodeEnd2end(static_cast<const float*>(output.data), p, out.Boxes(),
+                                    out.Scores(), out.Classes());
+  return NumberResult(env, static_cast<double>(kept));
 }
 
 }  // namespace rs

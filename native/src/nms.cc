@@ -75,9 +75,7 @@ napi_value NmsBinding(napi_env env, napi_callback_info info) {
   const size_t kept =
       Nms(static_cast<const float*>(boxes.data), static_cast<const float*>(scores.data),
           static_cast<const int32_t*>(classes.data), p, static_cast<int32_t*>(out.data));
-  napi_value result;
-  RS_NAPI(env, napi_create_double(env, static_cast<double>(kept), &result));
-  return result;
+  return NumberResult(env, static_cast<double>(kept));
 }
 
 }  // namespace rs

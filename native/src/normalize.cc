@@ -43,31 +43,23 @@ bool ReadSizes(napi_env env, napi_value o, double* s) {
   return true;
 }
 
-// mean/std: an array of `n` finite numbers (non-zero for std), like perChannel in reference.ts.
+bool IsFinite(double v) { return std::isfinite(v); }
+bool IsNonZeroFinite(double v) { return std::isfinite(v) && v != 0; }
+
+// mean/std: an array of `n` finite numbers (non-zero for std), like perChannel in checks.ts.
 bool PerChannel(napi_env env, napi_value o, const char* key, uint32_t n, bool non_zero,
                 double* out) {
   const std::string name = std::string("options.") + key;
+  const char* what = non_zero ? "a non-zero finite number" : "a finite number";
   napi_value array;
-  bool is_array = false;
   uint32_t length = 0;
-  if (!GetField(env, o, key, &array)) return false;
-  if (napi_is_array(env, array, &is_array) != napi_ok || !is_array) {
-    return ThrowExpected(env, ErrorKind::kType, "an array", name, Shown(env, array));
-  }
-  napi_get_array_length(env, array, &length);
-  if (length != n) {
-    return ThrowExpected(env, ErrorKind::kRange, JsNumber(n) + " entries", name, JsNumber(length));
+  if (!ArrayField(env, o, "options", key, &array, &length) ||
+      !Exactly(env, length, n, "entries", name.c_str())) {
+    return false;
   }
   for (uint32_t i = 0; i < n; i++) {
-    napi_value v;
-    napi_valuetype type = napi_undefined;
-    if (napi_get_element(env, array, i, &v) != napi_ok) return false;
-    napi_typeof(env, v, &type);
-    if (type != napi_number || napi_get_value_double(env, v, &out[i]) != napi_ok ||
-        !std::isfinite(out[i]) || (non_zero && out[i] == 0)) {
-      const char* what = non_zero ? "a non-zero finite number" : "a finite number";
-      const std::string element = name + "[" + std::to_string(i) + "]";
-      return ThrowExpected(env, ErrorKind::kRange, what, element, Shown(env, v));
+    if (!NumberEntry(env, array, i, name, what, non_zero ? IsNonZeroFinite : IsFinite, &out[i])) {
+      return false;
     }
   }
   return true;
@@ -100,20 +92,11 @@ napi_value NormalizeToChwBinding(napi_env env, napi_callback_info info) {
   RS_CHECK(FiniteField(env, o, "options", "padValue", &p.pad_value));
   RS_CHECK(PerChannel(env, o, "mean", out_channels, false, p.mean));
   RS_CHECK(PerChannel(env, o, "std", out_channels, true, p.std));
-  const double src_len = s[0] * s[1] * s[2];
-  if (static_cast<double>(src.length) != src_len) {
-    ThrowExpected(env, ErrorKind::kRange,
-                  JsNumber(src_len) + " bytes (srcWidth * srcHeight * srcChannels)", "src.length",
-                  JsNumber(static_cast<double>(src.length)));
-    return nullptr;
-  }
+  RS_CHECK(Exactly(env, static_cast<double>(src.length), s[0] * s[1] * s[2],
+                   "bytes (srcWidth * srcHeight * srcChannels)", "src.length"));
   const double plane = s[3] * s[4];
-  if (static_cast<double>(dst.length) != out_channels * plane) {
-    ThrowExpected(env, ErrorKind::kRange,
-                  JsNumber(out_channels * plane) + " floats (outChannels * dstWidth * dstHeight)",
-                  "dst.length", JsNumber(static_cast<double>(dst.length)));
-    return nullptr;
-  }
+  RS_CHECK(Exactly(env, static_cast<double>(dst.length), out_channels * plane,
+                   "floats (outChannels * dstWidth * dstHeight)", "dst.length"));
   if (s[5] + s[0] > s[3]) {
     ThrowExpected(env, ErrorKind::kRange, "at most " + JsNumber(s[3]) + " (dstWidth)",
                   "options.offsetX + options.srcWidth", JsNumber(s[5] + s[0]));

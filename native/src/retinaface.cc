@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "bindings.h"
-#include "face_args.h"
+#include "candidates.h"
+#include "decode_util.h"
 #include "kernels.h"
 #include "napi_util.h"
 
@@ -36,11 +37,7 @@ size_t DecodeRetinaface(const float* loc, const float* conf, const float* landma
           const double cy = pcy + static_cast<double>(l[1]) * v0 * m;
           const double bw = m * std::exp(static_cast<double>(l[2]) * v1);
           const double bh = m * std::exp(static_cast<double>(l[3]) * v1);
-          float* box = boxes + 4 * kept;
-          box[0] = static_cast<float>(cx - bw / 2);
-          box[1] = static_cast<float>(cy - bh / 2);
-          box[2] = static_cast<float>(cx + bw / 2);
-          box[3] = static_cast<float>(cy + bh / 2);
+          PutCentred(boxes, kept, cx, cy, bw / 2, bh / 2);
           for (size_t q = 0; q < k; q++) {
             const float* from = landmarks + 2 * (k * at + q);
             float* to = keypoints + 2 * (k * kept + q);
@@ -100,13 +97,9 @@ bool ReadSteps(napi_env env, napi_value o, Priors* r) {
   napi_value list;
   uint32_t n = 0;
   if (!ArrayField(env, o, "options", "steps", &list, &n)) return false;
-  if (n != levels) {
-    return ThrowExpected(
-        env, ErrorKind::kRange,
-        JsNumber(static_cast<double>(levels)) + " entries (one per level of minSizes)",
-        "options.steps", JsonNumber(n));
-  }
-  return NumberEntries(env, list, n, "options.steps", "a positive integer", IsPositiveCount,
+  return Exactly(env, n, static_cast<double>(levels), "entries (one per level of minSizes)",
+                 "options.steps") &&
+         NumberEntries(env, list, n, "options.steps", "a positive integer", IsPositiveCount,
                        &r->steps);
 }
 
@@ -115,10 +108,8 @@ bool ReadVariances(napi_env env, napi_value o, Priors* r) {
   napi_value list;
   uint32_t n = 0;
   if (!ArrayField(env, o, "options", "variances", &list, &n)) return false;
-  if (n != 2) {
-    return ThrowExpected(env, ErrorKind::kRange, "2 entries", "options.variances", JsonNumber(n));
-  }
-  return NumberEntries(env, list, n, "options.variances", "a positive finite number",
+  return Exactly(env, n, 2, "entries", "options.variances") &&
+         NumberEntries(env, list, n, "options.variances", "a positive finite number",
                        IsPositiveFinite, &r->variances);
 }
 
@@ -128,13 +119,14 @@ napi_value DecodeRetinafaceBinding(napi_env env, napi_callback_info info) {
   RS_ARGS(env, info, 5, argv);
   View loc, conf, landmarks;
   bool has_landmarks = false;
-  FaceOutputs out;
+  Candidates out;
   Priors priors;
   double w = 0, h = 0, k = 0, threshold = 0;
   napi_value o = argv[3];
   RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "loc", &loc));
   RS_CHECK(TypedArg(env, argv[1], napi_float32_array, "a Float32Array", "conf", &conf));
-  RS_CHECK(FloatsOrNull(env, argv[2], "landmarks", &landmarks, &has_landmarks));
+  RS_CHECK(TypedOrNull(env, argv[2], napi_float32_array, "a Float32Array", "landmarks", &landmarks,
+                       &has_landmarks));
   RS_CHECK(ObjectArg(env, o, "options"));
   RS_CHECK(PositiveField(env, o, "options", "inputWidth", &w));
   RS_CHECK(PositiveField(env, o, "options", "inputHeight", &h));
@@ -143,7 +135,7 @@ napi_value DecodeRetinafaceBinding(napi_env env, napi_callback_info info) {
   RS_CHECK(ReadVariances(env, o, &priors));
   RS_CHECK(CountField(env, o, "options", "numKeypoints", &k));
   RS_CHECK(NumberField(env, o, "options", "confThreshold", &threshold));
-  RS_CHECK(FaceOutputsArg(env, argv[4], k, &out));
+  RS_CHECK(CandidatesArg(env, argv[4], k, &out));
   // Level k has ⌈h / step⌉ rows of ⌈w / step⌉ cells, one prior per min size in each cell.
   double n = 0;
   for (size_t level = 0; level < priors.steps.size(); level++) {
@@ -151,18 +143,12 @@ napi_value DecodeRetinafaceBinding(napi_env env, napi_callback_info info) {
     n += std::ceil(h / step) * std::ceil(w / step) * static_cast<double>(priors.level_sizes[level]);
   }
   const std::string unit = JsNumber(n) + " priors";
-  if (static_cast<double>(loc.length) != 4 * n) {
-    ThrowExpected(env, ErrorKind::kRange, JsNumber(4 * n) + " floats (4 * " + unit + ")",
-                  "loc.length", JsonNumber(static_cast<double>(loc.length)));
-    return nullptr;
-  }
-  if (static_cast<double>(conf.length) != 2 * n) {
-    ThrowExpected(env, ErrorKind::kRange, JsNumber(2 * n) + " floats (2 * " + unit + ")",
-                  "conf.length", JsonNumber(static_cast<double>(conf.length)));
-    return nullptr;
-  }
+  RS_CHECK(Exactly(env, static_cast<double>(loc.length), 4 * n, "floats (4 * " + unit + ")",
+                   "loc.length"));
+  RS_CHECK(Exactly(env, static_cast<double>(conf.length), 2 * n, "floats (2 * " + unit + ")",
+                   "conf.length"));
   RS_CHECK(CheckLandmarks(env, has_landmarks, landmarks, "landmarks", k, n, unit));
-  RS_CHECK(CheckCapacity(env, out, k, n, unit));
+  RS_CHECK(CheckCapacity(env, out, n, unit, k));
   RetinafaceParams p{};
   p.input_width = w;
   p.input_height = h;
@@ -175,15 +161,11 @@ napi_value DecodeRetinafaceBinding(napi_env env, napi_callback_info info) {
   p.num_keypoints = static_cast<size_t>(k);
   p.conf_threshold = threshold;
   const bool with_landmarks = p.num_keypoints > 0;
-  const size_t kept =
-      DecodeRetinaface(static_cast<const float*>(loc.data), static_cast<const float*>(conf.data),
-                       with_landmarks ? static_cast<const float*>(landmarks.data) : nullptr, p,
-                       static_cast<float*>(out.boxes.data), static_cast<float*>(out.scores.data),
-                       static_cast<int32_t*>(out.classes.data),
-                       with_landmarks ? static_cast<float*>(out.keypoints.data) : nullptr);
-  napi_value result;
-  RS_NAPI(env, napi_create_double(env, static_cast<double>(kept), &result));
-  return result;
+  const size_t kept = DecodeRetinaface(
+      static_cast<const float*>(loc.data), static_cast<const float*>(conf.data),
+      with_landmarks ? static_cast<const float*>(landmarks.data) : nullptr, p, out.Boxes(),
+      out.Scores(), out.Classes(), with_landmarks ? out.Keypoints() : nullptr);
+  return NumberResult(env, static_cast<double>(kept));
 }
 
 }  // namespace rs

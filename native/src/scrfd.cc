@@ -3,7 +3,7 @@
 #include <string>
 
 #include "bindings.h"
-#include "face_args.h"
+#include "candidates.h"
 #include "kernels.h"
 #include "napi_util.h"
 
@@ -42,16 +42,16 @@ size_t DecodeScrfd(const float* scores, const float* bbox, const float* kps, con
 }
 
 napi_value DecodeScrfdBinding(napi_env env, napi_callback_info info) {
-  static const char kAnchors[] = "gridWidth * gridHeight * anchorsPerCell";
+  const std::string anchors = "gridWidth * gridHeight * anchorsPerCell";
   RS_ARGS(env, info, 5, argv);
   View scores, bbox, kps;
   bool has_kps = false;
-  FaceOutputs out;
+  Candidates out;
   double s = 0, gw = 0, gh = 0, apc = 0, k = 0, conf = 0;
   napi_value o = argv[3];
   RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "scores", &scores));
   RS_CHECK(TypedArg(env, argv[1], napi_float32_array, "a Float32Array", "bbox", &bbox));
-  RS_CHECK(FloatsOrNull(env, argv[2], "kps", &kps, &has_kps));
+  RS_CHECK(TypedOrNull(env, argv[2], napi_float32_array, "a Float32Array", "kps", &kps, &has_kps));
   RS_CHECK(ObjectArg(env, o, "options"));
   RS_CHECK(PositiveField(env, o, "options", "stride", &s));
   RS_CHECK(PositiveField(env, o, "options", "gridWidth", &gw));
@@ -59,20 +59,14 @@ napi_value DecodeScrfdBinding(napi_env env, napi_callback_info info) {
   RS_CHECK(PositiveField(env, o, "options", "anchorsPerCell", &apc));
   RS_CHECK(CountField(env, o, "options", "numKeypoints", &k));
   RS_CHECK(NumberField(env, o, "options", "confThreshold", &conf));
-  RS_CHECK(FaceOutputsArg(env, argv[4], k, &out));
+  RS_CHECK(CandidatesArg(env, argv[4], k, &out));
   const double n = gw * gh * apc;
-  if (static_cast<double>(scores.length) != n) {
-    ThrowExpected(env, ErrorKind::kRange, JsNumber(n) + " floats (" + kAnchors + ")",
-                  "scores.length", JsonNumber(static_cast<double>(scores.length)));
-    return nullptr;
-  }
-  if (static_cast<double>(bbox.length) != 4 * n) {
-    ThrowExpected(env, ErrorKind::kRange, JsNumber(4 * n) + " floats (4 * " + kAnchors + ")",
-                  "bbox.length", JsonNumber(static_cast<double>(bbox.length)));
-    return nullptr;
-  }
-  RS_CHECK(CheckLandmarks(env, has_kps, kps, "kps", k, n, kAnchors));
-  RS_CHECK(CheckCapacity(env, out, k, n, kAnchors));
+  RS_CHECK(Exactly(env, static_cast<double>(scores.length), n, "floats (" + anchors + ")",
+                   "scores.length"));
+  RS_CHECK(Exactly(env, static_cast<double>(bbox.length), 4 * n, "floats (4 * " + anchors + ")",
+                   "bbox.length"));
+  RS_CHECK(CheckLandmarks(env, has_kps, kps, "kps", k, n, anchors));
+  RS_CHECK(CheckCapacity(env, out, n, anchors, k));
   const ScrfdParams p{s,
                       static_cast<size_t>(gw),
                       static_cast<size_t>(gh),
@@ -82,13 +76,9 @@ napi_value DecodeScrfdBinding(napi_env env, napi_callback_info info) {
   const bool with_kps = p.num_keypoints > 0;
   const size_t kept =
       DecodeScrfd(static_cast<const float*>(scores.data), static_cast<const float*>(bbox.data),
-                  with_kps ? static_cast<const float*>(kps.data) : nullptr, p,
-                  static_cast<float*>(out.boxes.data), static_cast<float*>(out.scores.data),
-                  static_cast<int32_t*>(out.classes.data),
-                  with_kps ? static_cast<float*>(out.keypoints.data) : nullptr);
-  napi_value result;
-  RS_NAPI(env, napi_create_double(env, static_cast<double>(kept), &result));
-  return result;
+                  with_kps ? static_cast<const float*>(kps.data) : nullptr, p, out.Boxes(),
+                  out.Scores(), out.Classes(), with_kps ? out.Keypoints() : nullptr);
+  return NumberResult(env, static_cast<double>(kept));
 }
 
 }  // namespace rs

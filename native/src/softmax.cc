@@ -42,12 +42,8 @@ napi_value SoftmaxBinding(napi_env env, napi_callback_info info) {
   View src, dst;
   RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "src", &src));
   RS_CHECK(TypedArg(env, argv[1], napi_float32_array, "a Float32Array", "dst", &dst));
-  if (dst.length != src.length) {
-    const double n = static_cast<double>(src.length);
-    ThrowExpected(env, ErrorKind::kRange, JsNumber(n) + " floats (src.length)", "dst.length",
-                  JsNumber(static_cast<double>(dst.length)));
-    return nullptr;
-  }
+  RS_CHECK(Exactly(env, static_cast<double>(dst.length), static_cast<double>(src.length),
+                   "floats (src.length)", "dst.length"));
   Softmax(static_cast<const float*>(src.data), static_cast<float*>(dst.data), src.length);
   return nullptr;
 }
@@ -65,9 +61,7 @@ napi_value TopKBinding(napi_env env, napi_callback_info info) {
                    "outIndices.length"));
   const size_t written = TopK(static_cast<const float*>(values.data), values.length,
                               static_cast<size_t>(count), static_cast<int32_t*>(out.data));
-  napi_value result;
-  RS_NAPI(env, napi_create_double(env, static_cast<double>(written), &result));
-  return result;
+  return NumberResult(env, static_cast<double>(written));
 }
 
 }  // namespace rs

@@ -12,7 +12,7 @@ import {
   typed,
   typedOrNull,
 } from './checks.js';
-import type { BoxesDecodeOptions, Candidates, Kernels } from './types.js';
+import type { Kernels } from './types.js';
 import { BOX_FORMATS, SCORE_ACTIVATIONS } from './types.js';
 
 /**
@@ -21,13 +21,7 @@ import { BOX_FORMATS, SCORE_ACTIVATIONS } from './types.js';
  * values only: lowest index on ties, a NaN never replaces the best), its activated value rounded once
  * to float32 as the score, then the box converted to xyxy and scaled (float64, rounded once).
  */
-export const decodeBoxes: Kernels['decodeBoxes'] = (
-  boxes: Float32Array,
-  scores: Float32Array,
-  labels: Int32Array | null,
-  options: BoxesDecodeOptions,
-  out: Candidates,
-) => {
+export const decodeBoxes: Kernels['decodeBoxes'] = (boxes, scores, labels, options, out) => {
   const b = typed<Float32Array>(boxes, 'a Float32Array', 'boxes');
   const s = typed<Float32Array>(scores, 'a Float32Array', 'scores');
   const l = typedOrNull<Int32Array>(labels, 'an Int32Array', 'labels');

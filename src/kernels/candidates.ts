@@ -1,7 +1,7 @@
 /**
- * What the detection decoders share: reading and checking `out` (their {@link Candidates}), their
- * landmark input, and choosing a candidate's best class. The checks are mirrored by
- * native/src/candidates.cc, the argmax by native/src/best_class.h.
+ * What the detection decoders share: reading and checking `out` (their {@link Candidates}) and their
+ * landmark input, mirrored by native/src/candidates.cc; choosing a candidate's best class and
+ * writing its box, mirrored by native/src/decode_util.h.
  */
 import { expected } from '../errors.js';
 import { atLeast, object, typed } from './checks.js';
@@ -64,4 +64,39 @@ export function bestClass(f: Float32Array, at: number, step: number, count: numb
     }
   }
   return best;
+}
+
+/** Writes box `i` from its centre and half size as x1, y1, x2, y2 (float64, each rounded once). */
+export function putCentred(
+  boxes: Float32Array,
+  i: number,
+  cx: number,
+  cy: number,
+  halfW: number,
+  halfH: number,
+) {
+  boxes[4 * i] = cx - halfW;
+  boxes[4 * i + 1] = cy - halfH;
+  boxes[4 * i + 2] = cx + halfW;
+  boxes[4 * i + 3] = cy + halfH;
+}
+
+/**
+ * Writes box `i` from the values d = f[at], …, f[at + 3] of the grid cell (col, row) of stride s, as
+ * YOLOX and YuNet emit them: centre ((dx + col) × s, (dy + row) × s), size (e^dw × s, e^dh × s).
+ */
+export function putGridBox(
+  boxes: Float32Array,
+  i: number,
+  f: Float32Array,
+  at: number,
+  col: number,
+  row: number,
+  s: number,
+) {
+  const cx = (f[at] + col) * s;
+  const cy = (f[at + 1] + row) * s;
+  const halfW = (Math.exp(f[at + 2]) * s) / 2;
+  const halfH = (Math.exp(f[at + 3]) * s) / 2;
+  putCentred(boxes, i, cx, cy, halfW, halfH);
 }

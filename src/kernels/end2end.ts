@@ -1,6 +1,6 @@
 import { candidates, checkCapacity } from './candidates.js';
 import { count, exactly, numeric, object, typed } from './checks.js';
-import type { Candidates, End2endDecodeOptions, Kernels } from './types.js';
+import type { Kernels } from './types.js';
 
 /** The class column as an int32 when it is an integer in [0, 2³¹), else −1 (2.5, −1, NaN, 1e10). */
 const classOf = (v: number) => (v >= 0 && v < 2 ** 31 && Math.trunc(v) === v ? v : -1);
@@ -9,11 +9,7 @@ const classOf = (v: number) => (v >= 0 && v < 2 ** 31 && Math.trunc(v) === v ? v
  * Reference {@link Kernels.decodeEnd2end}: rows x1, y1, x2, y2, score, class; keeps the rows whose
  * score is strictly above the threshold (NaN never is), box and score copied as they are.
  */
-export const decodeEnd2end: Kernels['decodeEnd2end'] = (
-  output: Float32Array,
-  options: End2endDecodeOptions,
-  out: Candidates,
-) => {
+export const decodeEnd2end: Kernels['decodeEnd2end'] = (output, options, out) => {
   const f = typed<Float32Array>(output, 'a Float32Array', 'output');
   const o = object(options, 'options');
   const n = count(o, 'options', 'numRows');

@@ -9,7 +9,7 @@
 
 import { expected } from '../errors.js';
 import { decodeBoxes } from './boxes.js';
-import { bestClass, candidates, checkCapacity } from './candidates.js';
+import { bestClass, candidates, checkCapacity, putCentred } from './candidates.js';
 import {
   atLeast,
   count,
@@ -124,11 +124,7 @@ function decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: Candi
     // v5: the best class is the argmax of the class scores; its score is objectness × class score.
     const score = v5 ? Math.fround(at(4) * at(first + best)) : at(first + best);
     if (!(score > conf)) continue;
-    const [cx, cy, halfW, halfH] = [at(0), at(1), at(2) / 2, at(3) / 2];
-    r.boxes[4 * kept] = cx - halfW;
-    r.boxes[4 * kept + 1] = cy - halfH;
-    r.boxes[4 * kept + 2] = cx + halfW;
-    r.boxes[4 * kept + 3] = cy + halfH;
+    putCentred(r.boxes, kept, at(0), at(1), at(2) / 2, at(3) / 2);
     r.scores[kept] = score;
     r.classes[kept++] = best;
   }

@@ -1,5 +1,5 @@
 /** Reference {@link Kernels.decodeRetinaface} (priors and decoding of biubug6/Pytorch_Retinaface). */
-import { candidates, checkCapacity, checkLandmarks } from './candidates.js';
+import { candidates, checkCapacity, checkLandmarks, putCentred } from './candidates.js';
 import {
   array,
   atLeast,
@@ -94,10 +94,7 @@ export const decodeRetinaface: Kernels['decodeRetinaface'] = (loc, conf, landmar
           const cy = pcy + lc[at + 1] * v0 * m;
           const bw = m * Math.exp(lc[at + 2] * v1);
           const bh = m * Math.exp(lc[at + 3] * v1);
-          r.boxes[4 * kept] = cx - bw / 2;
-          r.boxes[4 * kept + 1] = cy - bh / 2;
-          r.boxes[4 * kept + 2] = cx + bw / 2;
-          r.boxes[4 * kept + 3] = cy + bh / 2;
+          putCentred(r.boxes, kept, cx, cy, bw / 2, bh / 2);
           for (let q = 0; q < k; q++) {
             r.keypoints[2 * (k * kept + q)] = pcx + l[2 * (k * prior + q)] * v0 * m;
             r.keypoints[2 * (k * kept + q) + 1] = pcy + l[2 * (k * prior + q) + 1] * v0 * m;

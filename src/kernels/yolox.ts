@@ -1,4 +1,4 @@
-import { bestClass, candidates, checkCapacity } from './candidates.js';
+import { bestClass, candidates, checkCapacity, putGridBox } from './candidates.js';
 import {
   array,
   atLeast,
@@ -10,7 +10,7 @@ import {
   positive,
   typed,
 } from './checks.js';
-import type { Candidates, Kernels, YoloxDecodeOptions } from './types.js';
+import type { Kernels } from './types.js';
 
 /** `options.strides`: a non-empty array of positive integers, each entry named in messages. */
 function strideList(value: unknown, name: string): number[] {
@@ -26,11 +26,7 @@ function strideList(value: unknown, name: string): number[] {
  * computed in float64 and rounded once; kept when strictly above the threshold (NaN never is).
  * The box is computed in float64 and each corner rounded once.
  */
-export const decodeYolox: Kernels['decodeYolox'] = (
-  output: Float32Array,
-  options: YoloxDecodeOptions,
-  out: Candidates,
-) => {
+export const decodeYolox: Kernels['decodeYolox'] = (output, options, out) => {
   const f = typed<Float32Array>(output, 'a Float32Array', 'output');
   const o = object(options, 'options');
   const nc = positive(o, 'options', 'numClasses');
@@ -55,14 +51,7 @@ export const decodeYolox: Kernels['decodeYolox'] = (
         const best = bestClass(f, row + 5, 1, nc);
         const score = Math.fround(f[row + 4] * f[row + 5 + best]);
         if (!(score > conf)) continue;
-        const cx = (f[row] + gx) * s;
-        const cy = (f[row + 1] + gy) * s;
-        const halfW = (Math.exp(f[row + 2]) * s) / 2;
-        const halfH = (Math.exp(f[row + 3]) * s) / 2;
-        r.boxes[4 * kept] = cx - halfW;
-        r.boxes[4 * kept + 1] = cy - halfH;
-        r.boxes[4 * kept + 2] = cx + halfW;
-        r.boxes[4 * kept + 3] = cy + halfH;
+        putGridBox(r.boxes, kept, f, row, gx, gy, s);
         r.scores[kept] = score;
         r.classes[kept++] = best;
       }

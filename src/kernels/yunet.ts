@@ -1,6 +1,6 @@
-import { candidates, checkCapacity, checkLandmarks } from './candidates.js';
+import { candidates, checkCapacity, checkLandmarks, putGridBox } from './candidates.js';
 import { count, exactly, field, numeric, object, positive, typed, typedOrNull } from './checks.js';
-import type { Candidates, FaceStrideOptions, Kernels } from './types.js';
+import type { Kernels } from './types.js';
 
 const CELLS = 'gridWidth * gridHeight';
 
@@ -14,14 +14,7 @@ const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
  * computed in float64 and each value rounded once. `kps` may be null only when numKeypoints is 0;
  * otherwise (an empty array included) its length must be 2 × numKeypoints × cells.
  */
-export const decodeYunet: Kernels['decodeYunet'] = (
-  cls: Float32Array,
-  obj: Float32Array,
-  bbox: Float32Array,
-  kps: Float32Array | null,
-  options: FaceStrideOptions,
-  out: Candidates,
-) => {
+export const decodeYunet: Kernels['decodeYunet'] = (cls, obj, bbox, kps, options, out) => {
   const c = typed<Float32Array>(cls, 'a Float32Array', 'cls');
   const ob = typed<Float32Array>(obj, 'a Float32Array', 'obj');
   const b = typed<Float32Array>(bbox, 'a Float32Array', 'bbox');
@@ -48,14 +41,7 @@ export const decodeYunet: Kernels['decodeYunet'] = (
     for (let col = 0; col < gw; col++, i++) {
       const score = Math.fround(Math.sqrt(clamp01(c[i]) * clamp01(ob[i])));
       if (!(score > conf)) continue;
-      const cx = (b[4 * i] + col) * s;
-      const cy = (b[4 * i + 1] + row) * s;
-      const halfW = (Math.exp(b[4 * i + 2]) * s) / 2;
-      const halfH = (Math.exp(b[4 * i + 3]) * s) / 2;
-      r.boxes[4 * kept] = cx - halfW;
-      r.boxes[4 * kept + 1] = cy - halfH;
-      r.boxes[4 * kept + 2] = cx + halfW;
-      r.boxes[4 * kept + 3] = cy + halfH;
+      putGridBox(r.boxes, kept, b, 4 * i, col, row, s);
       const [from, to] = [2 * nk * i, 2 * nk * kept];
       for (let p = 0; p < 2 * nk; p += 2) {
         r.keypoints[to + p] = (l[from + p] + col) * s;

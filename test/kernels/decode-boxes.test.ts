@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BoxesDecodeOptions, type Kernels, loadKernels } from '../../src/kernels/index.js';
+import { candidates, decoded, message } from '../helpers/kernels.js';
 
 const f = Math.fround;
 
@@ -22,33 +23,9 @@ function decode(
     confThreshold: 0,
     ...o,
   };
-  const out = {
-    boxes: new Float32Array(4 * count),
-    scores: new Float32Array(count),
-    classes: new Int32Array(count),
-  };
-  const n = k.decodeBoxes(
-    Float32Array.from(boxes.flat()),
-    Float32Array.from(scores.flat()),
-    labels && Int32Array.from(labels),
-    options,
-    out,
-  );
-  return {
-    boxes: Array.from(out.boxes.subarray(0, 4 * n)),
-    scores: Array.from(out.scores.subarray(0, n)),
-    classes: Array.from(out.classes.subarray(0, n)),
-  };
-}
-
-/** The message of what `run` throws, as "<name>: <message>". */
-function thrown(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'no error';
+  const out = candidates(count);
+  const [b, s] = [Float32Array.from(boxes.flat()), Float32Array.from(scores.flat())];
+  return decoded(out, k.decodeBoxes(b, s, labels && Int32Array.from(labels), options, out));
 }
 
 const BOX = [[10, 20, 30, 40]];
@@ -316,7 +293,7 @@ describe.each(['reference', 'native'] as const)('%s decodeBoxes', (kind) => {
         'RangeError: Expected at least 2 entries (count) for out.classes.length but received 0',
       ],
     ];
-    for (const [run, message] of cases) expect(thrown(run)).toBe(message);
-    expect(thrown(() => k.decodeBoxes(b, s1, new Int32Array(2), one, out))).toBe('no error');
+    for (const [run, text] of cases) expect(message(run)).toBe(text);
+    expect(message(() => k.decodeBoxes(b, s1, new Int32Array(2), one, out))).toBe('no error');
   });
 });

@@ -1,30 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type End2endDecodeOptions, type Kernels, loadKernels } from '../../src/kernels/index.js';
+import { candidates, decoded, message } from '../helpers/kernels.js';
 
 const f = Math.fround;
 
 function decode(k: Kernels, rows: number[][], confThreshold: number, capacity = rows.length) {
-  const out = {
-    boxes: new Float32Array(4 * capacity),
-    scores: new Float32Array(capacity),
-    classes: new Int32Array(capacity),
-  };
-  const n = k.decodeEnd2end(Float32Array.from(rows.flat()), { numRows: rows.length, confThreshold }, out);
-  return {
-    boxes: Array.from(out.boxes.subarray(0, 4 * n)),
-    scores: Array.from(out.scores.subarray(0, n)),
-    classes: Array.from(out.classes.subarray(0, n)),
-  };
-}
-
-/** The message of what `run` throws, as "<name>: <message>". */
-function thrown(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'no error';
+  const out = candidates(capacity);
+  const o = { numRows: rows.length, confThreshold };
+  return decoded(out, k.decodeEnd2end(Float32Array.from(rows.flat()), o, out));
 }
 
 // Rows x1, y1, x2, y2, score, class.
@@ -141,6 +124,6 @@ describe.each(['reference', 'native'] as const)('%s decodeEnd2end', (kind) => {
         'TypeError: Expected a Float32Array for out.scores but received undefined',
       ],
     ];
-    for (const [run, message] of cases) expect(thrown(run)).toBe(message);
+    for (const [run, text] of cases) expect(message(run)).toBe(text);
   });
 });

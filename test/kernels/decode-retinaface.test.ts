@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Kernels, loadKernels, type RetinafaceDecodeOptions } from '../../src/kernels/index.js';
+import { candidates, decoded, message } from '../helpers/kernels.js';
 
 const f = Math.fround;
 
@@ -18,21 +19,10 @@ function decode(
   landmarks: number[] | null,
   o: RetinafaceDecodeOptions,
 ) {
-  const n = priorCount(o);
-  const out = {
-    boxes: new Float32Array(4 * n),
-    scores: new Float32Array(n),
-    classes: new Int32Array(n).fill(-9),
-    keypoints: new Float32Array(2 * o.numKeypoints * n),
-  };
+  const out = candidates(priorCount(o), o.numKeypoints);
   const lm = landmarks === null ? null : Float32Array.from(landmarks);
   const kept = k.decodeRetinaface(Float32Array.from(loc), Float32Array.from(conf), lm, o, out);
-  return {
-    boxes: Array.from(out.boxes.subarray(0, 4 * kept)),
-    scores: Array.from(out.scores.subarray(0, kept)),
-    classes: Array.from(out.classes.subarray(0, kept)),
-    keypoints: Array.from(out.keypoints.subarray(0, 2 * o.numKeypoints * kept)),
-  };
+  return decoded(out, kept, o.numKeypoints);
 }
 
 const options = (o: Partial<RetinafaceDecodeOptions> = {}): RetinafaceDecodeOptions => ({
@@ -51,15 +41,6 @@ const still = (n: number) => ({
   loc: Array<number>(4 * n).fill(0),
   conf: Array.from({ length: 2 * n }, (_, i) => i % 2),
 });
-
-function failure(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'no error';
-}
 
 describe.each(['reference', 'native'] as const)('%s decodeRetinaface', (kind) => {
   let k: Kernels;
@@ -82,7 +63,7 @@ describe.each(['reference', 'native'] as const)('%s decodeRetinaface', (kind) =>
         [18, 10, 22, 14],
       ].flat(),
     );
-    expect(failure(() => decode(k, loc.slice(4), conf, null, o))).toBe(
+    expect(message(() => decode(k, loc.slice(4), conf, null, o))).toBe(
       'RangeError: Expected 24 floats (4 * 6 priors) for loc.length but received 20',
     );
   });
@@ -141,7 +122,7 @@ describe.each(['reference', 'native'] as const)('%s decodeRetinaface', (kind) =>
     const call = (
       over: Partial<{ loc: unknown; conf: unknown; landmarks: unknown; options: unknown; out: unknown }>,
     ) =>
-      failure(() =>
+      message(() =>
         k.decodeRetinaface(
           ('loc' in over ? over.loc : new Float32Array(36)) as Float32Array,
           ('conf' in over ? over.conf : new Float32Array(18)) as Float32Array,
@@ -259,6 +240,6 @@ describe.each(['reference', 'native'] as const)('%s decodeRetinaface', (kind) =>
       // Without landmarks, a null landmark tensor is fine and out.keypoints is never read.
       [{ landmarks: null, ...opt({ numKeypoints: 0 }), out: { ...out(), keypoints: 1 } }, 'no error'],
     ];
-    for (const [over, message] of cases) expect(call(over), JSON.stringify(Object.keys(over))).toBe(message);
+    for (const [over, text] of cases) expect(call(over), JSON.stringify(Object.keys(over))).toBe(text);
   });
 });

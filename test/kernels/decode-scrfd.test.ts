@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FaceStrideOptions, type Kernels, loadKernels } from '../../src/kernels/index.js';
+import { candidates, decoded, message } from '../helpers/kernels.js';
 
 const f = Math.fround;
 
@@ -10,21 +11,10 @@ interface Head {
 }
 
 function decode(k: Kernels, head: Head, o: FaceStrideOptions) {
-  const n = o.gridWidth * o.gridHeight * o.anchorsPerCell;
-  const out = {
-    boxes: new Float32Array(4 * n),
-    scores: new Float32Array(n),
-    classes: new Int32Array(n).fill(-9),
-    keypoints: new Float32Array(2 * o.numKeypoints * n),
-  };
+  const out = candidates(o.gridWidth * o.gridHeight * o.anchorsPerCell, o.numKeypoints);
   const kps = head.kps === null ? null : Float32Array.from(head.kps);
   const kept = k.decodeScrfd(Float32Array.from(head.scores), Float32Array.from(head.bbox), kps, o, out);
-  return {
-    boxes: Array.from(out.boxes.subarray(0, 4 * kept)),
-    scores: Array.from(out.scores.subarray(0, kept)),
-    classes: Array.from(out.classes.subarray(0, kept)),
-    keypoints: Array.from(out.keypoints.subarray(0, 2 * o.numKeypoints * kept)),
-  };
+  return decoded(out, kept, o.numKeypoints);
 }
 
 const options = (o: Partial<FaceStrideOptions> = {}): FaceStrideOptions => ({
@@ -36,16 +26,6 @@ const options = (o: Partial<FaceStrideOptions> = {}): FaceStrideOptions => ({
   confThreshold: 0.5,
   ...o,
 });
-
-/** A message as `name: message`, or 'no error'. */
-function failure(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'no error';
-}
 
 describe.each(['reference', 'native'] as const)('%s decodeScrfd', (kind) => {
   let k: Kernels;
@@ -124,7 +104,7 @@ describe.each(['reference', 'native'] as const)('%s decodeScrfd', (kind) => {
     const call = (
       over: Partial<{ scores: unknown; bbox: unknown; kps: unknown; options: unknown; out: unknown }>,
     ) =>
-      failure(() =>
+      message(() =>
         k.decodeScrfd(
           ('scores' in over ? over.scores : new Float32Array(8)) as Float32Array,
           ('bbox' in over ? over.bbox : new Float32Array(32)) as Float32Array,

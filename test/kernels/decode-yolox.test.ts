@@ -1,26 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Kernels, loadKernels, type YoloxDecodeOptions } from '../../src/kernels/index.js';
+import { candidates, decoded, message } from '../helpers/kernels.js';
 
 const f = Math.fround;
 
-function decode(k: Kernels, output: number[], o: YoloxDecodeOptions, capacity?: number) {
-  const n = capacity ?? output.length / (5 + o.numClasses);
-  const out = { boxes: new Float32Array(4 * n), scores: new Float32Array(n), classes: new Int32Array(n) };
-  const kept = k.decodeYolox(Float32Array.from(output), o, out);
-  return {
-    boxes: Array.from(out.boxes.subarray(0, 4 * kept)),
-    scores: Array.from(out.scores.subarray(0, kept)),
-    classes: Array.from(out.classes.subarray(0, kept)),
-  };
-}
-
-function message(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'no error';
+function decode(k: Kernels, output: number[], o: YoloxDecodeOptions) {
+  const out = candidates(output.length / (5 + o.numClasses));
+  return decoded(out, k.decodeYolox(Float32Array.from(output), o, out));
 }
 
 // Input 16×16, strides [8, 16]: a 2×2 grid (anchors 0–3, row by row), then a 1×1 grid (anchor 4).

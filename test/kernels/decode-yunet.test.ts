@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FaceStrideOptions, type Kernels, loadKernels } from '../../src/kernels/index.js';
+import { candidates, decoded, message } from '../helpers/kernels.js';
 
 const f = Math.fround;
 
@@ -11,37 +12,10 @@ interface Head {
 }
 
 function decode(k: Kernels, h: Head, o: FaceStrideOptions) {
-  const n = o.gridWidth * o.gridHeight;
-  const out = {
-    boxes: new Float32Array(4 * n),
-    scores: new Float32Array(n),
-    classes: new Int32Array(n),
-    keypoints: new Float32Array(2 * o.numKeypoints * n),
-  };
+  const out = candidates(o.gridWidth * o.gridHeight, o.numKeypoints);
+  const [cls, obj, bbox] = [h.cls, h.obj, h.bbox].map((v) => Float32Array.from(v)) as Float32Array[];
   const kps = h.kps === null ? null : Float32Array.from(h.kps);
-  const kept = k.decodeYunet(
-    Float32Array.from(h.cls),
-    Float32Array.from(h.obj),
-    Float32Array.from(h.bbox),
-    kps,
-    o,
-    out,
-  );
-  return {
-    boxes: Array.from(out.boxes.subarray(0, 4 * kept)),
-    scores: Array.from(out.scores.subarray(0, kept)),
-    classes: Array.from(out.classes.subarray(0, kept)),
-    keypoints: Array.from(out.keypoints.subarray(0, 2 * o.numKeypoints * kept)),
-  };
-}
-
-function message(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'no error';
+  return decoded(out, k.decodeYunet(cls, obj, bbox, kps, o, out), o.numKeypoints);
 }
 
 // A 2×2 grid of stride 8 with 2 landmarks per face; cells row by row.

@@ -5,21 +5,13 @@ import {
   type NmsOptions,
   type YoloDecodeOptions,
 } from '../../src/kernels/index.js';
+import { candidates, decoded } from '../helpers/kernels.js';
 
 const f = Math.fround;
 
 function decode(k: Kernels, output: number[], o: YoloDecodeOptions, capacity = o.numAnchors) {
-  const out = {
-    boxes: new Float32Array(4 * capacity),
-    scores: new Float32Array(capacity),
-    classes: new Int32Array(capacity),
-  };
-  const n = k.decodeYolo(Float32Array.from(output), o, out);
-  return {
-    boxes: Array.from(out.boxes.subarray(0, 4 * n)),
-    scores: Array.from(out.scores.subarray(0, n)),
-    classes: Array.from(out.classes.subarray(0, n)),
-  };
+  const out = candidates(capacity);
+  return decoded(out, k.decodeYolo(Float32Array.from(output), o, out));
 }
 
 function nms(

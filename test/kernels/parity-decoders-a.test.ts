@@ -4,53 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BOX_FORMATS,
   type BoxesDecodeOptions,
-  type Candidates,
   type Kernels,
   loadKernels,
   SCORE_ACTIVATIONS,
 } from '../../src/kernels/index.js';
+import { buffers, CLOSE, candidates, expectSameCandidates, message, SIZES } from '../helpers/kernels.js';
 import { createRandom } from '../helpers/random.js';
-
-const SIZES = [1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65];
-const ATOL = 1e-6;
-const RTOL = 1e-5;
-
-/** Asserts |a − e| ≤ atol + rtol·|e| element-wise (NaN equals NaN), reporting the first mismatch. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, e] = [actual[i] as number, expected[i] as number];
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : Math.abs(a - e) <= ATOL + RTOL * Math.abs(e);
-    if (!ok) expect(a, `${label}: element ${i}`).toBe(e);
-  }
-}
-
-/** Asserts bitwise equality (everything but what goes through exp is designed to be bit-exact). */
-function expectIdentical(actual: Float32Array, expected: Float32Array, label: string): void {
-  const same = Buffer.compare(Buffer.from(actual.buffer), Buffer.from(expected.buffer)) === 0;
-  if (!same) expectClose(actual, expected, label);
-  expect(same, `${label}: bit-identical`).toBe(true);
-}
-
-/** The error `run` throws, as "<name>: <message>", or "no error". */
-function thrown(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'no error';
-}
-
-/** Two empty candidate buffers for n candidates, pre-filled alike so that unwritten tails match too. */
-function buffers(n: number): [Candidates, Candidates] {
-  const one = () => ({
-    boxes: new Float32Array(4 * n).fill(-7),
-    scores: new Float32Array(n).fill(-7),
-    classes: new Int32Array(n).fill(-7),
-  });
-  return [one(), one()];
-}
 
 describe('native decodeEnd2end and decodeBoxes agree with the reference', () => {
   let native: Kernels;
@@ -75,9 +34,7 @@ describe('native decodeEnd2end and decodeBoxes agree with the reference', () => 
       const [a, b] = buffers(numRows);
       const count = ref.decodeEnd2end(output, o, a);
       expect(native.decodeEnd2end(output, o, b), 'count').toBe(count);
-      expect(Array.from(b.classes), 'classes').toEqual(Array.from(a.classes));
-      expectIdentical(b.boxes, a.boxes, 'boxes');
-      expectIdentical(b.scores, a.scores, 'scores');
+      expectSameCandidates(b, a, `round ${round}`);
     }
   });
 
@@ -92,10 +49,7 @@ describe('native decodeEnd2end and decodeBoxes agree with the reference', () => 
     const [a, b] = buffers(o.count);
     const count = ref.decodeBoxes(boxes, scores, labels, o, a);
     expect(native.decodeBoxes(boxes, scores, labels, o, b), `${label}: count`).toBe(count);
-    expect(Array.from(b.classes), `${label}: classes`).toEqual(Array.from(a.classes));
-    expectIdentical(b.boxes, a.boxes, `${label}: boxes`);
-    if (o.activation === 'none') expectIdentical(b.scores, a.scores, `${label}: scores`);
-    else expectClose(b.scores, a.scores, `${label}: scores`);
+    expectSameCandidates(b, a, label, o.activation === 'none' ? {} : { scores: CLOSE });
     return count;
   }
 
@@ -223,11 +177,7 @@ describe('native decodeEnd2end and decodeBoxes agree with the reference', () => 
   it.each(values.map((v, i) => [`${typeof v} #${i}`, v]))(
     'throws the same message for value %s',
     (_, value) => {
-      const out = () => ({
-        boxes: new Float32Array(4),
-        scores: new Float32Array(1),
-        classes: new Int32Array(1),
-      });
+      const out = () => candidates(1);
       const options = {
         count: 1,
         numClasses: 2,
@@ -265,9 +215,9 @@ describe('native decodeEnd2end and decodeBoxes agree with the reference', () => 
       ];
       for (const [name, run] of runs)
         expect(
-          thrown(() => run(native)),
+          message(() => run(native)),
           name,
-        ).toBe(thrown(() => run(ref)));
+        ).toBe(message(() => run(ref)));
     },
   );
 });

@@ -3,73 +3,24 @@
 // C library may round differently in the last ulp, so they are compared with a tight tolerance.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Candidates,
   type FaceStrideOptions,
   type Kernels,
   loadKernels,
   type YoloxDecodeOptions,
 } from '../../src/kernels/index.js';
+import {
+  buffers,
+  candidates,
+  expectSameCandidates,
+  message,
+  type Random,
+  score,
+  type Tolerance,
+} from '../helpers/kernels.js';
 import { createRandom } from '../helpers/random.js';
 
-const ATOL = 1e-6;
-const RTOL = 1e-6;
-
-type Random = ReturnType<typeof createRandom>;
-
-/** Asserts |a − e| ≤ atol + rtol·|e| element-wise (NaN equals NaN), reporting the first mismatch. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, e] = [actual[i] as number, expected[i] as number];
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : Math.abs(a - e) <= ATOL + RTOL * Math.abs(e);
-    if (!ok) expect(a, `${label}: element ${i}`).toBe(e);
-  }
-}
-
-/** Asserts bitwise equality. */
-function expectIdentical(actual: Float32Array, expected: Float32Array, label: string): void {
-  const same = Buffer.compare(Buffer.from(actual.buffer), Buffer.from(expected.buffer)) === 0;
-  if (!same) expectClose(actual, expected, label);
-  expect(same, `${label}: bit-identical`).toBe(true);
-}
-
-function candidates(n: number, numKeypoints = 0): Required<Candidates> {
-  return {
-    boxes: new Float32Array(4 * n),
-    scores: new Float32Array(n),
-    classes: new Int32Array(n),
-    keypoints: new Float32Array(2 * numKeypoints * n),
-  };
-}
-
-/** Compares two decoder outputs: count, classes, scores and landmarks exactly, boxes within tolerance. */
-function expectSame(
-  count: [number, number],
-  b: Required<Candidates>,
-  a: Required<Candidates>,
-  label: string,
-) {
-  expect(count[1], `${label}: count`).toBe(count[0]);
-  expect(Array.from(b.classes), `${label}: classes`).toEqual(Array.from(a.classes));
-  expectIdentical(b.scores, a.scores, `${label}: scores`);
-  expectIdentical(b.keypoints, a.keypoints, `${label}: keypoints`);
-  expectClose(b.boxes, a.boxes, `${label}: boxes`);
-}
-
-/** A confidence: coarse (ties and threshold hits likely), uniform, out of [0, 1], or rarely NaN. */
-function score(r: Random, coarse: boolean, lo = 0, hi = 1): number {
-  if (r.next() < 0.01) return Number.NaN;
-  return coarse ? lo + (r.int(0, 8) / 8) * (hi - lo) : r.float(lo, hi);
-}
-
-function message(run: () => unknown): string {
-  try {
-    run();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'no error';
-}
+/** The tolerance of the box corners (see above); everything else is compared bit for bit. */
+const BOXES: { boxes: Tolerance } = { boxes: { atol: 1e-6, rtol: 1e-6 } };
 
 const odd: unknown[] = [0, 1.5, -1, 1e21, 2 ** 53, 5e-324, Number.NaN, Number.POSITIVE_INFINITY];
 const strange: unknown[] = ['8', '', true, null, undefined, {}, [], [8], () => 1, Symbol('s'), 10n];
@@ -97,9 +48,10 @@ describe('native decodeYolox and decodeYunet agree with the reference', () => {
       output[i * row + 3] = r.float(-4, 4);
       for (let a = 4; a < row; a++) output[i * row + a] = score(r, coarse);
     }
-    const [a, b] = [candidates(n), candidates(n)];
+    const [a, b] = buffers(n);
     const count = ref.decodeYolox(output, o, a);
-    expectSame([count, native.decodeYolox(output, o, b)], b, a, label);
+    expect(native.decodeYolox(output, o, b), `${label}: count`).toBe(count);
+    expectSameCandidates(b, a, label, BOXES);
     return count;
   }
 
@@ -150,9 +102,10 @@ describe('native decodeYolox and decodeYunet agree with the reference', () => {
       bbox.set([r.float(-1, 2), r.float(-1, 2), r.float(-4, 4), r.float(-4, 4)], 4 * i);
     }
     const kps = o.numKeypoints === 0 ? null : r.floats(2 * o.numKeypoints * n, -3, 3);
-    const [a, b] = [candidates(n, o.numKeypoints), candidates(n, o.numKeypoints)];
+    const [a, b] = buffers(n, o.numKeypoints);
     const count = ref.decodeYunet(cls, obj, bbox, kps, o, a);
-    expectSame([count, native.decodeYunet(cls, obj, bbox, kps, o, b)], b, a, label);
+    expect(native.decodeYunet(cls, obj, bbox, kps, o, b), `${label}: count`).toBe(count);
+    expectSameCandidates(b, a, label, BOXES);
     return count;
   }
 

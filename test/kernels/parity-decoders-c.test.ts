@@ -7,59 +7,8 @@ import {
   loadKernels,
   type RetinafaceDecodeOptions,
 } from '../../src/kernels/index.js';
+import { buffers, expectSameCandidates, message, ONE_ULP, type Random, scores } from '../helpers/kernels.js';
 import { createRandom } from '../helpers/random.js';
-
-type Random = ReturnType<typeof createRandom>;
-
-interface FaceOut {
-  boxes: Float32Array;
-  scores: Float32Array;
-  classes: Int32Array;
-  keypoints: Float32Array;
-}
-
-/** Two candidate buffers for n candidates, pre-filled alike so that unwritten tails match too. */
-function buffers(n: number, numKeypoints: number): [FaceOut, FaceOut] {
-  const one = () => ({
-    boxes: new Float32Array(4 * n).fill(-7),
-    scores: new Float32Array(n).fill(-7),
-    classes: new Int32Array(n).fill(-7),
-    keypoints: new Float32Array(2 * numKeypoints * n).fill(-7),
-  });
-  return [one(), one()];
-}
-
-/** Asserts bitwise equality, reporting the first differing element. */
-function expectIdentical(actual: Float32Array, expected: Float32Array, label: string): void {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
-  if (Buffer.compare(Buffer.from(actual.buffer), Buffer.from(expected.buffer)) === 0) return;
-  const i = actual.findIndex((a, j) => !Object.is(a, expected[j]));
-  expect(actual[i], `${label}: element ${i}`).toBe(expected[i]);
-}
-
-/**
- * Asserts each element is within one float32 ulp (2⁻²³ relative, or 1e-9 px near 0) of the
- * reference: Math.exp and std::exp may differ in their last bit, which can move a rounded value by
- * one ulp. NaN equals NaN.
- */
-function expectWithinUlp(actual: Float32Array, expected: Float32Array, label: string): void {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, e] = [actual[i], expected[i]];
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : Math.abs(a - e) <= 1e-9 + 2 ** -23 * Math.abs(e);
-    if (!ok) expect(a, `${label}: element ${i}`).toBe(e);
-  }
-}
-
-/** n scores: half the time coarse (ties and exact threshold hits), with a few NaN. */
-function scoresOf(r: Random, n: number): Float32Array {
-  const coarse = r.next() < 0.5;
-  return Float32Array.from({ length: n }, () => {
-    const u = r.next();
-    if (u < 0.01) return Number.NaN;
-    return coarse ? r.int(0, 8) / 8 : r.next();
-  });
-}
 
 const threshold = (r: Random) => r.pick([0.5, 0.25, 0.02, r.float(0, 0.8)]);
 
@@ -72,16 +21,13 @@ describe('native decodeScrfd and decodeRetinaface agree with the reference', () 
 
   function scrfdBoth(r: Random, o: FaceStrideOptions, label: string): number {
     const n = o.gridWidth * o.gridHeight * o.anchorsPerCell;
-    const scores = scoresOf(r, n);
+    const confidences = scores(r, n);
     const bbox = r.floats(4 * n, 0, 12);
     const kps = o.numKeypoints > 0 ? r.floats(2 * o.numKeypoints * n, -6, 6) : null;
     const [a, b] = buffers(n, o.numKeypoints);
-    const count = ref.decodeScrfd(scores, bbox, kps, o, a);
-    expect(native.decodeScrfd(scores, bbox, kps, o, b), `${label}: count`).toBe(count);
-    expect(Array.from(b.classes), `${label}: classes`).toEqual(Array.from(a.classes));
-    expectIdentical(b.scores, a.scores, `${label}: scores`);
-    expectIdentical(b.boxes, a.boxes, `${label}: boxes`);
-    expectIdentical(b.keypoints, a.keypoints, `${label}: keypoints`);
+    const count = ref.decodeScrfd(confidences, bbox, kps, o, a);
+    expect(native.decodeScrfd(confidences, bbox, kps, o, b), `${label}: count`).toBe(count);
+    expectSameCandidates(b, a, label);
     return count;
   }
 
@@ -138,16 +84,13 @@ describe('native decodeScrfd and decodeRetinaface agree with the reference', () 
       0,
     );
     const loc = r.floats(4 * n, -3, 3);
-    const faces = scoresOf(r, n);
+    const faces = scores(r, n);
     const conf = Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 ? faces[(i - 1) / 2] : r.next()));
     const landmarks = o.numKeypoints > 0 ? r.floats(2 * o.numKeypoints * n, -8, 8) : null;
     const [a, b] = buffers(n, o.numKeypoints);
     const count = ref.decodeRetinaface(loc, conf, landmarks, o, a);
     expect(native.decodeRetinaface(loc, conf, landmarks, o, b), `${label}: count`).toBe(count);
-    expect(Array.from(b.classes), `${label}: classes`).toEqual(Array.from(a.classes));
-    expectIdentical(b.scores, a.scores, `${label}: scores`);
-    expectIdentical(b.keypoints, a.keypoints, `${label}: keypoints`);
-    expectWithinUlp(b.boxes, a.boxes, `${label}: boxes`); // every box coordinate goes through exp
+    expectSameCandidates(b, a, label, { boxes: ONE_ULP }); // every box coordinate goes through exp
     return count;
   }
 
@@ -220,15 +163,6 @@ describe('native decodeScrfd and decodeRetinaface agree with the reference', () 
     10n,
     new Float32Array(1),
   ];
-  const message = (run: () => unknown) => {
-    try {
-      run();
-    } catch (err) {
-      return `${(err as Error).name}: ${(err as Error).message}`;
-    }
-    return 'no error';
-  };
-
   it.each(odd.map((v, i) => [`${typeof v} #${i}`, v]))('throws the same message for value %s', (_, value) => {
     const face: FaceStrideOptions = {
       stride: 8,

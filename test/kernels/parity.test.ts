@@ -1,28 +1,17 @@
 // Seeded differential tests: the native addon against the TypeScript reference at boundary sizes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Kernels, loadKernels, type NormalizeOptions } from '../../src/kernels/index.js';
+import {
+  buffers,
+  expectClose,
+  expectIdentical,
+  expectSameCandidates,
+  message,
+  SIZES,
+} from '../helpers/kernels.js';
 import { createRandom } from '../helpers/random.js';
 
-const SIZES = [1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65];
-const ATOL = 1e-6;
-const RTOL = 1e-5;
-
-/** Asserts |a − e| ≤ atol + rtol·|e| element-wise (NaN equals NaN), reporting the first mismatch. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
-  expect(actual.length, `${label}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const [a, e] = [actual[i] as number, expected[i] as number];
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : Math.abs(a - e) <= ATOL + RTOL * Math.abs(e);
-    if (!ok) expect(a, `${label}: element ${i}`).toBe(e);
-  }
-}
-
-/** Asserts bitwise equality (the kernels other than softmax are designed to be bit-exact). */
-function expectIdentical(actual: Float32Array, expected: Float32Array, label: string): void {
-  const same = Buffer.compare(Buffer.from(actual.buffer), Buffer.from(expected.buffer)) === 0;
-  if (!same) expectClose(actual, expected, label);
-  expect(same, `${label}: bit-identical`).toBe(true);
-}
+// The kernels other than softmax are designed to be bit-exact.
 
 describe('native kernels agree with the reference', () => {
   let native: Kernels;
@@ -97,17 +86,10 @@ describe('native kernels agree with the reference', () => {
         }
       }
       const o = { layout, numClasses: c, numAnchors: n, confThreshold: r.pick([0.25, 0.5, r.float(0, 0.6)]) };
-      const outs = [0, 1].map(() => ({
-        boxes: new Float32Array(4 * n),
-        scores: new Float32Array(n),
-        classes: new Int32Array(n),
-      }));
-      const [a, b] = outs as [(typeof outs)[0], (typeof outs)[0]];
+      const [a, b] = buffers(n);
       const count = ref.decodeYolo(output, o, a);
       expect(native.decodeYolo(output, o, b), `${layout} count`).toBe(count);
-      expect(Array.from(b.classes), `${layout} classes`).toEqual(Array.from(a.classes));
-      expectIdentical(b.boxes, a.boxes, `${layout} boxes`);
-      expectIdentical(b.scores, a.scores, `${layout} scores`);
+      expectSameCandidates(b, a, layout);
     }
   });
 
@@ -183,16 +165,9 @@ describe('native kernels agree with the reference', () => {
         dstHeight: 1,
         offsetX: 0,
       } as never;
-      const message = (k: Kernels) => {
-        try {
-          k.normalizeToChw(new Uint8Array(3), new Float32Array(3), o);
-        } catch (err) {
-          return `${(err as Error).name}: ${(err as Error).message}`;
-        }
-        return 'no error';
-      };
-      expect(message(ref)).toMatch(/^(Type|Range)Error: Expected .* for options\.srcWidth but received /);
-      expect(message(native)).toBe(message(ref));
+      const run = (k: Kernels) => message(() => k.normalizeToChw(new Uint8Array(3), new Float32Array(3), o));
+      expect(run(ref)).toMatch(/^(Type|Range)Error: Expected .* for options\.srcWidth but received /);
+      expect(run(native)).toBe(run(ref));
     },
   );
 });

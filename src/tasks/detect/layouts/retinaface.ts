@@ -1,7 +1,7 @@
 import { tensorOutputs } from '../../signature.js';
 import type { DetectLayout } from '../layout.js';
 import { FACE } from '../postprocess.js';
-import { DEFAULT_STRIDES, missingOutputs } from './strides.js';
+import { BGR_TOP_LEFT, DEFAULT_STRIDES, missingOutputs } from './strides.js';
 import { floats, lastDim, rowsOf } from './tensors.js';
 
 interface RetinafaceSettings {
@@ -65,14 +65,7 @@ export const retinaface: DetectLayout = {
       outputNames: [loc, conf, ...(landmarks ? [landmarks] : [])],
       settings,
       labels: FACE,
-      preprocess: {
-        channelOrder: 'bgr',
-        scale: 1,
-        mean: [104, 117, 123],
-        std: [1, 1, 1],
-        align: 'top-left',
-        padValue: 0,
-      },
+      preprocess: { ...BGR_TOP_LEFT, mean: [104, 117, 123], padValue: 0 },
     };
   },
   createDecoder(spec, kernels) {
