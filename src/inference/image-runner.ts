@@ -3,8 +3,7 @@ import { RocketError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
 import { elementCount } from '../onnx/proto.js';
 import { channelCount, type ImageRocketSpec } from '../rocket/types.js';
-import { imageFamilyOf } from '../tasks/registry.js';
-import type { OutputView, TaskFields } from '../tasks/types.js';
+import type { ImageHeadModule, OutputView, TaskFields } from '../tasks/types.js';
 import type { Job, WireTensor, WorkerTiming } from './messages.js';
 import { createTensorFiller, inputDims } from './tensor.js';
 
@@ -24,6 +23,7 @@ type OutputData = OutputView['data'];
 export function createImageRunner(
   session: ort.InferenceSession,
   spec: ImageRocketSpec,
+  family: ImageHeadModule,
   kernels: Kernels,
   batchMax: number,
 ): ImageRunner {
@@ -31,7 +31,7 @@ export function createImageRunner(
   const perImage = elementCount(dims);
   let canvas = new Float32Array(perImage * batchMax);
   const fill = createTensorFiller(spec.preprocess, kernels);
-  const head = imageFamilyOf(spec.task).createHead(spec, kernels);
+  const head = family.createHead(spec, kernels);
 
   return async (jobs) => {
     const t0 = performance.now();
@@ -110,9 +110,9 @@ function imageOutputs(
  * One blank job at the model's input size, for the warm-up run. Its confidence threshold is 0, so
  * the family's checks see every candidate the model gives: a misread layout fails at startup.
  */
-export function blankJob(spec: ImageRocketSpec): Job {
+export function blankJob(spec: ImageRocketSpec, family: ImageHeadModule): Job {
   const { width, height } = spec.preprocess;
-  const decoded = imageFamilyOf(spec.task).decodeAs?.(spec) ?? spec.preprocess;
+  const decoded = family.decodeAs?.(spec) ?? spec.preprocess;
   const channels = channelCount(decoded.channelOrder);
   return {
     pixels: new Uint8Array(width * height * channels),

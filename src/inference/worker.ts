@@ -3,7 +3,7 @@ import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import { loadKernels } from '../kernels/index.js';
 import { lowerThreadPriority, probeGpus } from '../kernels/native.js';
-import { rowsFamilyOf } from '../tasks/registry.js';
+import { loadImageHead, loadRowsHead } from './heads.js';
 import { blankJob, createImageRunner, type ImageRunner } from './image-runner.js';
 import {
   transferList,
@@ -104,16 +104,16 @@ async function createRunner(init: WorkerInit) {
     // One warm-up row of zeros, when the width is known, through the path requests take.
     if (spec.tabular.features !== null) {
       const zeros = new Array<number>(spec.tabular.features).fill(0);
-      await rowsFamilyOf(spec.task).predict(spec, [zeros], (feeds, fetches) =>
-        runTensors(session, feeds, fetches),
-      );
+      const { predict } = await loadRowsHead(spec.task);
+      await predict(spec, [zeros], (feeds, fetches) => runTensors(session, feeds, fetches));
     }
     return { run: undefined, session, provider, fallbackReason };
   }
-  const run = createImageRunner(session, spec, loadKernels(init.kernels), init.batchMax);
+  const family = await loadImageHead(spec.task);
+  const run = createImageRunner(session, spec, family, loadKernels(init.kernels), init.batchMax);
   // Warm-up: the first real request pays for no lazy initialisation, and the family's checks see
   // every output the model gives, so a misread layout fails here (OUTPUT_INVALID), not on a client.
-  await run([blankJob(spec)]);
+  await run([blankJob(spec, family)]);
   return { run, session, provider, fallbackReason };
 }
 

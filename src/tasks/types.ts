@@ -144,6 +144,21 @@ export type RunTensors = (
   fetches: string[],
 ) => Promise<Record<string, WireTensor>>;
 
+/**
+ * What a family's `head.ts` exports: its worker side. Inference workers load it by task name
+ * (`src/tasks/<task>/head.js`), so they never load the family object and what only the main thread
+ * needs (zod schemas, sharp for drawing): about 23 MB less per worker.
+ */
+export interface ImageHeadModule {
+  createHead(spec: ImageRocketSpec, kernels: Kernels): Head;
+  decodeAs?(spec: ImageRocketSpec): Preprocess;
+}
+
+/** What a rows family's `head.ts` exports. */
+export interface RowsHeadModule {
+  predict: RowsFamily['predict'];
+}
+
 /** A family whose rockets take rows of numbers. */
 export interface RowsFamily extends FamilyBase {
   readonly input: 'rows';

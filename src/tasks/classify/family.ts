@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
-import type { ImageRocketSpec } from '../../rocket/types.js';
 import { rank, tensorOutputs } from '../signature.js';
 import type { ImageFamily } from '../types.js';
-import { classifyRow } from './postprocess.js';
+import { createHead } from './head.js';
 import { prediction } from './schema.js';
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
@@ -69,18 +68,5 @@ export const classify: ImageFamily = {
     };
   },
 
-  createHead(spec, kernels) {
-    const [name = ''] = spec.outputNames;
-    return {
-      postprocess: (outputs, job) => ({
-        predictions: classifyRow(
-          outputs[name]?.data as Float32Array,
-          spec as ImageRocketSpec,
-          spec.outputFormat as ClassifyFormat,
-          job,
-          kernels,
-        ),
-      }),
-    };
-  },
+  createHead,
 };

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
-import type { ImageRocketSpec } from '../../rocket/types.js';
 import { rank } from '../signature.js';
 import type { ImageFamily } from '../types.js';
 import { annotateDetections } from './draw.js';
+import { createHead } from './head.js';
 import type { DetectHead, DetectLayout } from './layout.js';
 import { LAYOUTS } from './layouts/index.js';
 import { type DetectOutput, detectOutputFields } from './manifest.js';
-import { createDetectHead } from './postprocess.js';
 import { detection } from './schema.js';
 
 const layoutNamed = (name: string): DetectLayout | undefined => LAYOUTS.find((l) => l.name === name);
@@ -87,9 +86,5 @@ export const detect: ImageFamily = {
     };
   },
 
-  createHead(spec, kernels) {
-    const typed = spec as ImageRocketSpec<DetectHead>;
-    const layout = layoutNamed(typed.head.layout) as DetectLayout;
-    return createDetectHead(typed, layout.createDecoder(typed, kernels), kernels);
-  },
+  createHead,
 };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { encodeImage, IMAGE_FORMATS, type ImageFormat, type OutputImage } from '../../image/encode.js';
-import type { ImageRocketSpec } from '../../rocket/types.js';
 import { rank, tensorOutputs } from '../signature.js';
 import type { ImageFamily, Rendered, RenderInput } from '../types.js';
-import { type Chroma, type Image2ImageHead, splitLuma, toOutputImage } from './output.js';
+import { createHead, decodeAs } from './head.js';
+import type { Image2ImageHead } from './output.js';
 
 /** The JSON form of a produced image. */
 const outputImage = z.object({
@@ -65,31 +65,8 @@ export const image2image: ImageFamily = {
     };
   },
 
-  decodeAs(spec) {
-    // Y-channel models take an RGB decode whose luma the worker computes (JFIF weights).
-    const { mode } = spec.head as Image2ImageHead;
-    return mode === 'y' ? { ...spec.preprocess, channelOrder: 'rgb' } : spec.preprocess;
-  },
-
-  createHead(spec) {
-    const typed = spec as ImageRocketSpec<Image2ImageHead>;
-    const [name = ''] = spec.outputNames;
-    return {
-      prepare: typed.head.mode === 'y' ? splitLuma : undefined,
-      postprocess: (outputs, _job, chroma) => {
-        const out = outputs[name];
-        return {
-          output: toOutputImage(
-            out?.data as Float32Array,
-            out?.dims ?? [],
-            typed,
-            chroma as Chroma | undefined,
-          ),
-        };
-      },
-      transfer: (fields) => [(fields.output as OutputImage).pixels.buffer as ArrayBuffer],
-    };
-  },
+  decodeAs,
+  createHead,
 
   async toJson(fields) {
     const output = fields.output as OutputImage;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { rank, toTensorSignature } from '../signature.js';
 import type { RowsFamily } from '../types.js';
 import { inferTabular } from './configure.js';
-import { predictRows } from './predict.js';
+import { predict } from './head.js';
 
 /** One row's answer of a tabular rocket. */
 export const tabularPrediction = z.object({
@@ -35,8 +35,5 @@ export const tabular: RowsFamily = {
     );
   },
 
-  async predict(spec, rows, run) {
-    const { predictions, inferenceMs } = await predictRows(spec, rows, run);
-    return { fields: { predictions }, inferenceMs };
-  },
+  predict,
 };
