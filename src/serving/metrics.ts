@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { countEveryGc } from './gc-metric.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -71,5 +72,6 @@ export class Metrics {
       return s.workers === 0 ? 0 : s.workersBusy / s.workers;
     });
     collectDefaultMetrics({ register: this.registry });
+    countEveryGc(this.registry);
   }
 }
