@@ -26,7 +26,12 @@ const isRoot = process.getuid?.() === 0;
 const work = mkdtempSync(join(tmpdir(), 'rocketserve-container-'));
 const containers = [];
 
+/** Skips where the tools cannot be had; in CI (CI=true) that is a failure, never a silent skip. */
 function skip(reason) {
+  if (process.env.CI) {
+    console.error(`FAIL npm run test:container: ${reason} (CI must run it)`);
+    process.exit(1);
+  }
   console.log(`SKIP npm run test:container: ${reason}`);
   process.exit(0);
 }

@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
-/** Debian's chromium (`apt-get install chromium`); the browser tests skip without it. */
+/**
+ * Debian's chromium (`apt-get install chromium`). The browser tests skip without it, except in CI
+ * (CI=true), where .ci/run installs it and its absence fails the suite.
+ */
 const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.CI) {
+  throw new Error(`${CHROMIUM} is absent in CI: .ci/run installs it (apt-get install -y chromium)`);
+}
 
 /** Prints why a browser suite is skipped, once per file. */
 export function noteIfNoChromium(what: string): void {
