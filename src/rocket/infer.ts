@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { RocketError } from '../errors.js';
 import { type Recognition, recogniseFamily } from '../tasks/recognise.js';
-import { toTensorSignature } from '../tasks/signature.js';
+import { isNhwc, tensorOutputs, toTensorSignature } from '../tasks/signature.js';
 import type { FamilyContext, ImageFamily } from '../tasks/types.js';
 import { parseUltralyticsNames } from './labels.js';
 import type { Manifest } from './manifest.js';
@@ -52,7 +52,7 @@ export function inferSpecWithReasons(
 ): InferredSpec {
   const m = ctx.manifest;
   const input = sig.inputs[0];
-  if (!input || !sig.outputs.some((o) => (o.kind ?? 'tensor') === 'tensor')) {
+  if (!input || tensorOutputs(sig).length === 0) {
     throw invalid(modelPath, 'the model has no graph input or tensor output');
   }
   const metadataLabels = parseUltralyticsNames(sig.metadata.names);
@@ -94,8 +94,7 @@ export function inferSpecWithReasons(
       `input ${input.name} has shape [${input.dims}]; an image model takes 4 dimensions, a tabular one 2`,
     );
   }
-  const layout =
-    m?.preprocess?.layout ?? (isChannels(input.dims[1]) || !isChannels(input.dims[3]) ? 'nchw' : 'nhwc');
+  const layout = m?.preprocess?.layout ?? (isNhwc(input) ? 'nhwc' : 'nchw');
   const channels = layout === 'nchw' ? input.dims[1] : input.dims[3];
   const [height, width] = inputSize(input.dims, layout, sig.metadata, m, family);
   const gray = m?.preprocess?.channelOrder === 'gray' || (channels === 1 && !m?.preprocess?.channelOrder);
@@ -125,10 +124,10 @@ export function inferSpecWithReasons(
       `preprocess.mean and preprocess.std need ${expectChannels} value(s) for channelOrder ${preprocess.channelOrder}`,
     );
   }
-  const named = base.labels.length === 0 && configured.labels;
+  const taskLabels = base.labels.length === 0 ? configured.labels : undefined;
   const spec: RocketSpec = {
     ...base,
-    ...(named ? { labels: configured.labels ?? [], labelSource: 'task' as const } : {}),
+    ...(taskLabels ? { labels: taskLabels, labelSource: 'task' as const } : {}),
     input: 'image',
     task: family.task,
     outputNames: configured.outputNames,
@@ -155,8 +154,6 @@ const DEFAULT_THRESHOLDS = { confidence: 0.25, iou: 0.7, topk: 5, maxDetections:
 function invalid(modelPath: string, why: string): RocketError {
   return new RocketError('ROCKET_INVALID', `Rocket ${modelPath}: ${why}`);
 }
-
-const isChannels = (d: number | string | undefined) => d === 1 || d === 3;
 
 function inputSize(
   dims: (number | string)[],

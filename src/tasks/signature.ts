@@ -9,16 +9,31 @@ export const rank = (entry: SignatureEntry | undefined): number => entry?.dims.l
 export const tensorOutputs = (signature: ModelSignature): SignatureEntry[] =>
   signature.outputs.filter((o) => (o.kind ?? 'tensor') === 'tensor');
 
-/** The output with this name, if any. */
-export const outputNamed = (signature: ModelSignature, name: string): SignatureEntry | undefined =>
-  signature.outputs.find((o) => o.name === name);
+/** The first output with one of these names, if any. */
+export const outputNamed = (signature: ModelSignature, ...names: string[]): SignatureEntry | undefined =>
+  signature.outputs.find((o) => names.includes(o.name));
 
-/** `name [d0,d1,...]` lines of every input and output, for error messages. */
+/** The model's one tensor output, when it has exactly one. */
+export function onlyOutput(signature: ModelSignature): SignatureEntry | undefined {
+  const outputs = tensorOutputs(signature);
+  return outputs.length === 1 ? outputs[0] : undefined;
+}
+
+/** True when a rank-4 image input is NHWC: dimension 3 holds 1 or 3 channels and dimension 1 does not. */
+export function isNhwc(input: SignatureEntry | undefined): boolean {
+  const isChannels = (d: number | string | undefined) => d === 1 || d === 3;
+  return !isChannels(input?.dims[1]) && isChannels(input?.dims[3]);
+}
+
+/** `name [d0, d1, ...]` of each entry, for error messages. */
+export const describeEntries = (entries: readonly SignatureEntry[], separator = ', '): string =>
+  entries.map((e) => `${e.name} [${e.dims.join(', ')}]`).join(separator);
+
+/** Every input and output with its shape, for error messages. */
 export function describeSignature(signature: ModelSignature): string {
-  const line = (e: SignatureEntry) => `${e.name} [${e.dims.join(', ')}]`;
   return [
-    `inputs: ${signature.inputs.map(line).join('; ') || 'none'}`,
-    `outputs: ${signature.outputs.map(line).join('; ') || 'none'}`,
+    `inputs: ${describeEntries(signature.inputs, '; ') || 'none'}`,
+    `outputs: ${describeEntries(signature.outputs, '; ') || 'none'}`,
   ].join('\n  ');
 }
 

@@ -6,7 +6,7 @@
 
 import type { ModelSignature } from '../rocket/infer.js';
 import { parseUltralyticsNames } from '../rocket/labels.js';
-import { rank, tensorOutputs } from './signature.js';
+import { isNhwc, onlyOutput, rank, tensorOutputs } from './signature.js';
 
 interface UnservedRule {
   task: string;
@@ -39,12 +39,11 @@ const RULES: UnservedRule[] = [
   {
     task: 'pose estimation (keypoints)',
     recognise(s) {
-      const outputs = tensorOutputs(s);
-      const [head] = outputs;
+      const head = onlyOutput(s);
       const classes = parseUltralyticsNames(s.metadata.names)?.length ?? 0;
       const [, rows, anchors] = head?.dims ?? [];
       // A YOLOv8-style head (fewer rows than anchors) with 3 values per keypoint after the classes.
-      if (outputs.length !== 1 || rank(head) !== 3 || classes === 0) return undefined;
+      if (rank(head) !== 3 || classes === 0) return undefined;
       if (typeof rows !== 'number' || (typeof anchors === 'number' && rows >= anchors)) return undefined;
       const rest = rows - 4 - classes;
       return rest > 0 && rest % 3 === 0
@@ -55,10 +54,9 @@ const RULES: UnservedRule[] = [
   {
     task: 'semantic segmentation',
     recognise(s) {
-      const outputs = tensorOutputs(s);
-      const [only] = outputs;
-      if (outputs.length !== 1 || rank(only) !== 4 || rank(s.inputs[0]) !== 4) return undefined;
-      const nhwc = s.inputs[0]?.dims[3] === 3 || s.inputs[0]?.dims[3] === 1;
+      const only = onlyOutput(s);
+      if (rank(only) !== 4 || rank(s.inputs[0]) !== 4) return undefined;
+      const nhwc = isNhwc(s.inputs[0]);
       const channels = nhwc ? only?.dims[3] : only?.dims[1];
       const [h, w] = nhwc ? [only?.dims[1], only?.dims[2]] : [only?.dims[2], only?.dims[3]];
       // A 1×1 map is a classifier's row of scores, not a segmentation.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
-import { rank, tensorOutputs } from '../signature.js';
+import { onlyOutput, rank, tensorOutputs } from '../signature.js';
 import type { ImageFamily } from '../types.js';
 import { createHead } from './head.js';
 import { prediction } from './schema.js';
@@ -38,9 +38,8 @@ export const classify: ImageFamily = {
   recognise(signature) {
     if (rank(signature.inputs[0]) !== 4) return undefined;
     if (signature.metadata.task === 'classify') return 'its metadata says task: classify';
-    const outputs = tensorOutputs(signature);
-    const [only] = outputs;
-    if (outputs.length === 1 && only && isScoreRow(only.dims)) {
+    const only = onlyOutput(signature);
+    if (only && isScoreRow(only.dims)) {
       return `its one output ${only.name} [${only.dims}] is a row of class scores per image`;
     }
     return undefined;

@@ -4,12 +4,10 @@ import { rank } from '../signature.js';
 import type { ImageFamily } from '../types.js';
 import { annotateDetections } from './draw.js';
 import { createHead } from './head.js';
-import type { DetectHead, DetectLayout } from './layout.js';
-import { LAYOUTS } from './layouts/index.js';
+import type { DetectHead } from './layout.js';
+import { LAYOUTS, layoutNamed } from './layouts/index.js';
 import { type DetectOutput, detectOutputFields } from './manifest.js';
-import { detection } from './schema.js';
-
-const layoutNamed = (name: string): DetectLayout | undefined => LAYOUTS.find((l) => l.name === name);
+import { type Detection, detection } from './schema.js';
 
 /** The first layout that recognises the model, with why. */
 function recogniseLayout(signature: Parameters<ImageFamily['recognise']>[0], labels: readonly string[]) {
@@ -36,9 +34,10 @@ export const detect: ImageFamily = {
   },
   renderers: {
     image: ({ upload, fields, maxPixels }) =>
-      annotateDetections(upload, (fields.detections ?? []) as z.infer<typeof detection>[], maxPixels).then(
-        (body) => ({ body, contentType: 'image/jpeg' }),
-      ),
+      annotateDetections(upload, (fields.detections ?? []) as Detection[], maxPixels).then((body) => ({
+        body,
+        contentType: 'image/jpeg',
+      })),
   },
   defaultsToImage: false,
 
@@ -59,7 +58,7 @@ export const detect: ImageFamily = {
       throw new RocketError(
         'ROCKET_UNSUPPORTED',
         `Rocket ${ctx.modelPath}: ${output.format ? `output.format ${output.format} is not a detector layout` : 'no detector layout recognises its outputs'}; ` +
-          `set output.format in rocket.json to one of ${LAYOUTS.map((l) => l.name).join(', ')} (docs/rocket.md)`,
+          `set output.format in rocket.json to one of ${detect.outputFormats.join(', ')} (docs/rocket.md)`,
       );
     }
     const { layout, reason } = chosen;

@@ -4,19 +4,16 @@ import { labelOf } from '../../rocket/labels.js';
 import type { ImageRocketSpec } from '../../rocket/types.js';
 import type { Head } from '../types.js';
 import { outputInvalid, shownValue } from '../validate.js';
+import { FACE_LANDMARKS } from './faces.js';
 import type { Decoder, DetectHead } from './layout.js';
+import { LAYOUTS } from './layouts/index.js';
 import type { Detection, Keypoint } from './schema.js';
-
-/** The one class of face detectors, when the rocket names none. */
-export const FACE = ['face'];
-
-/** Names of the 5 landmarks face detectors give, in their order. */
-export const FACE_LANDMARKS = ['left_eye', 'right_eye', 'nose', 'mouth_left', 'mouth_right'] as const;
 
 /** How many canvas sizes a candidate box may reach outside the canvas before it cannot be right. */
 const OVERSHOOT = 4;
 
-const LAYOUT_NAMES = 'yolov8, yolov5, end2end, detr, boxes-scores, yolox, retinaface, scrfd, yunet';
+/** The layouts an OUTPUT_INVALID message offers. */
+const LAYOUT_NAMES = LAYOUTS.map((l) => l.name).join(', ');
 
 /**
  * The worker side of the detect family: the layout's decoder writes candidates, every candidate

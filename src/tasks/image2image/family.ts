@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { encodeImage, IMAGE_FORMATS, type ImageFormat, type OutputImage } from '../../image/encode.js';
-import { rank, tensorOutputs } from '../signature.js';
+import { isNhwc, onlyOutput, rank, tensorOutputs } from '../signature.js';
 import type { ImageFamily, Rendered, RenderInput } from '../types.js';
 import { createHead, decodeAs } from './head.js';
 import type { Image2ImageHead } from './output.js';
@@ -40,11 +40,9 @@ export const image2image: ImageFamily = {
   recognise(signature) {
     const input = signature.inputs[0];
     if (rank(input) !== 4) return undefined;
-    const outputs = tensorOutputs(signature);
-    const [only] = outputs;
-    if (outputs.length !== 1 || !only || rank(only) !== 4) return undefined;
-    const nhwc = input?.dims[3] === 3 || input?.dims[3] === 1;
-    const channels = imageChannels(only.dims, nhwc);
+    const only = onlyOutput(signature);
+    if (!only || rank(only) !== 4) return undefined;
+    const channels = imageChannels(only.dims, isNhwc(input));
     if (typeof channels === 'number' && channels !== 1 && channels !== 3) return undefined;
     return `its one output ${only.name} [${only.dims}] is an image (1 or 3 channels)`;
   },

@@ -31,8 +31,15 @@ function scoreColumns(dims: readonly (number | string)[], boxRows: number | stri
   return 1;
 }
 
-/** Checks the outputs the settings name and returns the settings, or throws naming the problem. */
-export function boxesSettings(ctx: LayoutContext, defaults: Partial<BoxesSettings> = {}): BoxesSettings {
+/**
+ * Checks the outputs the settings name and returns the settings, or throws naming the problem.
+ * `defaults` are the layout's own (DETR's output names and units), under the manifest's.
+ */
+export function boxesSettings(
+  ctx: LayoutContext,
+  layout: 'boxes-scores' | 'detr',
+  defaults: Partial<BoxesSettings> = {},
+): BoxesSettings {
   const { signature, output, modelPath } = ctx;
   const boxes = output.boxes ?? defaults.boxes ?? named(signature, 'boxes')?.name;
   const scores = output.scores ?? defaults.scores ?? named(signature, 'scores')?.name;
@@ -40,7 +47,7 @@ export function boxesSettings(ctx: LayoutContext, defaults: Partial<BoxesSetting
   const fail = (why: string) =>
     new RocketError(
       'ROCKET_UNSUPPORTED',
-      `Rocket ${modelPath}: output.format ${defaults.boxes ? 'detr' : 'boxes-scores'} ${why}. ` +
+      `Rocket ${modelPath}: output.format ${layout} ${why}. ` +
         'Name the outputs with output.boxes, output.scores and (optionally) output.labels in rocket.json.',
     );
   const boxesOut = boxes ? outputNamed(signature, boxes) : undefined;
@@ -58,7 +65,8 @@ export function boxesSettings(ctx: LayoutContext, defaults: Partial<BoxesSetting
     throw fail(`has ${numClasses} score columns, so output.background ${background} is not one of them`);
   }
   const classNames = ctx.labels.length;
-  if (numClasses > 1 && background < 0 && classNames === 0 && !defaults.scores) {
+  // DETR's scores have an activation that says what they are; raw boxes-scores columns need names.
+  if (layout === 'boxes-scores' && numClasses > 1 && background < 0 && classNames === 0) {
     throw fail(
       `has ${numClasses} score columns and no class names: if one column is a background (SSD, UltraFace: column 0), set output.background; name the classes with a labels file`,
     );
@@ -120,7 +128,7 @@ export const boxesScores: DetectLayout = {
     return boxes && scores ? `its outputs are named ${boxes.name} and ${scores.name}` : undefined;
   },
   configure(ctx) {
-    const settings = boxesSettings(ctx);
+    const settings = boxesSettings(ctx, 'boxes-scores');
     return { outputNames: outputsOf(settings), settings };
   },
   createDecoder(spec, kernels) {

@@ -1,39 +1,44 @@
 import type { WireTensor } from '../../../inference/messages.js';
 import type { ModelSignature } from '../../../rocket/infer.js';
+import { outputNamed } from '../../signature.js';
 import type { DetectLayout, LayoutContext } from '../layout.js';
 import { type BoxesSettings, boxesDecoder, boxesSettings, outputsOf } from './boxes-scores.js';
 
 /** The input DETR-style exports take the original image sizes on (width, height per image). */
 const SIZES_INPUT = 'orig_target_sizes';
 
-const named = (signature: ModelSignature, ...names: string[]) =>
-  signature.outputs.find((o) => names.includes(o.name));
-
 /** The DETR variant of the model: labels/boxes/scores with original sizes, or logits/pred_boxes. */
 function variant(signature: ModelSignature): 'sizes' | 'logits' | undefined {
   if (
     signature.inputs.some((i) => i.name === SIZES_INPUT) &&
-    named(signature, 'labels') &&
-    named(signature, 'boxes')
+    outputNamed(signature, 'labels') &&
+    outputNamed(signature, 'boxes')
   ) {
     return 'sizes';
   }
-  return named(signature, 'logits', 'pred_logits') && named(signature, 'pred_boxes') ? 'logits' : undefined;
+  return outputNamed(signature, 'logits', 'pred_logits') && outputNamed(signature, 'pred_boxes')
+    ? 'logits'
+    : undefined;
 }
 
 function settingsFor(ctx: LayoutContext): BoxesSettings & { sizesInput?: string } {
   if (variant(ctx.signature) === 'sizes') {
     // RT-DETR, D-FINE, DEIM: the model scales its xyxy boxes by the original sizes it is given.
     return {
-      ...boxesSettings(ctx, { boxes: 'boxes', scores: 'scores', labels: 'labels', boxUnits: 'original' }),
+      ...boxesSettings(ctx, 'detr', {
+        boxes: 'boxes',
+        scores: 'scores',
+        labels: 'labels',
+        boxUnits: 'original',
+      }),
       sizesInput: SIZES_INPUT,
     };
   }
-  const logits = named(ctx.signature, 'logits', 'pred_logits')?.name ?? 'logits';
-  const columns = named(ctx.signature, logits)?.dims.at(-1);
+  const logits = outputNamed(ctx.signature, 'logits', 'pred_logits')?.name ?? 'logits';
+  const columns = outputNamed(ctx.signature, logits)?.dims.at(-1);
   // One column more than the class names: DETR's softmax with a last "no object" column.
   const noObject = typeof columns === 'number' && ctx.labels.length > 0 && columns === ctx.labels.length + 1;
-  return boxesSettings(ctx, {
+  return boxesSettings(ctx, 'detr', {
     boxes: 'pred_boxes',
     scores: logits,
     boxFormat: 'cxcywh',

@@ -1,13 +1,12 @@
 import { RocketError } from '../../../errors.js';
 import type { ModelSignature } from '../../../rocket/infer.js';
-import { rank, tensorOutputs } from '../../signature.js';
+import { describeEntries, onlyOutput, rank, tensorOutputs } from '../../signature.js';
 import type { DetectLayout } from '../layout.js';
 
 /** The one `[1, N, 6]` output of an NMS-free export, or undefined. */
 function rowsOf(signature: ModelSignature) {
-  const outputs = tensorOutputs(signature);
-  const [only] = outputs;
-  return outputs.length === 1 && only && rank(only) === 3 && only.dims[2] === 6 ? only : undefined;
+  const only = onlyOutput(signature);
+  return rank(only) === 3 && only?.dims[2] === 6 ? only : undefined;
 }
 
 /** NMS-free rows: YOLO26, YOLOv10, and any Ultralytics export made with `nms=True`. */
@@ -35,9 +34,7 @@ export const end2end: DetectLayout = {
       throw new RocketError(
         'ROCKET_UNSUPPORTED',
         `Rocket ${modelPath}: output.format end2end needs one output [1, N, 6] with a fixed N; the model's outputs are ` +
-          tensorOutputs(signature)
-            .map((o) => `${o.name} [${o.dims}]`)
-            .join(', '),
+          describeEntries(tensorOutputs(signature)),
       );
     }
     return { outputNames: [rows.name], settings: { numRows: n } };

@@ -23,3 +23,6 @@ export const LAYOUTS: readonly DetectLayout[] = [
   yolox,
   retinaface,
 ];
+
+/** The layout an `output.format` names, if any. */
+export const layoutNamed = (name: string): DetectLayout | undefined => LAYOUTS.find((l) => l.name === name);

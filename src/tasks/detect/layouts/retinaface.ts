@@ -1,6 +1,6 @@
 import { tensorOutputs } from '../../signature.js';
+import { FACE } from '../faces.js';
 import type { DetectLayout } from '../layout.js';
-import { FACE } from '../postprocess.js';
 import { BGR_TOP_LEFT, DEFAULT_STRIDES, missingOutputs } from './strides.js';
 import { floats, lastDim, rowsOf } from './tensors.js';
 

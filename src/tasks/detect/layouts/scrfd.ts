@@ -1,12 +1,13 @@
 import { tensorOutputs } from '../../signature.js';
+import { FACE } from '../faces.js';
 import type { DetectLayout } from '../layout.js';
-import { FACE } from '../postprocess.js';
 import {
   DEFAULT_STRIDES,
   type FaceLevel,
   gridsOf,
   levelDecoder,
   missingOutputs,
+  namedPerStride,
   perStride,
 } from './strides.js';
 import { anchorCount, floats } from './tensors.js';
@@ -23,8 +24,7 @@ export const scrfd: DetectLayout = {
   summary:
     'InsightFace SCRFD: per stride (8, 16, 32) score_S, bbox_S (distances × S), kps_S; 2 anchors per cell; 5 landmarks',
   recognise(signature) {
-    const names = signature.outputs.map((o) => o.name);
-    return DEFAULT_STRIDES.every((s) => names.includes(`score_${s}`) && names.includes(`bbox_${s}`))
+    return ['score', 'bbox'].every((p) => namedPerStride(signature.outputs, p, DEFAULT_STRIDES))
       ? 'its outputs are named score_8 … bbox_32 (SCRFD)'
       : undefined;
   },

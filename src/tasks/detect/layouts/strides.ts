@@ -3,6 +3,7 @@ import { RocketError } from '../../../errors.js';
 import type { Candidates, FaceStrideOptions } from '../../../kernels/types.js';
 import type { SignatureEntry } from '../../../rocket/infer.js';
 import type { Preprocess } from '../../../rocket/types.js';
+import { describeEntries } from '../../signature.js';
 import type { OutputView } from '../../types.js';
 import type { Decoder } from '../layout.js';
 import { anchorCount } from './tensors.js';
@@ -88,6 +89,16 @@ export const gridsOf = (strides: readonly number[], width: number, height: numbe
     gridHeight: Math.floor(height / stride),
   }));
 
+/** The outputs named `prefix_S` for each stride S (score_8, score_16, …), when all are there. */
+export function namedPerStride(
+  outputs: readonly SignatureEntry[],
+  prefix: string,
+  strides: readonly number[],
+): SignatureEntry[] | undefined {
+  const byName = strides.map((s) => outputs.find((o) => o.name === `${prefix}_${s}`));
+  return byName.every(Boolean) ? (byName as SignatureEntry[]) : undefined;
+}
+
 /**
  * The per-stride outputs of a face head: `prefix_S` by name (SCRFD: score_8, bbox_8, kps_8), or
  * else the outputs whose last dimension is `width`, most anchors (smallest stride) first.
@@ -98,8 +109,8 @@ export function perStride(
   width: number,
   strides: readonly number[],
 ): SignatureEntry[] | undefined {
-  const byName = strides.map((s) => outputs.find((o) => o.name === `${prefix}_${s}`));
-  if (byName.every(Boolean)) return byName as SignatureEntry[];
+  const byName = namedPerStride(outputs, prefix, strides);
+  if (byName) return byName;
   const byShape = outputs
     .filter((o) => o.dims.length >= 2 && o.dims.at(-1) === width)
     .sort((a, b) => (anchorCount(b) ?? 0) - (anchorCount(a) ?? 0));
@@ -116,6 +127,6 @@ export function missingOutputs(
   return new RocketError(
     'ROCKET_UNSUPPORTED',
     `Rocket ${modelPath}: output.format ${format} needs ${what}; the model's outputs are ` +
-      `${outputs.map((o) => `${o.name} [${o.dims}]`).join(', ')}. Set output.strides in rocket.json if its strides are not [8, 16, 32].`,
+      `${describeEntries(outputs)}. Set output.strides in rocket.json if its strides are not [8, 16, 32].`,
   );
 }

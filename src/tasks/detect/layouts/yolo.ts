@@ -1,6 +1,6 @@
 import { RocketError } from '../../../errors.js';
 import type { ModelSignature } from '../../../rocket/infer.js';
-import { rank, tensorOutputs } from '../../signature.js';
+import { onlyOutput, rank, tensorOutputs } from '../../signature.js';
 import type { OutputView } from '../../types.js';
 import type { DetectLayout, LayoutContext } from '../layout.js';
 import { floats, rowsOf } from './tensors.js';
@@ -12,9 +12,8 @@ interface YoloSettings {
 
 /** The one rank-3 output of a YOLO head, or undefined. */
 function headOf(signature: ModelSignature) {
-  const outputs = tensorOutputs(signature);
-  const [only] = outputs;
-  return outputs.length === 1 && only && rank(only) === 3 ? only : undefined;
+  const only = onlyOutput(signature);
+  return rank(only) === 3 ? only : undefined;
 }
 
 function configureYolo(ctx: LayoutContext, v8: boolean) {

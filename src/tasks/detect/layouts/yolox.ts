@@ -1,7 +1,8 @@
 import { RocketError } from '../../../errors.js';
-import { rank, tensorOutputs } from '../../signature.js';
+import { describeEntries, onlyOutput, rank, tensorOutputs } from '../../signature.js';
 import type { DetectLayout } from '../layout.js';
 import { BGR_TOP_LEFT, DEFAULT_STRIDES, gridsOf } from './strides.js';
+import { floats } from './tensors.js';
 
 interface YoloxSettings {
   numClasses: number;
@@ -15,24 +16,16 @@ export const yolox: DetectLayout = {
   summary:
     '[1, N, 5 + C] raw YOLOX heads: grid offsets and log sizes at strides 8/16/32, score = objectness × class',
   configure({ signature, output, modelPath, width, height }) {
-    const outputs = tensorOutputs(signature);
-    const [head] = outputs;
+    const head = onlyOutput(signature);
     const strides = output.strides ?? [...DEFAULT_STRIDES];
     const expected = gridsOf(strides, width, height).reduce((n, g) => n + g.gridWidth * g.gridHeight, 0);
     const [, n, columns] = head?.dims ?? [];
-    if (
-      outputs.length !== 1 ||
-      !head ||
-      rank(head) !== 3 ||
-      n !== expected ||
-      typeof columns !== 'number' ||
-      columns < 6
-    ) {
+    if (!head || rank(head) !== 3 || n !== expected || typeof columns !== 'number' || columns < 6) {
       throw new RocketError(
         'ROCKET_UNSUPPORTED',
         `Rocket ${modelPath}: output.format yolox needs one output [1, ${expected}, 5 + classes] for a ` +
           `${width}×${height} input at strides [${strides}]; the model has ` +
-          `${outputs.map((o) => `${o.name} [${o.dims}]`).join(', ')}. Set output.strides or preprocess.size in rocket.json.`,
+          `${describeEntries(tensorOutputs(signature))}. Set output.strides or preprocess.size in rocket.json.`,
       );
     }
     const settings: YoloxSettings = { numClasses: columns - 5, numAnchors: expected, strides };
@@ -54,7 +47,7 @@ export const yolox: DetectLayout = {
       units: 'input',
       decode: (outputs, confThreshold, out) =>
         kernels.decodeYolox(
-          outputs[output]?.data as Float32Array,
+          floats(outputs[output]),
           { numClasses: s.numClasses, inputWidth, inputHeight, strides: s.strides, confThreshold },
           out,
         ),

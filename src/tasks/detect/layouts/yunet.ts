@@ -1,6 +1,6 @@
 import { tensorOutputs } from '../../signature.js';
+import { FACE } from '../faces.js';
 import type { DetectLayout } from '../layout.js';
-import { FACE } from '../postprocess.js';
 import {
   BGR_TOP_LEFT,
   DEFAULT_STRIDES,
@@ -8,6 +8,7 @@ import {
   gridsOf,
   levelDecoder,
   missingOutputs,
+  namedPerStride,
   perStride,
 } from './strides.js';
 import { floats } from './tensors.js';
@@ -24,20 +25,16 @@ export const yunet: DetectLayout = {
   name: 'yunet',
   summary: 'OpenCV YuNet: per stride cls_S, obj_S, bbox_S, kps_S; score = √(cls × obj); 5 landmarks',
   recognise(signature) {
-    const names = signature.outputs.map((o) => o.name);
-    return DEFAULT_STRIDES.every((s) => ['cls', 'obj', 'bbox'].every((p) => names.includes(`${p}_${s}`)))
+    return ['cls', 'obj', 'bbox'].every((p) => namedPerStride(signature.outputs, p, DEFAULT_STRIDES))
       ? 'its outputs are named cls_8 … kps_32 (YuNet)'
       : undefined;
   },
   configure({ signature, output, modelPath, width, height }) {
     const outputs = tensorOutputs(signature);
     const strides = output.strides ?? [...DEFAULT_STRIDES];
-    const byName = (prefix: string) =>
-      strides.every((s) => outputs.some((o) => o.name === `${prefix}_${s}`))
-        ? strides.map((s) => `${prefix}_${s}`)
-        : undefined;
+    const byName = (prefix: string) => namedPerStride(outputs, prefix, strides)?.map((o) => o.name);
     const [cls, obj, bbox] = [byName('cls'), byName('obj'), byName('bbox')];
-    const kps = byName('kps') ?? perStride(outputs, 'kps', 10, strides)?.map((o) => o.name);
+    const kps = perStride(outputs, 'kps', 10, strides)?.map((o) => o.name);
     if (!cls || !obj || !bbox) {
       throw missingOutputs(
         modelPath,
