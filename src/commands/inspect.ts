@@ -34,7 +34,16 @@ export interface Inspection {
   /** The spec rocketserve would serve, or why it cannot serve this model. */
   rocket?: SpecSummary;
   /** Which rule chose the task family, and how its outputs are read and why. */
-  recognition?: { task: string; rule: string; format: string; formatReason: string };
+  recognition?: {
+    task: string;
+    /** The family in one line. */
+    summary: string;
+    rule: string;
+    format: string;
+    formatReason: string;
+    /** The format in one line (detector layouts). */
+    formatSummary?: string;
+  };
   problem?: string;
 }
 
@@ -72,9 +81,11 @@ export async function inspectRocket(url: string, cwd: string, configFile?: strin
     out.rocket = { ...spec, labels: { count: labels.length, first: labels.slice(0, 10) } };
     out.recognition = {
       task: inferred.recognition.family.task,
+      summary: inferred.recognition.family.summary,
       rule: inferred.recognition.reason,
       format: inferred.format.name,
       formatReason: inferred.format.reason,
+      ...(inferred.formatSummary ? { formatSummary: inferred.formatSummary } : {}),
     };
   } catch (err) {
     if (!(err instanceof RocketError)) throw err;
@@ -147,7 +158,9 @@ export function formatInspection(r: Inspection): string {
   if (why) {
     rows.push(
       ['recognised', clip(`${why.task}, because ${why.rule}`, 160)],
+      ['', clip(why.summary, 160)],
       ['format', clip(`${why.format}, from ${why.formatReason}`, 160)],
+      ...(why.formatSummary ? [['', clip(why.formatSummary, 160)] as [string, string]] : []),
     );
   }
   if (s) rows.push(...specRows(s));

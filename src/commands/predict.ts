@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/options.js';
 import { parseProcessQuery } from '../http/params.js';
 import { createLogger } from '../log.js';
+import { fieldsOf, resultJson } from '../pipeline/pipeline.js';
 import { applyProcessSettings } from '../process-settings.js';
 import { imageFamilyOf } from '../tasks/registry.js';
 import type { Command } from './types.js';
@@ -86,15 +87,15 @@ Options:
         );
       }
       const result = await pipeline.process(bytes, overrides);
-      const { rocket, task, image, timing, ...fields } = result;
       if (values.out === undefined || !render) {
-        const json = family.toJson
-          ? { rocket, task, image, ...(await family.toJson(fields)), timing }
-          : result;
-        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(await resultJson(family, result), null, 2)}\n`);
         return;
       }
-      const { body } = await render({ upload: bytes, fields, maxPixels: config.MAX_PIXELS });
+      const { body } = await render({
+        upload: bytes,
+        fields: fieldsOf(result),
+        maxPixels: config.MAX_PIXELS,
+      });
       await writeFile(values.out, body);
       process.stdout.write(`Wrote ${values.out}\n`);
     } finally {

@@ -63,7 +63,8 @@ export function createImageRunner(
   };
 }
 
-function toOrtTensor(t: WireTensor): ort.Tensor {
+/** A tensor as it crossed between threads, as onnxruntime takes it. */
+export function toOrtTensor(t: WireTensor): ort.Tensor {
   return new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
 }
 

@@ -4,7 +4,7 @@ import { RocketError } from '../errors.js';
 import { loadKernels } from '../kernels/index.js';
 import { lowerThreadPriority, probeGpus } from '../kernels/native.js';
 import { loadImageHead, loadRowsHead } from './heads.js';
-import { blankJob, createImageRunner, type ImageRunner } from './image-runner.js';
+import { blankJob, createImageRunner, type ImageRunner, toOrtTensor } from './image-runner.js';
 import {
   transferList,
   type WireTensor,
@@ -125,7 +125,7 @@ async function runTensors(
 ): Promise<Record<string, WireTensor>> {
   const inputs: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) {
-    inputs[name] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+    inputs[name] = toOrtTensor(t);
   }
   let outputs: ort.InferenceSession.OnnxValueMapType;
   try {

@@ -82,22 +82,15 @@ function loadAddon(): NativeAddon {
 }
 
 function kernelsOf(addon: NativeAddon): Kernels {
-  const { normalizeToChw, decodeYolo, nms, softmax, topK } = addon;
-  const { decodeEnd2end, decodeBoxes, decodeYolox, decodeScrfd, decodeYunet, decodeRetinaface } = addon;
-  return Object.freeze({
-    kind: 'native',
-    normalizeToChw,
-    decodeYolo,
-    decodeEnd2end,
-    decodeBoxes,
-    decodeYolox,
-    decodeScrfd,
-    decodeYunet,
-    decodeRetinaface,
-    nms,
-    softmax,
-    topK,
-  });
+  // Everything the addon exports but the ABI version and the thread and GPU helpers is a kernel.
+  const {
+    ABI_VERSION: _abi,
+    probeGpus: _gpus,
+    lowerThreadPriority: _nice,
+    useRealtimePriority: _rt,
+    ...kernels
+  } = addon;
+  return Object.freeze({ kind: 'native', ...kernels });
 }
 
 /**

@@ -2,9 +2,9 @@ import { RocketError } from '../errors.js';
 import { decodeForModel } from '../image/decode.js';
 import type { Job, JobResult, WireTensor } from '../inference/messages.js';
 import type { InferencePool } from '../inference/pool.js';
-import type { ImageRocketSpec, RocketSpec, Thresholds } from '../rocket/types.js';
+import type { ImageRocketSpec, Preprocess, RocketSpec, Thresholds } from '../rocket/types.js';
 import { imageFamilyOf, rowsFamilyOf } from '../tasks/registry.js';
-import type { TaskFields } from '../tasks/types.js';
+import type { ImageFamily, TaskFields } from '../tasks/types.js';
 
 /** Milliseconds spent in each stage of one request. */
 export interface Timing {
@@ -35,16 +35,34 @@ export type RowsResponse = {
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
+/** The family's fields of a result (`detections`, `output`, ...), without the envelope. */
+export function fieldsOf(result: ImageProcessResponse): TaskFields {
+  const { rocket: _rocket, task: _task, image: _image, timing: _timing, ...fields } = result;
+  return fields;
+}
+
+/** The JSON form of a result: binary fields (a produced image) as the family writes them in JSON. */
+export async function resultJson(family: ImageFamily, result: ImageProcessResponse): Promise<unknown> {
+  if (!family.toJson) return result;
+  const { rocket, task, image, timing } = result;
+  return { rocket, task, image, ...(await family.toJson(fieldsOf(result))), timing };
+}
+
 /**
  * The core pipeline, independent of any HTTP framework: decode (main thread, inside libvips'
  * own threads) → preprocess, infer, postprocess (an inference worker thread).
  */
 export class RocketPipeline {
+  /** How uploads are decoded: the rocket's preprocessing, unless its family decodes otherwise. */
+  private readonly decoding?: Preprocess;
+
   constructor(
     readonly spec: RocketSpec,
     private readonly pool: InferencePool,
     private readonly maxPixels: number,
-  ) {}
+  ) {
+    if (spec.input === 'image') this.decoding = imageFamilyOf(spec.task).decodeAs?.(spec) ?? spec.preprocess;
+  }
 
   /**
    * Runs one encoded image. `overrides` replace the rocket's default thresholds. When `signal`
@@ -70,7 +88,7 @@ export class RocketPipeline {
   ): Promise<ImageProcessResponse[]> {
     const spec = this.imageSpec();
     const start = performance.now();
-    const pre = imageFamilyOf(spec.task).decodeAs?.(spec) ?? spec.preprocess;
+    const pre = this.decoding ?? spec.preprocess;
     const decodedAll = await Promise.all(images.map((bytes) => decodeForModel(bytes, pre, this.maxPixels)));
     const decodeMs = performance.now() - start;
     const jobs: Job[] = decodedAll.map((image) => ({

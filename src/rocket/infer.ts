@@ -33,6 +33,8 @@ export interface InferredSpec {
   recognition: Recognition;
   /** How the family reads the outputs, and why (e.g. the detector layout rule). */
   format: { name: string; reason: string };
+  /** What that format is, in one line (a detector layout's summary). */
+  formatSummary?: string;
 }
 
 /**
@@ -70,7 +72,7 @@ export function inferSpecWithReasons(
     labelSource: ctx.labelsFromFile ? 'file' : metadataLabels ? 'metadata' : 'none',
     warnings: modelWarnings(sig),
   } as const;
-  const familyCtx: Omit<FamilyContext, 'size' | 'gray'> = {
+  const familyCtx: FamilyContext = {
     modelPath,
     signature: sig,
     input,
@@ -83,7 +85,7 @@ export function inferSpecWithReasons(
       ...base,
       input: 'rows',
       task: family.task,
-      tabular: family.configure({ ...familyCtx, size: { width: 0, height: 0 }, gray: false }),
+      tabular: family.configure(familyCtx),
       thresholds: { ...DEFAULT_THRESHOLDS, confidence: 0, ...m?.thresholds },
     };
     return { spec, recognition, format: { name: 'rows', reason: recognition.reason } };
@@ -136,7 +138,8 @@ export function inferSpecWithReasons(
     head: configured.head,
     thresholds: { ...DEFAULT_THRESHOLDS, confidence: configured.confidence, ...m?.thresholds },
   };
-  return { spec, recognition, format: { name: configured.outputFormat, reason: configured.reason } };
+  const { outputFormat: name, reason, summary } = configured;
+  return { spec, recognition, format: { name, reason }, ...(summary ? { formatSummary: summary } : {}) };
 }
 
 /** What an operator should know about the model file itself. */

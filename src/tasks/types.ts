@@ -20,12 +20,16 @@ export interface FamilyContext {
   manifest?: Manifest;
   /** Class labels from the labels file or the model's metadata; empty when neither has them. */
   labels: readonly string[];
-  /** One-channel input (greyscale models). */
-  gray: boolean;
-  /** The model's input size in pixels (image families). */
-  size: { width: number; height: number };
   /** Tabular: client field names in the model's feature order (the manifest's mapping file). */
   featureNames?: string[];
+}
+
+/** What an image family is told besides: the input's geometry, worked out from the model. */
+export interface ImageFamilyContext extends FamilyContext {
+  /** One-channel input (greyscale models). */
+  gray: boolean;
+  /** The model's input size in pixels. */
+  size: { width: number; height: number };
 }
 
 /** What an image family adds to the spec: its defaults and how it reads the outputs. */
@@ -42,6 +46,8 @@ export interface ImageConfiguration {
   head: object;
   /** Why this layout or format was chosen, for `rocket inspect`. */
   reason: string;
+  /** What the format is, in one line (a detector layout's summary), for `rocket inspect`. */
+  summary?: string;
   /** Class names when the rocket has none and the task knows them (a face detector's `face`). */
   labels?: string[];
 }
@@ -122,11 +128,9 @@ export interface ImageFamily extends FamilyBase {
   /** Input size when neither the model, its metadata nor the manifest give one. */
   readonly fallbackSize: number;
   /** Works out the family's spec fields; throws ROCKET_UNSUPPORTED or ROCKET_INVALID when it cannot. */
-  configure(ctx: FamilyContext): ImageConfiguration;
+  configure(ctx: ImageFamilyContext): ImageConfiguration;
   /** How uploads are decoded for a spec, when not as its preprocessing says. */
   decodeAs?(spec: ImageRocketSpec): Preprocess;
-  /** The worker-side postprocessing for a spec. */
-  createHead(spec: ImageRocketSpec, kernels: Kernels): Head;
   /**
    * Non-JSON answers by `format` value (e.g. `image`: the photo with boxes drawn). The first is the
    * default when the family answers with an image rather than JSON (`defaultsToImage`).

@@ -120,6 +120,24 @@ const fromCxcywh = ([cx, cy, w, h]: Cxcywh) => ({
   y2: (cy + h / 2) * H,
 });
 
+/** Serves a one-input DETR whose pred_logits / pred_boxes are these queries (zero-config). */
+function useLogitsDetr(queries: readonly { logits: number[]; box: Cxcywh }[]) {
+  const q = queries.length;
+  const columns = queries[0]?.logits.length ?? 0;
+  return useServer('npm start server', () => ({
+    ROCKET_URL: writeModel(
+      buildConstantOutputs({
+        input: INPUT,
+        outputs: [
+          { name: 'pred_logits', dims: [1, q, columns], values: queries.flatMap((r) => r.logits) },
+          { name: 'pred_boxes', dims: [1, q, 4], values: queries.flatMap((r) => r.box) },
+        ],
+        metadata: { names: ultralyticsNames(NAMES) },
+      }),
+    ),
+  }));
+}
+
 describe('a generated DETR with pred_logits (sigmoid) and pred_boxes', () => {
   const QUERIES: { logits: number[]; box: Cxcywh }[] = [
     { logits: [-4, 2.5, -3], box: [0.3, 0.4, 0.2, 0.3] }, // dog, σ(2.5) ≈ 0.924
@@ -131,19 +149,7 @@ describe('a generated DETR with pred_logits (sigmoid) and pred_boxes', () => {
       box: [0.5, 0.5, 0.2, 0.2],
     })),
   ];
-  const q = QUERIES.length;
-  const server = useServer('npm start server', () => ({
-    ROCKET_URL: writeModel(
-      buildConstantOutputs({
-        input: INPUT,
-        outputs: [
-          { name: 'pred_logits', dims: [1, q, 3], values: QUERIES.flatMap((r) => r.logits) },
-          { name: 'pred_boxes', dims: [1, q, 4], values: QUERIES.flatMap((r) => r.box) },
-        ],
-        metadata: { names: ultralyticsNames(NAMES) },
-      }),
-    ),
-  }));
+  const server = useLogitsDetr(QUERIES);
 
   it('applies a sigmoid to the logits and maps the 0..1 boxes to the image, without NMS', async () => {
     const body = await json(await postImage(server().url, image));
@@ -168,19 +174,7 @@ describe('a generated DETR with a "no object" column (softmax over names + 1)', 
       box: [0.5, 0.5, 0.2, 0.2],
     })),
   ];
-  const q = QUERIES.length;
-  const server = useServer('npm start server', () => ({
-    ROCKET_URL: writeModel(
-      buildConstantOutputs({
-        input: INPUT,
-        outputs: [
-          { name: 'pred_logits', dims: [1, q, 4], values: QUERIES.flatMap((r) => r.logits) },
-          { name: 'pred_boxes', dims: [1, q, 4], values: QUERIES.flatMap((r) => r.box) },
-        ],
-        metadata: { names: ultralyticsNames(NAMES) },
-      }),
-    ),
-  }));
+  const server = useLogitsDetr(QUERIES);
 
   it('takes a softmax over the row and never reports the no-object column', async () => {
     const body = await json(await postImage(server().url, image));

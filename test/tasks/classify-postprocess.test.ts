@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type KernelKind, type Kernels, loadKernels } from '../../src/kernels/index.js';
 import type { Thresholds } from '../../src/rocket/types.js';
-import { classify } from '../../src/tasks/classify/family.js';
+import { createHead } from '../../src/tasks/classify/head.js';
 import { isDistribution } from '../../src/tasks/classify/postprocess.js';
 import type { Prediction } from '../../src/tasks/classify/schema.js';
 import type { OutputView } from '../../src/tasks/types.js';
@@ -43,7 +43,7 @@ describe.each(KINDS)('classify head with %s kernels', (kind) => {
     thresholds: Partial<Thresholds> = {},
   ) => {
     const spec = specOf(format);
-    const head = classify.createHead(spec, kernels);
+    const head = createHead(spec, kernels);
     return head.postprocess(row(values), jobFor(spec, { width: 500, height: 375 }, thresholds))
       .predictions as Prediction[];
   };
@@ -119,7 +119,7 @@ describe.each(KINDS)('classify head with %s kernels', (kind) => {
       labelsFromFile: LABELS,
       manifest: { model: 'm.onnx', output: { format: 'probabilities' } },
     });
-    const head = classify.createHead(spec, kernels);
+    const head = createHead(spec, kernels);
     const [top] = head.postprocess(
       { prob: { data: Float32Array.from([0, 0, 0, 0, 0, 0, 1]), dims: [1, 7] } },
       jobFor(spec, { width: 10, height: 10 }, { topk: 1 }),
@@ -129,7 +129,7 @@ describe.each(KINDS)('classify head with %s kernels', (kind) => {
 
   it('OUTPUT_INVALID for a probabilities row holding 1.7, naming the fix', () => {
     const spec = specOf('probabilities');
-    const head = classify.createHead(spec, kernels);
+    const head = createHead(spec, kernels);
     const err = thrown(() =>
       head.postprocess(row([0.1, 1.7, 0.2, 0, 0]), jobFor(spec, { width: 10, height: 10 })),
     );
@@ -144,7 +144,7 @@ describe.each(KINDS)('classify head with %s kernels', (kind) => {
 
   it('OUTPUT_INVALID for a negative probability among the top-k', () => {
     const spec = specOf('probabilities');
-    const head = classify.createHead(spec, kernels);
+    const head = createHead(spec, kernels);
     const err = thrown(() =>
       head.postprocess(
         row([0.5, 0.4, -0.3, 0.2, 0.2]),
@@ -156,7 +156,7 @@ describe.each(KINDS)('classify head with %s kernels', (kind) => {
 
   it('does not change the output row it reads', () => {
     const spec = specOf('logits');
-    const head = classify.createHead(spec, kernels);
+    const head = createHead(spec, kernels);
     const outputs = row([1, 2, 3, 4, 5]);
     head.postprocess(outputs, jobFor(spec, { width: 10, height: 10 }));
     expect(Array.from(outputs.prob?.data as Float32Array)).toEqual([1, 2, 3, 4, 5]);

@@ -6,7 +6,7 @@ import type { Job } from '../../src/inference/messages.js';
 import { type KernelKind, type Kernels, loadKernels } from '../../src/kernels/index.js';
 import type { ImageRocketSpec } from '../../src/rocket/types.js';
 import { FACE_LANDMARKS } from '../../src/tasks/detect/faces.js';
-import { detect } from '../../src/tasks/detect/family.js';
+import { createHead } from '../../src/tasks/detect/head.js';
 import { LAYOUTS } from '../../src/tasks/detect/layouts/index.js';
 import type { Detection } from '../../src/tasks/detect/schema.js';
 import type { Head, OutputView } from '../../src/tasks/types.js';
@@ -83,7 +83,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
       const spec = end2endSpec();
       const job = jobFor(spec, original);
       expect(job.placement).toMatchObject({ offsetX: 0, offsetY: 80, scaleX: 0.5, scaleY: 0.5 });
-      const head = detect.createHead(spec, kernels);
+      const head = createHead(spec, kernels);
       const { detections } = head.postprocess(
         end2endOutput([
           [100, 180, 300, 380, 0.5, 1],
@@ -108,7 +108,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('applies the request confidence threshold and caps at maxDetections, best first', () => {
       const spec = end2endSpec();
-      const head = detect.createHead(spec, kernels);
+      const head = createHead(spec, kernels);
       const rows = [0.3, 0.9, 0.5, 0.7, 0.6].map((s, i) => [10 * i, 100, 10 * i + 5, 110, s, 0]);
       const capped = head.postprocess(end2endOutput(rows), jobFor(spec, original, { maxDetections: 2 }))
         .detections as Detection[];
@@ -120,7 +120,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('reuses its buffers: a second image gets only its own detections', () => {
       const spec = end2endSpec();
-      const head = detect.createHead(spec, kernels);
+      const head = createHead(spec, kernels);
       const job = jobFor(spec, original);
       head.postprocess(end2endOutput([[0, 80, 10, 90, 0.9, 0]]), job);
       const second = head.postprocess(end2endOutput([[20, 100, 40, 120, 0.4, 1]]), job)
@@ -131,7 +131,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('accepts boxes a little outside the canvas (objects cut by the edge)', () => {
       const spec = end2endSpec();
-      const head = detect.createHead(spec, kernels);
+      const head = createHead(spec, kernels);
       const { detections } = head.postprocess(
         end2endOutput([[-600, -600, 1200, 1200, 0.9, 0]]),
         jobFor(spec, original),
@@ -153,7 +153,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
       ['a box 5 canvases left of the image', [-3200, 180, 300, 380, 0.9, 0], /box coordinate of -3200/],
     ])('OUTPUT_INVALID for %s', (_what, row, message) => {
       const spec = end2endSpec();
-      const head = detect.createHead(spec, kernels);
+      const head = createHead(spec, kernels);
       const err = outputInvalid(
         head,
         end2endOutput([[10, 100, 20, 110, 0.8, 0], row]),
@@ -165,7 +165,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('checks only the rows above the threshold (a low-score junk row is not an error)', () => {
       const spec = end2endSpec();
-      const head = detect.createHead(spec, kernels);
+      const head = createHead(spec, kernels);
       const { detections } = head.postprocess(
         end2endOutput([
           [100, 180, 300, 380, 0.9, 0],
@@ -190,7 +190,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('suppresses overlapping boxes of a class and maps the rest back to the image', () => {
       const spec = yolov8Spec();
-      const head = detect.createHead(spec, kernels);
+      const head = createHead(spec, kernels);
       const detections = head.postprocess(yolov8Output(ANCHORS), jobFor(spec, original))
         .detections as Detection[];
       expect(detections.map((d) => [d.label, d.confidence])).toEqual([
@@ -205,7 +205,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('follows the request: IoU threshold, class-agnostic NMS, maxDetections', () => {
       const spec = yolov8Spec();
-      const head = detect.createHead(spec, kernels);
+      const head = createHead(spec, kernels);
       const run = (t: Parameters<typeof jobFor>[2]) =>
         (head.postprocess(yolov8Output(ANCHORS), jobFor(spec, original, t)).detections as Detection[]).map(
           (d) => d.confidence,
@@ -218,7 +218,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('OUTPUT_INVALID for a class score above 1 (a misread layout)', () => {
       const spec = yolov8Spec();
-      const head = detect.createHead(spec, kernels);
+      const head = createHead(spec, kernels);
       const err = outputInvalid(
         head,
         yolov8Output([[100, 100, 40, 60, 4.6, 0.1]]),
@@ -263,7 +263,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('feeds the original sizes and returns the boxes unmapped (clamped), without NMS', () => {
       const s = spec();
-      const head = detect.createHead(s, kernels);
+      const head = createHead(s, kernels);
       const job = jobFor(s, { width: 1280, height: 960 });
       const feeds = head.extraFeeds?.([job, jobFor(s, { width: 20, height: 10 })]);
       expect(feeds?.orig_target_sizes).toMatchObject({ type: 'int64', dims: [2, 2] });
@@ -285,7 +285,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('OUTPUT_INVALID for a label beyond the 80 names', () => {
       const s = spec();
-      const head = detect.createHead(s, kernels);
+      const head = createHead(s, kernels);
       const err = outputInvalid(
         head,
         outputs([[[100, 200, 300, 400], 0.9, 80]]),
@@ -322,7 +322,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
     it('names the landmarks and maps them back with the box (top-left letterbox)', () => {
       const s = spec();
       expect(s.preprocess).toMatchObject({ width: 64, height: 64, align: 'top-left' });
-      const head = detect.createHead(s, kernels);
+      const head = createHead(s, kernels);
       // 128×128 → 64×64: scale 0.5, no padding.
       const { detections } = head.postprocess(outputs(), jobFor(s, { width: 128, height: 128 })) as {
         detections: Detection[];
@@ -342,7 +342,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('places a wide image top-left (no offset) and clamps the box, not the landmarks, to it', () => {
       const s = spec();
-      const head = detect.createHead(s, kernels);
+      const head = createHead(s, kernels);
       // 256×128 → 64×32 at the top-left of 64×64: scale 0.25.
       const job = jobFor(s, { width: 256, height: 128 });
       expect(job.placement).toMatchObject({ offsetX: 0, offsetY: 0, scaleX: 0.25 });
@@ -353,7 +353,7 @@ describe.each(KINDS)('detect head with %s kernels', (kind) => {
 
     it('OUTPUT_INVALID for a face score above 1', () => {
       const s = spec();
-      const head = detect.createHead(s, kernels);
+      const head = createHead(s, kernels);
       outputInvalid(head, outputs(1.5), jobFor(s, { width: 128, height: 128 }), s);
     });
   });

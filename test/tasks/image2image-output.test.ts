@@ -8,6 +8,7 @@ import { referenceKernels } from '../../src/kernels/index.js';
 import type { ManifestContext } from '../../src/rocket/infer.js';
 import type { ImageRocketSpec } from '../../src/rocket/types.js';
 import { image2image } from '../../src/tasks/image2image/family.js';
+import { createHead } from '../../src/tasks/image2image/head.js';
 import {
   type Chroma,
   type Image2ImageHead,
@@ -167,7 +168,7 @@ describe('the image2image family', () => {
 
   it('rgb head: no prepare; postprocess gives the image; its pixels are transferred', () => {
     const spec = rgbSpec();
-    const head = image2image.createHead(spec, referenceKernels);
+    const head = createHead(spec, referenceKernels);
     expect(head.prepare).toBeUndefined();
     const fields = head.postprocess(
       { output: { data: new Float32Array(3 * 4 * 4).fill(0.5), dims: [1, 3, 4, 4] } },
@@ -181,7 +182,7 @@ describe('the image2image family', () => {
 
   it('y head: prepare splits the luma, postprocess merges the chroma back', () => {
     const spec = lumaSpec();
-    const head = image2image.createHead(spec, referenceKernels);
+    const head = createHead(spec, referenceKernels);
     expect(head.prepare).toBe(splitLuma);
     const prepare = head.prepare as typeof splitLuma;
     const { job, state } = prepare(uniformJob(spec, 4, 4, [30, 160, 220]));

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { expected, RocketError } from '../../errors.js';
 import { formatFromAccept } from '../../image/encode.js';
-import type { ImageProcessResponse, Timing } from '../../pipeline/pipeline.js';
+import { fieldsOf, resultJson, type Timing } from '../../pipeline/pipeline.js';
 import { rowFromQuery, rowsFromCsv, rowsFromJson } from '../../tabular/rows.js';
 import { imageFamilyOf } from '../../tasks/registry.js';
 import type { ImageFamily } from '../../tasks/types.js';
@@ -22,13 +22,6 @@ function sendImage(res: ServerResponse, body: Buffer, type: string, timing?: Tim
       .join(', ');
   }
   sendBody(res, 200, body, headers);
-}
-
-/** The JSON form of a result: the family turns binary fields (an image) into JSON. */
-async function asJson(family: ImageFamily, result: ImageProcessResponse): Promise<unknown> {
-  if (!family.toJson) return result;
-  const { rocket, task, image, timing, ...fields } = result;
-  return { rocket, task, image, ...(await family.toJson(fields)), timing };
 }
 
 /** Checks `format` against what the family can answer; several files always answer JSON. */
@@ -64,7 +57,7 @@ export async function processImages(ctx: RouteContext): Promise<void> {
       thresholds,
       signal,
     );
-    sendJson(res, 200, await Promise.all(results.map((r) => asJson(family, r))));
+    sendJson(res, 200, await Promise.all(results.map((r) => resultJson(family, r))));
     return;
   }
   const upload = uploads[0] as (typeof uploads)[number];
@@ -72,16 +65,15 @@ export async function processImages(ctx: RouteContext): Promise<void> {
   const chosen = format ?? (family.defaultsToImage ? formatFromAccept(req.headers.accept) : 'json');
   const render = family.renderers[chosen];
   if (!render) {
-    sendJson(res, 200, await asJson(family, result));
+    sendJson(res, 200, await resultJson(family, result));
     return;
   }
-  const { rocket: _r, task: _t, image: _i, timing, ...fields } = result;
   const { body, contentType } = await render({
     upload: upload.data,
-    fields,
+    fields: fieldsOf(result),
     maxPixels: app.config.MAX_PIXELS,
   });
-  sendImage(res, body, contentType, timing);
+  sendImage(res, body, contentType, result.timing);
 }
 
 /** POST /process for tabular rockets: JSON rows, a CSV upload (field `input`), or query parameters. */

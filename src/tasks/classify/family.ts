@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { RocketError } from '../../errors.js';
 import { onlyOutput, rank, tensorOutputs } from '../signature.js';
 import type { ImageFamily } from '../types.js';
-import { createHead } from './head.js';
 import { prediction } from './schema.js';
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
@@ -66,6 +65,4 @@ export const classify: ImageFamily = {
       reason: manifest?.output?.format ? 'output.format in rocket.json' : 'the default',
     };
   },
-
-  createHead,
 };

@@ -3,7 +3,6 @@ import { RocketError } from '../../errors.js';
 import { rank } from '../signature.js';
 import type { ImageFamily } from '../types.js';
 import { annotateDetections } from './draw.js';
-import { createHead } from './head.js';
 import type { DetectHead } from './layout.js';
 import { LAYOUTS, layoutNamed } from './layouts/index.js';
 import { type DetectOutput, detectOutputFields } from './manifest.js';
@@ -81,9 +80,8 @@ export const detect: ImageFamily = {
       outputFormat: layout.name,
       head,
       reason,
+      summary: layout.summary,
       ...(configured.labels ? { labels: configured.labels } : {}),
     };
   },
-
-  createHead,
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { encodeImage, IMAGE_FORMATS, type ImageFormat, type OutputImage } from '../../image/encode.js';
 import { isNhwc, onlyOutput, rank, tensorOutputs } from '../signature.js';
 import type { ImageFamily, Rendered, RenderInput } from '../types.js';
-import { createHead, decodeAs } from './head.js';
+import { decodeAs } from './head.js';
 import type { Image2ImageHead } from './output.js';
 
 /** The JSON form of a produced image. */
@@ -64,7 +64,6 @@ export const image2image: ImageFamily = {
   },
 
   decodeAs,
-  createHead,
 
   async toJson(fields) {
     const output = fields.output as OutputImage;
