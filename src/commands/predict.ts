@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { RocketApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/options.js';
-import { parseProcessQuery } from '../http/params.js';
+import { parseProcessParams } from '../http/params.js';
 import { createLogger } from '../log.js';
 import { fieldsOf, resultJson } from '../pipeline/pipeline.js';
 import { applyProcessSettings } from '../process-settings.js';
@@ -38,6 +38,8 @@ Options:
   --iou <0..1>            NMS IoU threshold
   --topk <n>              Predictions returned (classify)
   --max-detections <n>    Detections returned (detect)
+  --query <params>        Other POST /process query parameters of the rocket's task, as in a URL
+                          (e.g. masks=rle for segment, size=model for image-to-image)
   --config <file>         Read this config.ini instead of ./config.ini
   -h, --help              Show this help
 `,
@@ -53,16 +55,16 @@ Options:
         iou: { type: 'string' },
         topk: { type: 'string' },
         'max-detections': { type: 'string' },
+        query: { type: 'string' },
       },
     });
     const [imagePath, ...extra] = positionals;
     if (!imagePath || extra.length > 0) throw new Error(`Expected one image\n\n${predictCommand.help}`);
-    const query = new URLSearchParams();
+    const query = new URLSearchParams(values.query ?? '');
     for (const [flag, name] of Object.entries(THRESHOLD_FLAGS)) {
       const value = values[flag as keyof typeof THRESHOLD_FLAGS];
       if (value !== undefined) query.set(name, value);
     }
-    const overrides = parseProcessQuery(query);
     const bytes = await readFile(imagePath).catch((err: Error) => {
       throw new Error(`Cannot read image ${imagePath}: ${err.message}`);
     });
@@ -79,6 +81,7 @@ Options:
       await app.ready;
       const pipeline = app.pipeline();
       const family = imageFamilyOf(pipeline.spec.task);
+      const { thresholds, options } = parseProcessParams(query, family);
       // The picture a family draws (detections on the photo), else the image it produces.
       const render = family.renderers.image ?? family.renderers.png;
       if (values.out !== undefined && !render) {
@@ -86,15 +89,16 @@ Options:
           `--out writes an image, but rocket ${pipeline.spec.name} (${family.task}) answers JSON only`,
         );
       }
-      const result = await pipeline.process(bytes, overrides);
+      const result = await pipeline.process(bytes, thresholds, undefined, options);
       if (values.out === undefined || !render) {
-        process.stdout.write(`${JSON.stringify(await resultJson(family, result), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(await resultJson(family, result, options), null, 2)}\n`);
         return;
       }
       const { body } = await render({
         upload: bytes,
         fields: fieldsOf(result),
         maxPixels: config.MAX_PIXELS,
+        options,
       });
       await writeFile(values.out, body);
       process.stdout.write(`Wrote ${values.out}\n`);

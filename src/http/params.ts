@@ -2,17 +2,18 @@ import { z } from 'zod';
 import { expected, RocketError } from '../errors.js';
 import type { Thresholds } from '../rocket/types.js';
 import { FAMILIES } from '../tasks/registry.js';
+import type { FamilyOptions, TaskFamily } from '../tasks/types.js';
 
 const fraction = z.coerce.number().min(0).max(1);
 
 /** One query parameter: its schema, what it expects in words (for errors) and its documentation. */
-interface QueryParam<T> {
+export interface QueryParam<T> {
   schema: z.ZodType<T, unknown>;
   what: string;
   doc: string;
 }
 
-type QueryTable = Record<string, QueryParam<unknown>>;
+export type QueryTable = Record<string, QueryParam<unknown>>;
 type QueryValues<T extends QueryTable> = {
   -readonly [K in keyof T]?: T[K] extends QueryParam<infer V> ? V : never;
 };
@@ -37,10 +38,6 @@ const thresholdQuery = {
   },
 } as const satisfies QueryTable;
 
-/**
- * What POST /process answers with: JSON; for detect rockets `image`, the JPEG with its boxes
- * drawn; for image-to-image rockets `png`, `jpeg` or `webp` (default: from Accept, else PNG).
- */
 /** `json`, and every format some family renders (`image`: the photo annotated; png, jpeg, webp: a produced image). */
 const RESPONSE_FORMATS = [
   'json',
@@ -48,15 +45,26 @@ const RESPONSE_FORMATS = [
 ] as [string, ...string[]];
 export type ResponseFormat = string;
 
-/** Query parameters of POST /process: the thresholds, and the response format. */
-export const processQuery = {
-  ...thresholdQuery,
-  format: {
-    schema: z.enum(RESPONSE_FORMATS),
-    what: `one of ${RESPONSE_FORMATS.join(', ')}`,
-    doc: 'json (default; image-to-image rockets default to their image), image: the JPEG with the detections drawn (detect), png, jpeg or webp (image-to-image).',
-  },
-} as const satisfies QueryTable;
+const formatParam = {
+  schema: z.enum(RESPONSE_FORMATS),
+  what: `one of ${RESPONSE_FORMATS.join(', ')}`,
+  doc: "json (default; image-to-image rockets default to their image), or one of the family's renderings: image (the photo with its results drawn), mask (semantic: the class map as a PNG), png, jpeg or webp (image-to-image).",
+} as const;
+
+/** The family parameters of every family, each documented with the tasks that take it (OpenAPI). */
+function everyFamilyParam(): QueryTable {
+  const table: QueryTable = {};
+  for (const family of FAMILIES) {
+    for (const [name, param] of Object.entries(family.query ?? {})) {
+      const tasks = FAMILIES.filter((f) => f.query && Object.hasOwn(f.query, name)).map((f) => f.task);
+      table[name] = { ...param, doc: `${param.doc} (${tasks.join(', ')})` };
+    }
+  }
+  return table;
+}
+
+/** Query parameters of POST /process for any rocket: the thresholds, the format and every family's own. */
+export const processQuery = { ...thresholdQuery, format: formatParam, ...everyFamilyParam() };
 
 /**
  * Validates a query string against `table`: unknown names, repeated names and bad values each
@@ -91,11 +99,30 @@ export function parseProcessQuery(search: URLSearchParams): Partial<Thresholds> 
   return parseQuery(search, thresholdQuery);
 }
 
-/** Validates the query string of POST /process: threshold overrides and the response format. */
-export function parseProcessParams(search: URLSearchParams): {
+/** What a POST /process query string asks for. */
+export interface ProcessParams {
   thresholds: Partial<Thresholds>;
   format?: ResponseFormat;
-} {
-  const { format, ...thresholds } = parseQuery(search, processQuery);
-  return { thresholds, format };
+  /** The family's own parameters (e.g. `masks`), validated. */
+  options: FamilyOptions;
+}
+
+/**
+ * Validates the query string of POST /process for a rocket of `family`: threshold overrides, the
+ * response format and the family's own parameters. Another family's parameter is unknown here.
+ */
+export function parseProcessParams(search: URLSearchParams, family?: TaskFamily): ProcessParams {
+  const own = family?.query ?? {};
+  const { format, ...rest } = parseQuery(search, { ...thresholdQuery, format: formatParam, ...own });
+  const thresholds: Record<string, unknown> = {};
+  const options: FamilyOptions = {};
+  for (const [name, value] of Object.entries(rest)) {
+    if (Object.hasOwn(own, name)) options[name] = value;
+    else thresholds[name] = value;
+  }
+  return {
+    thresholds: thresholds as Partial<Thresholds>,
+    format: format as ResponseFormat | undefined,
+    options,
+  };
 }

@@ -123,5 +123,6 @@ export function blankJob(spec: ImageRocketSpec, family: ImageHeadModule): Job {
     original: { width, height },
     placement: { resizeWidth: width, resizeHeight: height, offsetX: 0, offsetY: 0, scaleX: 1, scaleY: 1 },
     thresholds: { ...spec.thresholds, confidence: 0 },
+    options: {},
   };
 }

@@ -2,7 +2,7 @@ import type { ErrorCode } from '../errors.js';
 import type { Placement } from '../image/geometry.js';
 import type { KernelKind } from '../kernels/types.js';
 import type { RocketSpec, Thresholds } from '../rocket/types.js';
-import type { TaskFields } from '../tasks/types.js';
+import type { FamilyOptions, TaskFields } from '../tasks/types.js';
 import type { ProviderCandidate } from './providers.js';
 
 /** Sent once to a new worker: what to load and how. */
@@ -26,6 +26,8 @@ export interface Job {
   original: { width: number; height: number };
   placement: Placement;
   thresholds: Thresholds;
+  /** The family's own query parameters of the request (src/tasks/types.ts FamilyOptions). */
+  options: FamilyOptions;
 }
 
 /** Per-stage times of one batch measured inside the worker, in milliseconds. */

@@ -51,6 +51,12 @@ export interface YoloDecodeOptions {
   numAnchors: number;
   /** Keep candidates whose best class score is strictly above this (0..1). */
   confThreshold: number;
+  /**
+   * Values per anchor after the class scores (default 0), copied as they are into
+   * `out.extras` (`numExtras` floats per candidate): mask coefficients (segment), keypoints as
+   * x, y, visibility (pose) or the angle (obb). `v8` only.
+   */
+  numExtras?: number;
 }
 
 /**
@@ -68,6 +74,38 @@ export interface Candidates {
    * floats per candidate. Required when numKeypoints > 0, ignored otherwise.
    */
   keypoints?: Float32Array;
+  /** The values after the class scores of decoders that copy them (decodeYolo's `numExtras`). */
+  extras?: Float32Array;
+}
+
+/**
+ * One instance mask (YOLOv8-seg): sigmoid(coefficients · prototypes), sampled at the pixels of a
+ * region of the original image. A pixel (x, y) of the region is at input position
+ * ((x + 0.5) × scaleX + offsetX, (y + 0.5) × scaleY + offsetY); it is 1 when that position is
+ * inside the box and the bilinear sample (half-pixel centres, edges clamped, as a resize with
+ * align_corners = false) of the mask at prototype resolution is above 0.5.
+ */
+export interface SegmentMaskOptions {
+  /** M, the mask coefficients per detection and prototype planes. */
+  numMasks: number;
+  /** The prototypes' size: `protos` holds M planes of protoHeight × protoWidth. */
+  protoWidth: number;
+  protoHeight: number;
+  /** The model's input size; prototype pixel = input position × protoWidth / inputWidth. */
+  inputWidth: number;
+  inputHeight: number;
+  /** The detection's box, xyxy in input pixels: the mask is 0 outside it. */
+  box: readonly [number, number, number, number];
+  /** Original pixel → input position: input = original × scale + offset (the letterbox). */
+  scaleX: number;
+  scaleY: number;
+  offsetX: number;
+  offsetY: number;
+  /** The region of the original image written to `out` (regionWidth × regionHeight bytes, row by row). */
+  regionX: number;
+  regionY: number;
+  regionWidth: number;
+  regionHeight: number;
 }
 
 /** NMS-free rows `[N, 6]`: x1, y1, x2, y2 (model-input pixels), score, class (YOLO26, YOLOv10, nms=True). */
@@ -251,6 +289,30 @@ export interface Kernels {
     classes: Int32Array,
     options: NmsOptions,
     outIndices: Int32Array,
+  ): number;
+  /**
+   * Rotated NMS with Ultralytics' probabilistic IoU (probiou: 1 − the Hellinger distance of the
+   * boxes' Gaussians, covariance w²/12 and h²/12 rotated by the angle). `boxes` holds 5 floats per
+   * box: cx, cy, w, h, angle (radians). Same order, threshold and class rules as {@link nms}. [sync]
+   * @returns the number of kept indices written to `outIndices`, in that order.
+   */
+  nmsRotated(
+    boxes: Float32Array,
+    scores: Float32Array,
+    classes: Int32Array,
+    options: NmsOptions,
+    outIndices: Int32Array,
+  ): number;
+  /**
+   * Writes one instance mask (see {@link SegmentMaskOptions}) as 0/1 bytes into `out` and returns
+   * its area, the number of 1s. Only the prototype pixels under the box are computed. [sync]
+   * @throws RangeError when `protos`, `coefficients` or `out` are too short for the options.
+   */
+  segmentMask(
+    protos: Float32Array,
+    coefficients: Float32Array,
+    options: SegmentMaskOptions,
+    out: Uint8Array,
   ): number;
   /** Numerically stable softmax (max-subtracted); `dst` may be `src`. [sync] */
   softmax(src: Float32Array, dst: Float32Array): void;

@@ -4,7 +4,7 @@ import type { Job, JobResult, WireTensor } from '../inference/messages.js';
 import type { InferencePool } from '../inference/pool.js';
 import type { ImageRocketSpec, Preprocess, RocketSpec, Thresholds } from '../rocket/types.js';
 import { imageFamilyOf, rowsFamilyOf } from '../tasks/registry.js';
-import type { ImageFamily, TaskFields } from '../tasks/types.js';
+import type { FamilyOptions, ImageFamily, TaskFields } from '../tasks/types.js';
 
 /** Milliseconds spent in each stage of one request. */
 export interface Timing {
@@ -42,10 +42,14 @@ export function fieldsOf(result: ImageProcessResponse): TaskFields {
 }
 
 /** The JSON form of a result: binary fields (a produced image) as the family writes them in JSON. */
-export async function resultJson(family: ImageFamily, result: ImageProcessResponse): Promise<unknown> {
+export async function resultJson(
+  family: ImageFamily,
+  result: ImageProcessResponse,
+  options: FamilyOptions = {},
+): Promise<unknown> {
   if (!family.toJson) return result;
   const { rocket, task, image, timing } = result;
-  return { rocket, task, image, ...(await family.toJson(fieldsOf(result))), timing };
+  return { rocket, task, image, ...(await family.toJson(fieldsOf(result), options)), timing };
 }
 
 /**
@@ -65,15 +69,17 @@ export class RocketPipeline {
   }
 
   /**
-   * Runs one encoded image. `overrides` replace the rocket's default thresholds. When `signal`
-   * aborts (the client went away) before inference starts, the job leaves the queue.
+   * Runs one encoded image. `overrides` replace the rocket's default thresholds; `options` are the
+   * family's own parameters (e.g. segment's `masks`). When `signal` aborts (the client went away)
+   * before inference starts, the job leaves the queue.
    */
   async process(
     bytes: Uint8Array,
     overrides: Partial<Thresholds> = {},
     signal?: AbortSignal,
+    options: FamilyOptions = {},
   ): Promise<ImageProcessResponse> {
-    const [response] = await this.processMany([bytes], overrides, signal);
+    const [response] = await this.processMany([bytes], overrides, signal, options);
     return response as ImageProcessResponse;
   }
 
@@ -85,6 +91,7 @@ export class RocketPipeline {
     images: Uint8Array[],
     overrides: Partial<Thresholds> = {},
     signal?: AbortSignal,
+    options: FamilyOptions = {},
   ): Promise<ImageProcessResponse[]> {
     const spec = this.imageSpec();
     const start = performance.now();
@@ -99,6 +106,7 @@ export class RocketPipeline {
       original: image.original,
       placement: image.placement,
       thresholds: { ...spec.thresholds, ...overrides },
+      options,
     }));
     const results: JobResult[] =
       spec.dynamicBatch && jobs.length > 1

@@ -5,6 +5,7 @@
  * tests a task name.
  */
 import type { z } from 'zod';
+import type { QueryTable } from '../http/params.js';
 import type { Job, WireTensor } from '../inference/messages.js';
 import type { Kernels } from '../kernels/types.js';
 import type { ModelSignature, SignatureEntry } from '../rocket/infer.js';
@@ -58,6 +59,12 @@ export interface OutputView {
   dims: readonly number[];
 }
 
+/**
+ * The values of a family's own query parameters in one request (its `query` table, e.g. segment's
+ * `masks`), validated; they reach the worker as `job.options` and the renderers as `options`.
+ */
+export type FamilyOptions = Record<string, unknown>;
+
 /** What a family's postprocessing returns: the response fields of one image (e.g. `detections`). */
 export type TaskFields = Record<string, unknown>;
 
@@ -85,11 +92,12 @@ export interface Rendered {
   contentType: string;
 }
 
-/** What a renderer is given: the uploaded bytes and the image's response fields. */
+/** What a renderer is given: the uploaded bytes, the image's response fields and the request's options. */
 export interface RenderInput {
   upload: Uint8Array;
   fields: TaskFields;
   maxPixels: number;
+  options: FamilyOptions;
 }
 
 /** What the playground needs to show a family. */
@@ -97,7 +105,7 @@ export interface PlaygroundView {
   /** Ids of the page's panels to show (web/index.html). */
   panels: string[];
   /** Query parameters of the playground's request (low thresholds, so the sliders can filter). */
-  query: Record<string, number>;
+  query: Record<string, number | string>;
   /** The Accept header of the request. */
   accept: string;
 }
@@ -114,6 +122,11 @@ interface FamilyBase {
   /** Response fields of one result, for OpenAPI (merged into the response envelope). */
   readonly resultFields: z.ZodRawShape;
   readonly playground: PlaygroundView;
+  /**
+   * The family's own query parameters of POST /process (e.g. segment's `masks`), beside the
+   * thresholds and `format`. Another family's parameter is UNKNOWN_PARAMETER for this one.
+   */
+  readonly query?: QueryTable;
   /**
    * Zero-config: why this family claims the model (a sentence for `rocket inspect`), or undefined.
    * `labels` are the rocket's class names (labels file, else the model's metadata), maybe none.
@@ -139,7 +152,12 @@ export interface ImageFamily extends FamilyBase {
   /** True when a request without `format` gets an image (chosen from Accept) rather than JSON. */
   readonly defaultsToImage: boolean;
   /** The JSON form of the fields when they hold binary data (e.g. an image as base64). */
-  toJson?(fields: TaskFields): Promise<TaskFields>;
+  toJson?(fields: TaskFields, options: FamilyOptions): Promise<TaskFields>;
+  /**
+   * What the playground needs to know about this rocket beyond the family's view (a pose
+   * skeleton, a semantic palette), merged into GET /playground.json.
+   */
+  playgroundOf?(spec: ImageRocketSpec): Record<string, unknown>;
 }
 
 /** Runs the model on named tensors in a worker and returns the outputs asked for. */

@@ -32,7 +32,7 @@ async function job(
 ): Promise<Job> {
   if (spec.input !== 'image') throw new Error('expected an image rocket');
   const image = await decodeForModel(await solidImage(rgb), spec.preprocess, 1e6);
-  return { ...image, pixels: image.pixels.slice(), thresholds: spec.thresholds };
+  return { ...image, pixels: image.pixels.slice(), thresholds: spec.thresholds, options: {} };
 }
 
 /** The top-1 label of a classify job's result. */

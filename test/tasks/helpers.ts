@@ -3,6 +3,7 @@ import { planPlacement } from '../../src/image/geometry.js';
 import type { Job } from '../../src/inference/messages.js';
 import { inferSpec, type ManifestContext, type ModelSignature } from '../../src/rocket/infer.js';
 import type { ImageRocketSpec, Thresholds } from '../../src/rocket/types.js';
+import type { FamilyOptions } from '../../src/tasks/types.js';
 
 export type Dims = (number | string)[];
 
@@ -53,6 +54,7 @@ export function jobFor(
   spec: ImageRocketSpec,
   original: { width: number; height: number },
   thresholds: Partial<Thresholds> = {},
+  options: FamilyOptions = {},
 ): Job {
   const pre = spec.preprocess;
   const channels = pre.channelOrder === 'gray' ? 1 : 3;
@@ -64,6 +66,7 @@ export function jobFor(
     original,
     placement: planPlacement(original.width, original.height, pre),
     thresholds: { ...THRESHOLDS, ...thresholds },
+    options,
   };
 }
 

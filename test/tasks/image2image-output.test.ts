@@ -213,6 +213,7 @@ describe('the image2image family', () => {
       upload: new Uint8Array(),
       fields: { output },
       maxPixels: 1e6,
+      options: {},
     });
     expect(rendered?.contentType).toBe('image/png');
     expect(rendered?.body.subarray(1, 4).toString()).toBe('PNG');
@@ -220,6 +221,7 @@ describe('the image2image family', () => {
       upload: new Uint8Array(),
       fields: { output },
       maxPixels: 1e6,
+      options: {},
     });
     expect(jpeg?.contentType).toBe('image/jpeg');
   });
@@ -227,7 +229,7 @@ describe('the image2image family', () => {
   it('toJson: the image as base64 PNG with its size, lossless', async () => {
     const pixels = Uint8Array.from({ length: 3 * 3 * 2 }, (_, i) => (i * 37) % 256);
     const output: OutputImage = { width: 3, height: 2, channels: 3, pixels };
-    const json = (await image2image.toJson?.({ output })) as {
+    const json = (await image2image.toJson?.({ output }, {})) as {
       output: { width: number; height: number; contentType: string; data: string };
     };
     expect(json.output).toMatchObject({ width: 3, height: 2, contentType: 'image/png' });

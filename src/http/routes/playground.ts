@@ -42,8 +42,10 @@ export const playgroundRoutes: Route[] = [
     path: '/playground.json',
     kind: 'probe',
     handler({ res, app }) {
-      const { task, thresholds } = app.pipeline().spec;
-      sendJson(res, 200, { task, ...familyOf(task).playground, thresholds });
+      const spec = app.pipeline().spec;
+      const family = familyOf(spec.task);
+      const rocket = family.input === 'image' && spec.input === 'image' ? family.playgroundOf?.(spec) : {};
+      sendJson(res, 200, { task: spec.task, ...family.playground, ...rocket, thresholds: spec.thresholds });
     },
   },
   {

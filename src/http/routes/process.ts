@@ -41,9 +41,9 @@ function checkFormat(format: ResponseFormat | undefined, family: ImageFamily, fi
 /** POST /process for image rockets: one file → one result (JSON or what the family renders); several → a JSON array. */
 export async function processImages(ctx: RouteContext): Promise<void> {
   const { req, res, url, app, signal } = ctx;
-  const { thresholds, format } = parseProcessParams(url.searchParams);
   const pipeline = app.pipeline();
   const family = imageFamilyOf(pipeline.spec.task);
+  const { thresholds, format, options } = parseProcessParams(url.searchParams, family);
   checkFormat(format, family, 1);
   const uploads = await readUploads(req, {
     maxBytes: app.config.MAX_UPLOAD_BYTES,
@@ -56,22 +56,24 @@ export async function processImages(ctx: RouteContext): Promise<void> {
       uploads.map((u) => u.data),
       thresholds,
       signal,
+      options,
     );
-    sendJson(res, 200, await Promise.all(results.map((r) => resultJson(family, r))));
+    sendJson(res, 200, await Promise.all(results.map((r) => resultJson(family, r, options))));
     return;
   }
   const upload = uploads[0] as (typeof uploads)[number];
-  const result = await pipeline.process(upload.data, thresholds, signal);
+  const result = await pipeline.process(upload.data, thresholds, signal, options);
   const chosen = format ?? (family.defaultsToImage ? formatFromAccept(req.headers.accept) : 'json');
   const render = family.renderers[chosen];
   if (!render) {
-    sendJson(res, 200, await resultJson(family, result));
+    sendJson(res, 200, await resultJson(family, result, options));
     return;
   }
   const { body, contentType } = await render({
     upload: upload.data,
     fields: fieldsOf(result),
     maxPixels: app.config.MAX_PIXELS,
+    options,
   });
   sendImage(res, body, contentType, result.timing);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
+import type { Preprocess } from '../../rocket/types.js';
 import { rank } from '../signature.js';
 import type { ImageFamily } from '../types.js';
 import { annotateDetections } from './draw.js';
@@ -7,6 +8,19 @@ import type { DetectHead } from './layout.js';
 import { LAYOUTS, layoutNamed } from './layouts/index.js';
 import { type DetectOutput, detectOutputFields } from './manifest.js';
 import { type Detection, detection } from './schema.js';
+
+/**
+ * How detectors read images: the reference pipelines of detectors read images as OpenCV does
+ * (stored values, no colour management) and letterbox with its INTER_LINEAR. With both, YOLO26n,
+ * YOLOv8n and UltraFace give the published boxes to 0.5 px on zidane.jpg (docs/rocket.md). The
+ * families built on detection (segment, pose, obb) share them.
+ */
+export const DETECTOR_PREPROCESS: Partial<Preprocess> = {
+  resize: 'letterbox',
+  interpolation: 'bilinear',
+  iccProfile: 'ignore',
+  padValue: 114,
+};
 
 /** The first layout that recognises the model, with why. */
 function recogniseLayout(signature: Parameters<ImageFamily['recognise']>[0], labels: readonly string[]) {
@@ -65,16 +79,7 @@ export const detect: ImageFamily = {
     const configured = layout.configure({ ...ctx, output, width, height });
     const head: DetectHead = { layout: layout.name, settings: configured.settings };
     return {
-      // The reference pipelines of detectors read images as OpenCV does (stored values, no colour
-      // management) and letterbox with its INTER_LINEAR: with both, YOLO26n, YOLOv8n and UltraFace
-      // give the published boxes to 0.5 px on zidane.jpg (docs/rocket.md).
-      preprocess: {
-        resize: 'letterbox',
-        interpolation: 'bilinear',
-        iccProfile: 'ignore',
-        padValue: 114,
-        ...configured.preprocess,
-      },
+      preprocess: { ...DETECTOR_PREPROCESS, ...configured.preprocess },
       confidence: 0.25,
       outputNames: configured.outputNames,
       outputFormat: layout.name,

@@ -46,6 +46,8 @@ export interface Decoder {
   capacity(outputs: Record<string, OutputView>): number;
   /** Landmarks per candidate (face layouts: 5), 0 when none. */
   keypoints: number;
+  /** Values per candidate after the class scores (`Candidates.extras`: mask coefficients, ...), 0 when none. */
+  extras: number;
   /** True when the model already suppresses duplicates (end2end, DETR): no NMS. */
   nmsFree: boolean;
   /** `input`: boxes in model-input pixels (mapped back through the letterbox); `original`: already in image pixels. */

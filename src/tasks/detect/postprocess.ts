@@ -1,8 +1,8 @@
 import type { Job } from '../../inference/messages.js';
 import type { Candidates, Kernels } from '../../kernels/types.js';
 import { labelOf } from '../../rocket/labels.js';
-import type { ImageRocketSpec } from '../../rocket/types.js';
-import type { Head } from '../types.js';
+import type { ImageRocketSpec, Thresholds } from '../../rocket/types.js';
+import type { Head, OutputView } from '../types.js';
 import { outputInvalid, shownValue } from '../validate.js';
 import { FACE_LANDMARKS } from './faces.js';
 import type { Decoder, DetectHead } from './layout.js';
@@ -16,35 +16,54 @@ const OVERSHOOT = 4;
 const LAYOUT_NAMES = LAYOUTS.map((l) => l.name).join(', ');
 
 /**
- * The worker side of the detect family: the layout's decoder writes candidates, every candidate
- * is checked (a score outside [0, 1], a class beyond the labels or a box far outside the canvas
- * means the layout is misread: OUTPUT_INVALID), then NMS (unless the model is NMS-free), then the
- * boxes go back through the letterbox to image pixels, clamped to the image. Buffers are sized
- * once per worker and reused.
+ * What a family built on detection adds to it, created once per worker: segment's masks, pose's
+ * keypoints, obb's rotated boxes. Each reads the candidates' `extras` (the values after the class
+ * scores) and may replace NMS.
+ */
+export interface DetectionExtension {
+  /**
+   * Checks the extras of every candidate before suppression.
+   * @throws RocketError OUTPUT_INVALID at the first that cannot be right.
+   */
+  check?(c: Candidates, count: number, job: Job): void;
+  /** Suppression in place of axis-aligned NMS (obb: rotated); writes the kept indices, returns their count. */
+  suppress?(c: Candidates, count: number, thresholds: Thresholds, kept: Int32Array): number;
+  /**
+   * The response detection of kept candidate `i`, from the detection with its xyxy box. Called
+   * in kept order, one detection at a time, so per-detection buffers can be reused.
+   */
+  finish?(
+    detection: Detection,
+    i: number,
+    c: Candidates,
+    outputs: Record<string, OutputView>,
+    job: Job,
+  ): Record<string, unknown>;
+}
+
+/**
+ * The worker side of the detect family and the families built on it: the layout's decoder writes
+ * candidates, every candidate is checked (a score outside [0, 1], a class beyond the labels or a
+ * box far outside the canvas means the layout is misread: OUTPUT_INVALID), then NMS (unless the
+ * model is NMS-free), then the boxes go back through the letterbox to image pixels, clamped to
+ * the image, and the extension adds its fields. Buffers are sized once per worker and reused.
  */
 export function createDetectHead(
   spec: ImageRocketSpec<DetectHead>,
   decoder: Decoder,
   kernels: Kernels,
+  extension: DetectionExtension = {},
 ): Head {
-  let out = candidates(0, 0);
+  let out = candidates(0, decoder);
   let kept = new Int32Array(0);
   const check = candidateCheck(spec, decoder);
-  return {
-    extraFeeds: decoder.extraFeeds?.bind(decoder),
-    postprocess(outputs, job) {
-      const t = job.thresholds;
-      const capacity = decoder.capacity(outputs);
-      if (kept.length < capacity) {
-        out = candidates(capacity, decoder.keypoints);
-        kept = new Int32Array(capacity);
-      }
-      const count = decoder.decode(outputs, t.confidence, out, job);
-      check(out, count, job);
-      const n = kernels.nms(
-        out.boxes,
-        out.scores,
-        out.classes,
+  const suppress =
+    extension.suppress ??
+    ((c: Candidates, count: number, t: Thresholds, into: Int32Array) =>
+      kernels.nms(
+        c.boxes,
+        c.scores,
+        c.classes,
         {
           count,
           // NMS-free models: IoU never exceeds 1, so this only orders by score and caps the count.
@@ -52,20 +71,38 @@ export function createDetectHead(
           maxDetections: t.maxDetections,
           classAware: t.classAware,
         },
-        kept,
-      );
-      return { detections: toDetections(spec, decoder, out, kept.subarray(0, n), job) };
+        into,
+      ));
+  return {
+    extraFeeds: decoder.extraFeeds?.bind(decoder),
+    postprocess(outputs, job) {
+      const t = job.thresholds;
+      const capacity = decoder.capacity(outputs);
+      if (kept.length < capacity) {
+        out = candidates(capacity, decoder);
+        kept = new Int32Array(capacity);
+      }
+      const count = decoder.decode(outputs, t.confidence, out, job);
+      check(out, count, job);
+      extension.check?.(out, count, job);
+      const n = suppress(out, count, t, kept);
+      const detections = toDetections(spec, decoder, out, kept.subarray(0, n), job);
+      const finish = extension.finish;
+      if (!finish) return { detections };
+      return { detections: detections.map((d, k) => finish(d, kept[k] as number, out, outputs, job)) };
     },
   };
 }
 
-/** Buffers for `capacity` candidates with `keypoints` landmarks each. */
-function candidates(capacity: number, keypoints: number): Candidates {
+/** Buffers for `capacity` candidates with the decoder's landmarks and extras each. */
+function candidates(capacity: number, decoder: Decoder): Candidates {
+  const { keypoints, extras } = decoder;
   return {
     boxes: new Float32Array(4 * capacity),
     scores: new Float32Array(capacity),
     classes: new Int32Array(capacity),
     ...(keypoints > 0 ? { keypoints: new Float32Array(2 * keypoints * capacity) } : {}),
+    ...(extras > 0 ? { extras: new Float32Array(extras * capacity) } : {}),
   };
 }
 

@@ -95,6 +95,7 @@ export function boxesDecoder(
   return {
     capacity: (outputs) => rowsOf(outputs[s.boxes], 4),
     keypoints: 0,
+    extras: 0,
     nmsFree,
     units: s.boxUnits === 'original' ? 'original' : 'input',
     decode: (outputs, confThreshold, out) =>

@@ -45,6 +45,7 @@ export const end2end: DetectLayout = {
     return {
       capacity: () => numRows,
       keypoints: 0,
+      extras: 0,
       nmsFree: true,
       units: 'input',
       decode: (outputs, confThreshold, out) =>

@@ -75,6 +75,7 @@ export const retinaface: DetectLayout = {
     return {
       capacity: (outputs) => rowsOf(outputs[s.loc], 4),
       keypoints,
+      extras: 0,
       nmsFree: false,
       units: 'input',
       decode: (outputs, confThreshold, out) =>

@@ -61,6 +61,7 @@ export function levelDecoder<L extends FaceLevel>(
   return {
     capacity: () => capacity,
     keypoints,
+    extras: 0,
     nmsFree: false,
     units: 'input',
     decode(outputs, confThreshold, out) {

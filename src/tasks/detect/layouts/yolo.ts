@@ -1,8 +1,9 @@
 import { RocketError } from '../../../errors.js';
+import type { Kernels } from '../../../kernels/types.js';
 import type { ModelSignature } from '../../../rocket/infer.js';
 import { onlyOutput, rank, tensorOutputs } from '../../signature.js';
 import type { OutputView } from '../../types.js';
-import type { DetectLayout, LayoutContext } from '../layout.js';
+import type { Decoder, DetectLayout, LayoutContext } from '../layout.js';
 import { floats, rowsOf } from './tensors.js';
 
 /** A YOLO head's classes; its anchors are counted from each output (they may be symbolic). */
@@ -76,23 +77,38 @@ function yoloLayout(v8: boolean): DetectLayout {
     configure: (ctx) => configureYolo(ctx, v8),
     createDecoder(spec, kernels) {
       const s = spec.head.settings as YoloSettings;
-      const [output = ''] = spec.outputNames;
-      const layout = v8 ? ('v8' as const) : ('v5' as const);
-      const width = s.numClasses + (v8 ? 4 : 5);
-      const anchorsOf = (outputs: Record<string, OutputView>) => rowsOf(outputs[output], width);
-      return {
-        capacity: anchorsOf,
-        keypoints: 0,
-        nmsFree: false,
-        units: 'input',
-        decode: (outputs, confThreshold, out) =>
-          kernels.decodeYolo(
-            floats(outputs[output]),
-            { layout, numClasses: s.numClasses, numAnchors: anchorsOf(outputs), confThreshold },
-            out,
-          ),
-      };
+      return yoloDecoder(spec.outputNames[0] ?? '', v8, s.numClasses, 0, kernels);
     },
+  };
+}
+
+/**
+ * A decoder of a YOLO head: `[1, 4 + C + E, N]` (v8) or `[1, N, 5 + C]` (v5). The E values after
+ * the class scores of a v8 head (segment's mask coefficients, pose's keypoints, obb's angle) are
+ * copied into the candidates' extras.
+ */
+export function yoloDecoder(
+  output: string,
+  v8: boolean,
+  numClasses: number,
+  numExtras: number,
+  kernels: Kernels,
+): Decoder {
+  const layout = v8 ? ('v8' as const) : ('v5' as const);
+  const width = numClasses + numExtras + (v8 ? 4 : 5);
+  const anchorsOf = (outputs: Record<string, OutputView>) => rowsOf(outputs[output], width);
+  return {
+    capacity: anchorsOf,
+    keypoints: 0,
+    extras: numExtras,
+    nmsFree: false,
+    units: 'input',
+    decode: (outputs, confThreshold, out) =>
+      kernels.decodeYolo(
+        floats(outputs[output]),
+        { layout, numClasses, numAnchors: anchorsOf(outputs), confThreshold, numExtras },
+        out,
+      ),
   };
 }
 

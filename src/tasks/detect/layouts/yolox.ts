@@ -43,6 +43,7 @@ export const yolox: DetectLayout = {
     return {
       capacity: () => s.numAnchors,
       keypoints: 0,
+      extras: 0,
       nmsFree: false,
       units: 'input',
       decode: (outputs, confThreshold, out) =>
