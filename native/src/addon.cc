@@ -27,6 +27,8 @@ NAPI_MODULE_INIT() {
       Method("decodeYunet", rs::DecodeYunetBinding),
       Method("decodeRetinaface", rs::DecodeRetinafaceBinding),
       Method("nms", rs::NmsBinding),
+      Method("nmsRotated", rs::NmsRotatedBinding),
+      Method("segmentMask", rs::SegmentMaskBinding),
       Method("softmax", rs::SoftmaxBinding),
       Method("topK", rs::TopKBinding),
       Method("probeGpus", rs::ProbeGpusBinding),

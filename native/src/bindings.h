@@ -10,7 +10,7 @@
 namespace rs {
 
 // Bumped whenever the exported functions change shape; checked by src/kernels/native.ts.
-constexpr int32_t kAbiVersion = 4;
+constexpr int32_t kAbiVersion = 5;
 
 napi_value NormalizeToChwBinding(napi_env env, napi_callback_info info);
 napi_value DecodeYoloBinding(napi_env env, napi_callback_info info);
@@ -21,6 +21,8 @@ napi_value DecodeScrfdBinding(napi_env env, napi_callback_info info);
 napi_value DecodeYunetBinding(napi_env env, napi_callback_info info);
 napi_value DecodeRetinafaceBinding(napi_env env, napi_callback_info info);
 napi_value NmsBinding(napi_env env, napi_callback_info info);
+napi_value NmsRotatedBinding(napi_env env, napi_callback_info info);
+napi_value SegmentMaskBinding(napi_env env, napi_callback_info info);
 napi_value SoftmaxBinding(napi_env env, napi_callback_info info);
 napi_value TopKBinding(napi_env env, napi_callback_info info);
 napi_value ProbeGpusBinding(napi_env env, napi_callback_info info);

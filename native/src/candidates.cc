@@ -7,7 +7,8 @@
 
 namespace rs {
 
-bool CandidatesArg(napi_env env, napi_value out, double num_keypoints, Candidates* r) {
+bool CandidatesArg(napi_env env, napi_value out, double num_keypoints, Candidates* r,
+                   double num_extras) {
   napi_value field;
   if (!ObjectArg(env, out, "out")) return false;
   if (!GetField(env, out, "boxes", &field) ||
@@ -22,12 +23,14 @@ bool CandidatesArg(napi_env env, napi_value out, double num_keypoints, Candidate
       !TypedArg(env, field, napi_int32_array, "an Int32Array", "out.classes", &r->classes)) {
     return false;
   }
-  if (num_keypoints > 0) {
-    return GetField(env, out, "keypoints", &field) &&
-           TypedArg(env, field, napi_float32_array, "a Float32Array", "out.keypoints",
-                    &r->keypoints);
+  if (num_keypoints > 0 && (!GetField(env, out, "keypoints", &field) ||
+                            !TypedArg(env, field, napi_float32_array, "a Float32Array",
+                                      "out.keypoints", &r->keypoints))) {
+    return false;
   }
-  return true;
+  return !(num_extras > 0) ||
+         (GetField(env, out, "extras", &field) &&
+          TypedArg(env, field, napi_float32_array, "a Float32Array", "out.extras", &r->extras));
 }
 
 bool CheckLandmarks(napi_env env, bool present, const View& input, const char* name, double k,

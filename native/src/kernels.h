@@ -25,12 +25,14 @@ void NormalizeToChw(const uint8_t* src, float* dst, const NormalizeParams& p);
 struct YoloParams {
   bool v5;
   size_t num_classes, num_anchors;
+  size_t num_extras;  // v8 only: values per anchor after the class scores, copied to `extras`
   double conf_threshold;
 };
 
 // Keeps anchors whose best class score is > conf_threshold; returns how many were written.
+// `extras` (num_extras floats per kept anchor) is written only when num_extras > 0.
 size_t DecodeYolo(const float* output, const YoloParams& p, float* boxes, float* scores,
-                  int32_t* classes);
+                  int32_t* classes, float* extras);
 
 struct NmsParams {
   size_t count;
@@ -42,6 +44,25 @@ struct NmsParams {
 // Greedy NMS in score order; writes kept indices to `out` and returns how many.
 size_t Nms(const float* boxes, const float* scores, const int32_t* classes, const NmsParams& p,
            int32_t* out);
+
+// Greedy NMS of oriented boxes (cx, cy, w, h, angle; 5 floats each) with Ultralytics' probabilistic
+// IoU (rotated_nms.cc); writes kept indices to `out` and returns how many.
+size_t NmsRotated(const float* boxes, const float* scores, const int32_t* classes,
+                  const NmsParams& p, int32_t* out);
+
+struct SegmentMaskParams {
+  size_t num_masks, proto_width, proto_height;
+  double input_width, input_height;
+  double box[4];  // x1, y1, x2, y2 in input pixels
+  double scale_x, scale_y, offset_x, offset_y;
+  double region_x, region_y;
+  size_t region_width, region_height;
+};
+
+// One instance mask over a region of the original image (segment_mask.cc): writes
+// region_width × region_height 0/1 bytes to `out` and returns the number of 1s.
+size_t SegmentMask(const float* protos, const float* coefficients, const SegmentMaskParams& p,
+                   uint8_t* out);
 
 // exp(x − max) / Σ exp(x − max) with float64 accumulation; dst may alias src.
 void Softmax(const float* src, float* dst, size_t n);

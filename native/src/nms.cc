@@ -1,12 +1,12 @@
-// nms: greedy non-maximum suppression (see nms and iou in reference.ts).
-#include <algorithm>
-#include <numeric>
-#include <vector>
+// nms: greedy non-maximum suppression of xyxy boxes (see nms.ts), and the argument checks it shares
+// with nmsRotated.
+#include "nms.h"
+
+#include <string>
 
 #include "bindings.h"
 #include "kernels.h"
 #include "napi_util.h"
-#include "score_order.h"
 
 namespace rs {
 namespace {
@@ -31,50 +31,45 @@ double Iou(const float* b, size_t i, size_t j) {
 
 size_t Nms(const float* boxes, const float* scores, const int32_t* classes, const NmsParams& p,
            int32_t* out) {
-  std::vector<int32_t> order(p.count);
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), ScoreOrder{scores});
-  std::vector<uint8_t> suppressed(p.count, 0);
-  size_t kept = 0;
-  for (size_t a = 0; a < p.count && kept < p.max_detections; a++) {
-    const int32_t i = order[a];
-    if (suppressed[i]) continue;
-    out[kept++] = i;
-    for (size_t z = a + 1; z < p.count; z++) {
-      const int32_t j = order[z];
-      if (suppressed[j] || (p.class_aware && classes[i] != classes[j])) continue;
-      if (Iou(boxes, i, j) > p.iou_threshold) suppressed[j] = 1;
-    }
+  return Suppress(scores, classes, p, out,
+                  [boxes](int32_t i, int32_t j) { return Iou(boxes, i, j); });
+}
+
+bool ReadNmsArgs(napi_env env, const napi_value* argv, int box_floats, NmsArgs* args) {
+  double n = 0, threshold = 0, max_detections = 0;
+  bool class_aware = false;
+  if (!TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "boxes", &args->boxes) ||
+      !TypedArg(env, argv[1], napi_float32_array, "a Float32Array", "scores", &args->scores) ||
+      !TypedArg(env, argv[2], napi_int32_array, "an Int32Array", "classes", &args->classes) ||
+      !ObjectArg(env, argv[3], "options") ||
+      !TypedArg(env, argv[4], napi_int32_array, "an Int32Array", "outIndices", &args->out) ||
+      !CountField(env, argv[3], "options", "count", &n) ||
+      !NumberField(env, argv[3], "options", "iouThreshold", &threshold) ||
+      !CountField(env, argv[3], "options", "maxDetections", &max_detections) ||
+      !BoolField(env, argv[3], "options", "classAware", &class_aware)) {
+    return false;
   }
-  return kept;
+  const std::string per_box = std::to_string(box_floats);
+  if (!AtLeast(env, static_cast<double>(args->boxes.length), box_floats * n,
+               "floats (" + per_box + " * count)", "boxes.length") ||
+      !AtLeast(env, static_cast<double>(args->scores.length), n, "floats (count)",
+               "scores.length") ||
+      !AtLeast(env, static_cast<double>(args->classes.length), n, "entries (count)",
+               "classes.length") ||
+      !AtLeast(env, static_cast<double>(args->out.length), n < max_detections ? n : max_detections,
+               "entries (min(count, maxDetections))", "outIndices.length")) {
+    return false;
+  }
+  args->params = NmsParams{static_cast<size_t>(n), threshold, static_cast<size_t>(max_detections),
+                           class_aware};
+  return true;
 }
 
 napi_value NmsBinding(napi_env env, napi_callback_info info) {
   RS_ARGS(env, info, 5, argv);
-  View boxes, scores, classes, out;
-  double n = 0, threshold = 0, max_detections = 0;
-  bool class_aware = false;
-  RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "boxes", &boxes));
-  RS_CHECK(TypedArg(env, argv[1], napi_float32_array, "a Float32Array", "scores", &scores));
-  RS_CHECK(TypedArg(env, argv[2], napi_int32_array, "an Int32Array", "classes", &classes));
-  RS_CHECK(ObjectArg(env, argv[3], "options"));
-  RS_CHECK(TypedArg(env, argv[4], napi_int32_array, "an Int32Array", "outIndices", &out));
-  RS_CHECK(CountField(env, argv[3], "options", "count", &n));
-  RS_CHECK(NumberField(env, argv[3], "options", "iouThreshold", &threshold));
-  RS_CHECK(CountField(env, argv[3], "options", "maxDetections", &max_detections));
-  RS_CHECK(BoolField(env, argv[3], "options", "classAware", &class_aware));
-  RS_CHECK(
-      AtLeast(env, static_cast<double>(boxes.length), 4 * n, "floats (4 * count)", "boxes.length"));
-  RS_CHECK(AtLeast(env, static_cast<double>(scores.length), n, "floats (count)", "scores.length"));
-  RS_CHECK(
-      AtLeast(env, static_cast<double>(classes.length), n, "entries (count)", "classes.length"));
-  RS_CHECK(AtLeast(env, static_cast<double>(out.length), n < max_detections ? n : max_detections,
-                   "entries (min(count, maxDetections))", "outIndices.length"));
-  const NmsParams p{static_cast<size_t>(n), threshold, static_cast<size_t>(max_detections),
-                    class_aware};
-  const size_t kept =
-      Nms(static_cast<const float*>(boxes.data), static_cast<const float*>(scores.data),
-          static_cast<const int32_t*>(classes.data), p, static_cast<int32_t*>(out.data));
+  NmsArgs args;
+  RS_CHECK(ReadNmsArgs(env, argv, 4, &args));
+  const size_t kept = Nms(args.Boxes(), args.Scores(), args.Classes(), args.params, args.Out());
   return NumberResult(env, static_cast<double>(kept));
 }
 

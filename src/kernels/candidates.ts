@@ -7,11 +7,14 @@ import { expected } from '../errors.js';
 import { atLeast, object, typed } from './checks.js';
 import type { Candidates } from './types.js';
 
-/** The output arrays of a decoder; `keypoints` is empty when numKeypoints is 0 (never read). */
+/**
+ * The output arrays of a decoder; `keypoints` is empty when numKeypoints is 0 and `extras` when
+ * numExtras is 0 (never read).
+ */
 export type Outputs = Required<Candidates>;
 
-/** Checks `out`: boxes, scores and classes, and keypoints only when numKeypoints > 0. */
-export function candidates(out: unknown, numKeypoints = 0): Outputs {
+/** Checks `out`: boxes, scores and classes, keypoints only when numKeypoints > 0, extras only when numExtras > 0. */
+export function candidates(out: unknown, numKeypoints = 0, numExtras = 0): Outputs {
   const r = object(out, 'out');
   const boxes = typed<Float32Array>(r.boxes, 'a Float32Array', 'out.boxes');
   const scores = typed<Float32Array>(r.scores, 'a Float32Array', 'out.scores');
@@ -20,7 +23,9 @@ export function candidates(out: unknown, numKeypoints = 0): Outputs {
     numKeypoints > 0
       ? typed<Float32Array>(r.keypoints, 'a Float32Array', 'out.keypoints')
       : new Float32Array(0);
-  return { boxes, scores, classes, keypoints };
+  const extras =
+    numExtras > 0 ? typed<Float32Array>(r.extras, 'a Float32Array', 'out.extras') : new Float32Array(0);
+  return { boxes, scores, classes, keypoints, extras };
 }
 
 /**

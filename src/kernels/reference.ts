@@ -1,6 +1,8 @@
 /**
  * The pure-TypeScript kernels: the specification the C++ addon (`native/src`) must match bit for bit
- * (softmax up to the last ulp of `exp`). Every check, its order and its message is mirrored there.
+ * (softmax up to the last ulp of `exp`; nmsRotated and segmentMask up to the last ulp of `cos`, `sin`,
+ * `log` and `exp`, which can change a decision only for a value within an ulp of its threshold).
+ * Every check, its order and its message is mirrored there.
  *
  * Precision: arithmetic is done in float64 on float32 inputs and rounded once when stored into a
  * Float32Array. For + − × ÷ this equals float32 arithmetic (53 ≥ 2·24 + 2, so double rounding is
@@ -26,37 +28,15 @@ import {
   typed,
 } from './checks.js';
 import { decodeEnd2end } from './end2end.js';
+import { byScore, nms } from './nms.js';
 import { decodeRetinaface } from './retinaface.js';
+import { nmsRotated } from './rotated-nms.js';
 import { decodeScrfd } from './scrfd.js';
-import type { Candidates, Kernels, NmsOptions, NormalizeOptions, YoloDecodeOptions } from './types.js';
+import { segmentMask } from './segment-mask.js';
+import type { Candidates, Kernels, NormalizeOptions, YoloDecodeOptions } from './types.js';
 import { CHANNEL_ORDERS, YOLO_LAYOUTS } from './types.js';
 import { decodeYolox } from './yolox.js';
 import { decodeYunet } from './yunet.js';
-
-/** Score order shared by nms and topK: descending, NaN lowest, then index ascending. */
-function byScore(scores: Float32Array): (a: number, b: number) => number {
-  return (a, b) => {
-    const sa = Number.isNaN(scores[a]) ? -Infinity : scores[a];
-    const sb = Number.isNaN(scores[b]) ? -Infinity : scores[b];
-    return sa > sb ? -1 : sa < sb ? 1 : a - b;
-  };
-}
-
-// Not Math.max/min: these mirror the C++ comparisons exactly, NaN included.
-const max = (a: number, b: number) => (a > b ? a : b);
-const min = (a: number, b: number) => (a < b ? a : b);
-const extent = (lo: number, hi: number) => (hi > lo ? hi - lo : 0);
-
-/** IoU of boxes i and j (xyxy) in float64; inverted boxes have area 0; 0 when the union is not > 0. */
-function iou(b: Float32Array, i: number, j: number): number {
-  const [ax1, ay1, ax2, ay2] = [b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]];
-  const [bx1, by1, bx2, by2] = [b[4 * j], b[4 * j + 1], b[4 * j + 2], b[4 * j + 3]];
-  const areaA = extent(ax1, ax2) * extent(ay1, ay2);
-  const areaB = extent(bx1, bx2) * extent(by1, by2);
-  const inter = extent(max(ax1, bx1), min(ax2, bx2)) * extent(max(ay1, by1), min(ay2, by2));
-  const union = areaA + areaB - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 function normalizeToChw(src: Uint8Array, dst: Float32Array, options: NormalizeOptions): void {
   const s = typed<Uint8Array>(src, 'a Uint8Array', 'src');
@@ -100,6 +80,10 @@ function normalizeToChw(src: Uint8Array, dst: Float32Array, options: NormalizeOp
   }
 }
 
+/**
+ * Reference {@link Kernels.decodeYolo}. With `numExtras` (v8 only), the values after the class
+ * scores are copied as they are, numExtras floats per kept candidate, into `out.extras`.
+ */
 function decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: Candidates): number {
   const f = typed<Float32Array>(output, 'a Float32Array', 'output');
   const o = object(options, 'options');
@@ -107,15 +91,19 @@ function decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: Candi
   const nc = positive(o, 'options', 'numClasses');
   const n = count(o, 'options', 'numAnchors');
   const conf = numeric(o, 'options', 'confThreshold');
-  const r = candidates(out);
+  const ne = o.numExtras === undefined ? 0 : count(o, 'options', 'numExtras');
   const v5 = layout === 'v5';
-  const len = v5 ? n * (5 + nc) : (4 + nc) * n;
-  const shape = v5 ? 'numAnchors * (5 + numClasses)' : '(4 + numClasses) * numAnchors';
+  if (v5 && ne > 0) throw new RangeError(expected('0 (layout v5)', 'options.numExtras', ne));
+  const r = candidates(out, 0, ne);
+  const len = v5 ? n * (5 + nc) : (4 + nc + ne) * n;
+  const rows = ne > 0 ? '4 + numClasses + numExtras' : '4 + numClasses';
+  const shape = v5 ? 'numAnchors * (5 + numClasses)' : `(${rows}) * numAnchors`;
   exactly(f.length, len, `floats (${shape})`, 'output.length');
   checkCapacity(r, n, 'numAnchors');
+  if (ne > 0) atLeast(r.extras.length, ne * n, 'floats (numExtras * numAnchors)', 'out.extras.length');
 
   // Attribute `a` of anchor `i` lives at i * anchorStride + a * attrStride:
-  // v8 is [4 + C][N] (attribute rows of N anchors), v5 is [N][5 + C] (one row per anchor).
+  // v8 is [4 + C + E][N] (attribute rows of N anchors), v5 is [N][5 + C] (one row per anchor).
   const [anchorStride, attrStride, first] = v5 ? [5 + nc, 1, 5] : [1, n, 4];
   let kept = 0;
   for (let i = 0; i < n; i++) {
@@ -125,44 +113,9 @@ function decodeYolo(output: Float32Array, options: YoloDecodeOptions, out: Candi
     const score = v5 ? Math.fround(at(4) * at(first + best)) : at(first + best);
     if (!(score > conf)) continue;
     putCentred(r.boxes, kept, at(0), at(1), at(2) / 2, at(3) / 2);
+    for (let e = 0; e < ne; e++) r.extras[kept * ne + e] = at(first + nc + e);
     r.scores[kept] = score;
     r.classes[kept++] = best;
-  }
-  return kept;
-}
-
-function nms(b: Float32Array, s: Float32Array, c: Int32Array, options: NmsOptions, out: Int32Array): number {
-  const boxes = typed<Float32Array>(b, 'a Float32Array', 'boxes');
-  const scores = typed<Float32Array>(s, 'a Float32Array', 'scores');
-  const classes = typed<Int32Array>(c, 'an Int32Array', 'classes');
-  const o = object(options, 'options');
-  const outIndices = typed<Int32Array>(out, 'an Int32Array', 'outIndices');
-  const n = count(o, 'options', 'count');
-  const threshold = numeric(o, 'options', 'iouThreshold');
-  const maxDetections = count(o, 'options', 'maxDetections');
-  const classAware = field<boolean>(o, 'options', 'classAware', 'a boolean', (v) => typeof v === 'boolean');
-  atLeast(boxes.length, 4 * n, 'floats (4 * count)', 'boxes.length');
-  atLeast(scores.length, n, 'floats (count)', 'scores.length');
-  atLeast(classes.length, n, 'entries (count)', 'classes.length');
-  atLeast(
-    outIndices.length,
-    Math.min(n, maxDetections),
-    'entries (min(count, maxDetections))',
-    'outIndices.length',
-  );
-
-  const order = Array.from({ length: n }, (_, i) => i).sort(byScore(scores));
-  const suppressed = new Uint8Array(n);
-  let kept = 0;
-  for (let a = 0; a < n && kept < maxDetections; a++) {
-    const i = order[a];
-    if (suppressed[i]) continue;
-    outIndices[kept++] = i;
-    for (let z = a + 1; z < n; z++) {
-      const j = order[z];
-      if (suppressed[j] || (classAware && classes[i] !== classes[j])) continue;
-      if (iou(boxes, i, j) > threshold) suppressed[j] = 1;
-    }
   }
   return kept;
 }
@@ -206,6 +159,8 @@ export const referenceKernels: Kernels = Object.freeze({
   decodeYunet,
   decodeRetinaface,
   nms,
+  nmsRotated,
+  segmentMask,
   softmax,
   topK,
 });

@@ -80,10 +80,12 @@ export interface Candidates {
 
 /**
  * One instance mask (YOLOv8-seg): sigmoid(coefficients · prototypes), sampled at the pixels of a
- * region of the original image. A pixel (x, y) of the region is at input position
+ * region of the original image. The original pixel (x, y), written to
+ * out[(y − regionY) × regionWidth + (x − regionX)], is at input position
  * ((x + 0.5) × scaleX + offsetX, (y + 0.5) × scaleY + offsetY); it is 1 when that position is
- * inside the box and the bilinear sample (half-pixel centres, edges clamped, as a resize with
- * align_corners = false) of the mask at prototype resolution is above 0.5.
+ * inside the box (x1 ≤ position < x2, likewise y) and the bilinear sample (half-pixel centres,
+ * edges clamped, as a resize with align_corners = false) of the mask at prototype resolution
+ * (the sigmoid rounded to float32) is above 0.5.
  */
 export interface SegmentMaskOptions {
   /** M, the mask coefficients per detection and prototype planes. */
@@ -94,9 +96,9 @@ export interface SegmentMaskOptions {
   /** The model's input size; prototype pixel = input position × protoWidth / inputWidth. */
   inputWidth: number;
   inputHeight: number;
-  /** The detection's box, xyxy in input pixels: the mask is 0 outside it. */
+  /** The detection's box, xyxy in input pixels (finite): the mask is 0 outside it. */
   box: readonly [number, number, number, number];
-  /** Original pixel → input position: input = original × scale + offset (the letterbox). */
+  /** Original pixel → input position: input = original × scale + offset (the letterbox); scale > 0. */
   scaleX: number;
   scaleY: number;
   offsetX: number;
@@ -293,7 +295,8 @@ export interface Kernels {
   /**
    * Rotated NMS with Ultralytics' probabilistic IoU (probiou: 1 − the Hellinger distance of the
    * boxes' Gaussians, covariance w²/12 and h²/12 rotated by the angle). `boxes` holds 5 floats per
-   * box: cx, cy, w, h, angle (radians). Same order, threshold and class rules as {@link nms}. [sync]
+   * box: cx, cy, w, h, angle (radians). Greedy, with the same order, threshold and class rules as
+   * {@link nms} (how this differs from Ultralytics' Fast-NMS: src/kernels/rotated-nms.ts). [sync]
    * @returns the number of kept indices written to `outIndices`, in that order.
    */
   nmsRotated(
@@ -305,7 +308,8 @@ export interface Kernels {
   ): number;
   /**
    * Writes one instance mask (see {@link SegmentMaskOptions}) as 0/1 bytes into `out` and returns
-   * its area, the number of 1s. Only the prototype pixels under the box are computed. [sync]
+   * its area, the number of 1s. Only the prototype pixels under the box are computed; bytes of `out`
+   * past regionWidth × regionHeight are left as they are. [sync]
    * @throws RangeError when `protos`, `coefficients` or `out` are too short for the options.
    */
   segmentMask(

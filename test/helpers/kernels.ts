@@ -29,6 +29,7 @@ export function candidates(n: number, numKeypoints = 0, fill = -7): Required<Can
     scores: new Float32Array(n).fill(fill),
     classes: new Int32Array(n).fill(fill),
     keypoints: new Float32Array(2 * numKeypoints * n).fill(fill),
+    extras: new Float32Array(0),
   };
 }
 
@@ -133,4 +134,10 @@ export function score(r: Random, coarse: boolean, lo = 0, hi = 1): number {
 export function scores(r: Random, n: number, lo = 0, hi = 1): Float32Array {
   const coarse = r.next() < 0.5;
   return Float32Array.from({ length: n }, () => score(r, coarse, lo, hi));
+}
+
+/** Two {@link candidates} buffers with room for `numExtras` extras per candidate, pre-filled alike. */
+export function extrasBuffers(n: number, numExtras: number): [Required<Candidates>, Required<Candidates>] {
+  const make = () => ({ ...candidates(n), extras: new Float32Array(numExtras * n).fill(-7) });
+  return [make(), make()];
 }

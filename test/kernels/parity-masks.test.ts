@@ -1,0 +1,249 @@
+// Seeded differential tests of the segment, pose and OBB kernels (decodeYolo's extras, nmsRotated,
+// segmentMask): the native addon against the TypeScript reference. nmsRotated and segmentMask go
+// through cos, sin, log and exp, whose last bit may differ between V8 and libm; the kept indices and
+// the mask bytes are still compared exactly (a difference would need a value within an ulp of the
+// threshold, which these seeded inputs do not produce).
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Kernels,
+  loadKernels,
+  type NmsOptions,
+  type SegmentMaskOptions,
+  type YoloDecodeOptions,
+} from '../../src/kernels/index.js';
+import { expectIdentical, expectSameCandidates, extrasBuffers, message, SIZES } from '../helpers/kernels.js';
+import { createRandom } from '../helpers/random.js';
+
+type Random = ReturnType<typeof createRandom>;
+
+/** `count` oriented boxes (cx, cy, w, h, angle), some degenerate, some with a NaN. */
+function rotatedBoxes(r: Random, count: number): Float32Array {
+  const boxes = new Float32Array(5 * count);
+  for (let i = 0; i < count; i++) {
+    const size = () => (r.next() < 0.05 ? r.pick([0, -3]) : r.float(1, 80));
+    const angle = r.next() < 0.01 ? Number.NaN : r.float(-Math.PI, Math.PI);
+    boxes.set([r.float(0, 200), r.float(0, 200), size(), size(), angle], 5 * i);
+  }
+  return boxes;
+}
+
+/** A random mask problem: prototypes, coefficients and a letterboxed region with a box in it. */
+function maskProblem(r: Random, pw: number, ph: number) {
+  const m = r.pick([1, 3, 32]);
+  const stride = r.pick([1, 4, 8]);
+  const [iw, ih] = [pw * stride, ph * stride];
+  const [width, height] = [r.int(1, 2 * iw), r.int(1, 2 * ih)];
+  const scale = Math.min(iw / width, ih / height);
+  const [offsetX, offsetY] = [(iw - width * scale) / 2, (ih - height * scale) / 2];
+  // Mostly inside the input, sometimes past its edges or inverted.
+  const [x1, y1] = [r.float(-0.1 * iw, 0.8 * iw), r.float(-0.1 * ih, 0.8 * ih)];
+  const extent = (size: number) => (r.next() < 0.1 ? r.float(-2, 0) : r.float(0.1 * size, size));
+  const box: [number, number, number, number] = [x1, y1, x1 + extent(iw), y1 + extent(ih)];
+  // The whole original or a part of it (empty at times).
+  const regionX = r.int(0, Math.floor(width / 4));
+  const regionY = r.int(0, Math.floor(height / 4));
+  const o: SegmentMaskOptions = {
+    numMasks: m,
+    protoWidth: pw,
+    protoHeight: ph,
+    inputWidth: iw,
+    inputHeight: ih,
+    box,
+    scaleX: scale,
+    scaleY: scale,
+    offsetX,
+    offsetY,
+    regionX,
+    regionY,
+    regionWidth: r.pick([width - regionX, r.int(0, width - regionX)]),
+    regionHeight: r.pick([height - regionY, r.int(0, height - regionY)]),
+  };
+  const protos = r.floats(m * pw * ph, -2, 2);
+  const coefficients = r.floats(m, -1, 1);
+  return { o, protos, coefficients };
+}
+
+describe('native segment, pose and OBB kernels agree with the reference', () => {
+  let native: Kernels;
+  const ref = loadKernels('reference');
+  beforeAll(() => {
+    native = loadKernels('native');
+  });
+
+  it.each([0, ...SIZES, 2100])('decodeYolo with extras over %i anchors', (numAnchors) => {
+    const r = createRandom(numAnchors + 211);
+    for (const numExtras of [1, 3, 32, 51]) {
+      const numClasses = r.int(1, 5);
+      const rows = 4 + numClasses + numExtras;
+      const output = r.floats(rows * numAnchors, -1, 1);
+      for (let i = 0; i < numAnchors * numClasses; i++) output[4 * numAnchors + i] = r.next();
+      const o: YoloDecodeOptions = {
+        layout: 'v8',
+        numClasses,
+        numAnchors,
+        confThreshold: r.pick([0.25, 0.5, r.next()]),
+        numExtras,
+      };
+      const [a, b] = extrasBuffers(numAnchors, numExtras);
+      const count = ref.decodeYolo(output, o, a);
+      expect(native.decodeYolo(output, o, b), `${numExtras} extras: count`).toBe(count);
+      expectSameCandidates(b, a, `${numExtras} extras`);
+      expectIdentical(b.extras, a.extras, `${numExtras} extras: extras`);
+    }
+  });
+
+  it.each([...SIZES, 300, 1000])('nmsRotated over %i random boxes', (count) => {
+    const r = createRandom(count + 307);
+    let suppressed = 0;
+    for (let round = 0; round < 4; round++) {
+      const boxes = rotatedBoxes(r, count);
+      const scores = Float32Array.from({ length: count }, () => r.int(0, 16) / 16);
+      const classes = Int32Array.from({ length: count }, () => r.int(0, 2));
+      const options: NmsOptions = {
+        count,
+        iouThreshold: r.pick([0, 0.1, 0.45, 0.7, r.next()]),
+        maxDetections: round === 0 ? count : r.pick([count, 1, 10, 300]),
+        classAware: r.next() < 0.5,
+      };
+      const [a, b] = [new Int32Array(count), new Int32Array(count)];
+      const n = ref.nmsRotated(boxes, scores, classes, options, a);
+      suppressed += Math.min(count, options.maxDetections) - n;
+      expect(native.nmsRotated(boxes, scores, classes, options, b), `round ${round}: count`).toBe(n);
+      expect(Array.from(b.subarray(0, n)), `round ${round}`).toEqual(Array.from(a.subarray(0, n)));
+    }
+    if (count >= 16) expect(suppressed, 'boxes suppressed over the rounds').toBeGreaterThan(0);
+  });
+
+  it.each([1, 2, 3, 7, 8, 17, 80])('segmentMask from prototypes %i wide', (size) => {
+    const r = createRandom(size + 401);
+    let lit = 0;
+    for (let round = 0; round < 20; round++) {
+      const { o, protos, coefficients } = maskProblem(r, size, r.pick([size, r.int(1, 20)]));
+      const length = o.regionWidth * o.regionHeight;
+      const [a, b] = [new Uint8Array(length + 3).fill(9), new Uint8Array(length + 3).fill(9)];
+      const area = ref.segmentMask(protos, coefficients, o, a);
+      expect(native.segmentMask(protos, coefficients, o, b), `round ${round}: area`).toBe(area);
+      expect(Buffer.from(b).equals(Buffer.from(a)), `round ${round}: mask`).toBe(true);
+      if (area > 0 && area < length) lit++;
+    }
+    expect(lit, 'rounds with a mask neither empty nor full').toBeGreaterThan(1);
+  });
+
+  it('segmentMask over a 400 × 300 region from 32 × 80 × 80 prototypes', () => {
+    const r = createRandom(640);
+    const [protos, coefficients] = [r.floats(32 * 80 * 80, -1, 1), r.floats(32, -2, 2)];
+    // A 1280 × 960 photo letterboxed into 320 × 320 (scale 0.25, 40 px bars above and below).
+    const o: SegmentMaskOptions = {
+      numMasks: 32,
+      protoWidth: 80,
+      protoHeight: 80,
+      inputWidth: 320,
+      inputHeight: 320,
+      box: [60.5, 70.25, 171.5, 150.75],
+      scaleX: 0.25,
+      scaleY: 0.25,
+      offsetX: 0,
+      offsetY: 40,
+      regionX: 200,
+      regionY: 100,
+      regionWidth: 400,
+      regionHeight: 300,
+    };
+    const [a, b] = [new Uint8Array(400 * 300), new Uint8Array(400 * 300)];
+    const area = ref.segmentMask(protos, coefficients, o, a);
+    expect(area).toBeGreaterThan(0);
+    expect(native.segmentMask(protos, coefficients, o, b)).toBe(area);
+    expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+  });
+
+  const values: unknown[] = [
+    Number.NaN,
+    -1.5,
+    0,
+    2,
+    1e21,
+    'a',
+    '',
+    true,
+    null,
+    undefined,
+    {},
+    [],
+    [1, 2, 3, 4],
+    10n,
+  ];
+  it.each(values.map((v, i) => [`${typeof v} #${i}`, v]))(
+    'throws the same message for value %s',
+    (_, value) => {
+      const segment: SegmentMaskOptions = {
+        numMasks: 1,
+        protoWidth: 1,
+        protoHeight: 1,
+        inputWidth: 1,
+        inputHeight: 1,
+        box: [0, 0, 1, 1],
+        scaleX: 1,
+        scaleY: 1,
+        offsetX: 0,
+        offsetY: 0,
+        regionX: 0,
+        regionY: 0,
+        regionWidth: 1,
+        regionHeight: 1,
+      };
+      const nms = { count: 1, iouThreshold: 0.5, maxDetections: 1, classAware: true };
+      const yolo = { layout: 'v8', numClasses: 1, numAnchors: 1, confThreshold: 0, numExtras: 1 };
+      const out = () => extrasBuffers(1, 1)[0];
+      const runs: [string, (k: Kernels) => unknown][] = [
+        ...Object.keys(segment).map((key): [string, (k: Kernels) => unknown] => [
+          `segmentMask options.${key}`,
+          (k) =>
+            k.segmentMask(
+              new Float32Array(1),
+              new Float32Array(1),
+              { ...segment, [key]: value } as never,
+              new Uint8Array(1),
+            ),
+        ]),
+        [
+          'segmentMask options.box[1]',
+          (k) =>
+            k.segmentMask(
+              new Float32Array(1),
+              new Float32Array(1),
+              { ...segment, box: [0, value, 1, 1] } as never,
+              new Uint8Array(1),
+            ),
+        ],
+        [
+          'segmentMask out',
+          (k) => k.segmentMask(new Float32Array(1), new Float32Array(1), segment, value as never),
+        ],
+        ...Object.keys(nms).map((key): [string, (k: Kernels) => unknown] => [
+          `nmsRotated options.${key}`,
+          (k) =>
+            k.nmsRotated(
+              new Float32Array(5),
+              new Float32Array(1),
+              new Int32Array(1),
+              { ...nms, [key]: value } as never,
+              new Int32Array(1),
+            ),
+        ]),
+        [
+          'decodeYolo options.numExtras',
+          (k) => k.decodeYolo(new Float32Array(6), { ...yolo, numExtras: value } as never, out()),
+        ],
+        [
+          'decodeYolo out.extras',
+          (k) => k.decodeYolo(new Float32Array(6), yolo as never, { ...out(), extras: value } as never),
+        ],
+      ];
+      for (const [name, run] of runs)
+        expect(
+          message(() => run(native)),
+          name,
+        ).toBe(message(() => run(ref)));
+    },
+  );
+});
