@@ -54,7 +54,7 @@ export async function measureFloor(
   );
   const elapsed = (performance.now() - start) / 1000;
   await app.close();
-  const p50 = (key: keyof Timing) =>
+  const p50 = (key: Exclude<keyof Timing, 'tiles'>) =>
     percentile(
       timings.map((t) => t[key]),
       50,

@@ -95,6 +95,7 @@ Options:
         return;
       }
       const { body } = await render({
+        spec: pipeline.imageSpec(),
         upload: bytes,
         fields: fieldsOf(result),
         maxPixels: config.MAX_PIXELS,

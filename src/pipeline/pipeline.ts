@@ -13,6 +13,8 @@ export interface Timing {
   inferenceMs: number;
   postprocessMs: number;
   totalMs: number;
+  /** Tiles (model runs) the image took, for rockets that run large images as tiles (image-to-image). */
+  tiles?: number;
 }
 
 /**
@@ -124,6 +126,7 @@ export class RocketPipeline {
         inferenceMs: round(timing.inferenceMs),
         postprocessMs: round(timing.postprocessMs),
         totalMs: round(totalMs),
+        ...(timing.tiles === undefined ? {} : { tiles: timing.tiles }),
       },
     }));
   }
@@ -156,7 +159,8 @@ export class RocketPipeline {
     return this.pool.runTensors(feeds, fetches, signal);
   }
 
-  private imageSpec(): ImageRocketSpec {
+  /** The rocket's spec, when it takes images; UNSUPPORTED_INPUT otherwise. */
+  imageSpec(): ImageRocketSpec {
     if (this.spec.input !== 'image') {
       throw new RocketError(
         'UNSUPPORTED_INPUT',

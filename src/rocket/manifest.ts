@@ -7,6 +7,12 @@ import { ALIGNMENTS, ICC_PROFILES, INTERPOLATIONS, RESIZE_MODES } from './types.
 /** Every family's `output.format` values. */
 const OUTPUT_FORMATS = FAMILIES.flatMap((f) => f.outputFormats) as [string, ...string[]];
 
+/**
+ * Every family's own top-level fields (pose's `keypoints`). They are validated here but typed as
+ * none, so `Manifest` keeps its exact type: each family reads its own with its own schema's type.
+ */
+const FAMILY_FIELDS: Record<never, never> = Object.assign({}, ...FAMILIES.map((f) => f.manifestFields ?? {}));
+
 const unit = z.number().min(0).max(1);
 const triple = z.array(z.number()).min(1).max(3);
 
@@ -77,6 +83,26 @@ export const manifestSchema = z
     image2image: z
       .object({
         mode: z.enum(['rgb', 'y']).describe('rgb: the model maps RGB to RGB; y: the Y channel of YCbCr.'),
+        tile: z
+          .object({
+            maxPixels: z
+              .number()
+              .int()
+              .min(0)
+              .describe(
+                'Images of more pixels run as overlapping tiles of at most this many (default 65536, 256 × 256); 0 = never tile.',
+              ),
+            overlap: z
+              .number()
+              .int()
+              .min(0)
+              .describe(
+                'Input pixels neighbouring tiles share, blended linearly across the seam (default 32).',
+              ),
+          })
+          .partial()
+          .strict()
+          .describe('Any-size models (resize none): the tiles that bound the memory one inference takes.'),
       })
       .partial()
       .strict(),
@@ -101,6 +127,7 @@ export const manifestSchema = z
       .partial()
       .strict(),
   })
+  .extend(FAMILY_FIELDS)
   .partial()
   .required({ model: true })
   .strict();

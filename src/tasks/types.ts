@@ -31,6 +31,11 @@ export interface ImageFamilyContext extends FamilyContext {
   gray: boolean;
   /** The model's input size in pixels. */
   size: { width: number; height: number };
+  /**
+   * True when the input's height and width are symbolic and the manifest gives no size: the model
+   * takes any size (`size` is then only a fallback), so it may run images at their own (resize `none`).
+   */
+  anySize: boolean;
 }
 
 /** What an image family adds to the spec: its defaults and how it reads the outputs. */
@@ -68,6 +73,12 @@ export type FamilyOptions = Record<string, unknown>;
 /** What a family's postprocessing returns: the response fields of one image (e.g. `detections`). */
 export type TaskFields = Record<string, unknown>;
 
+/**
+ * Runs the model on one prepared image, at its own size when the rocket takes any size (resize
+ * `none`), and returns its outputs (batch dimension 1).
+ */
+export type RunModel = (job: Job) => Promise<Record<string, OutputView>>;
+
 /** The worker-side part of a family, created once per worker. */
 export interface Head {
   /**
@@ -82,6 +93,12 @@ export interface Head {
    * @throws RocketError OUTPUT_INVALID when the outputs cannot be right (see validate.ts).
    */
   postprocess(outputs: Record<string, OutputView>, job: Job, state?: unknown): TaskFields;
+  /**
+   * Drives inference for one image itself, in place of one run then `postprocess`, when an image
+   * needs several runs (image2image's tiles): `run` runs the model on a job (a tile) and may be
+   * called any number of times, one after the other. Images then run one at a time.
+   */
+  infer?(job: Job, run: RunModel, state?: unknown): Promise<TaskFields>;
   /** Buffers of the fields to move to the main thread instead of copying them. */
   transfer?(fields: TaskFields): ArrayBuffer[];
 }
@@ -92,8 +109,9 @@ export interface Rendered {
   contentType: string;
 }
 
-/** What a renderer is given: the uploaded bytes, the image's response fields and the request's options. */
+/** What a renderer is given: the rocket, the uploaded bytes, the image's response fields and the request's options. */
 export interface RenderInput {
+  spec: ImageRocketSpec;
   upload: Uint8Array;
   fields: TaskFields;
   maxPixels: number;
@@ -119,6 +137,8 @@ interface FamilyBase {
   readonly outputFormats: readonly string[];
   /** The family's own fields of the manifest's `output` object, beside `format`. */
   readonly outputFields?: z.ZodRawShape;
+  /** The family's own top-level fields of the manifest (pose's `keypoints`), optional like every field. */
+  readonly manifestFields?: z.ZodRawShape;
   /** Response fields of one result, for OpenAPI (merged into the response envelope). */
   readonly resultFields: z.ZodRawShape;
   readonly playground: PlaygroundView;

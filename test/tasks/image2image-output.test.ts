@@ -210,6 +210,7 @@ describe('the image2image family', () => {
       pixels: Uint8Array.from([1, 2, 3, 4, 5, 6]),
     };
     const rendered = await image2image.renderers.png?.({
+      spec: rgbSpec(),
       upload: new Uint8Array(),
       fields: { output },
       maxPixels: 1e6,
@@ -218,6 +219,7 @@ describe('the image2image family', () => {
     expect(rendered?.contentType).toBe('image/png');
     expect(rendered?.body.subarray(1, 4).toString()).toBe('PNG');
     const jpeg = await image2image.renderers.jpeg?.({
+      spec: rgbSpec(),
       upload: new Uint8Array(),
       fields: { output },
       maxPixels: 1e6,

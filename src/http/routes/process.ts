@@ -70,6 +70,7 @@ export async function processImages(ctx: RouteContext): Promise<void> {
     return;
   }
   const { body, contentType } = await render({
+    spec: pipeline.imageSpec(),
     upload: upload.data,
     fields: fieldsOf(result),
     maxPixels: app.config.MAX_PIXELS,

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { ImageRocketSpec } from '../../rocket/types.js';
+import { DETECTOR_PREPROCESS } from '../detect/family.js';
+import { rank } from '../signature.js';
+import type { ImageFamily, RenderInput } from '../types.js';
+import { annotatePoses } from './draw.js';
+import { configurePose, POSE_FORMAT, type PoseHead, recognisePose } from './layout.js';
+import { poseManifestFields } from './manifest.js';
+import { type PoseDetection, poseDetection } from './schema.js';
+
+/** The photo with each pose drawn: its box, the rocket's skeleton and its keypoints. */
+async function renderPoses({ spec, upload, fields, maxPixels }: RenderInput) {
+  const detections = (fields.detections ?? []) as PoseDetection[];
+  const { skeleton } = (spec as ImageRocketSpec<PoseHead>).head.keypoints;
+  const body = await annotatePoses(upload, detections, skeleton, maxPixels);
+  return { body, contentType: 'image/jpeg' };
+}
+
+/** Pose estimation: person (or other) detections, each with its named, scored keypoints. */
+export const pose: ImageFamily = {
+  task: 'pose',
+  input: 'image',
+  fallbackSize: 640,
+  summary: 'pose estimation: detections with named keypoints (YOLOv8-pose, YOLO11-pose)',
+  outputFormats: [],
+  manifestFields: poseManifestFields,
+  resultFields: { detections: z.array(poseDetection) },
+  playground: {
+    panels: ['image-input', 'controls', 'confidence-control', 'iou-control', 'detect-view'],
+    query: { confidence: 0.05, iou: 0.9, maxDetections: 100 },
+    accept: 'application/json',
+  },
+  renderers: { image: renderPoses },
+  defaultsToImage: false,
+
+  recognise(signature) {
+    return rank(signature.inputs[0]) === 4 ? recognisePose(signature) : undefined;
+  },
+
+  configure(ctx) {
+    const { head, outputName, reason, labels } = configurePose(ctx);
+    return {
+      preprocess: DETECTOR_PREPROCESS,
+      confidence: 0.25,
+      outputNames: [outputName],
+      outputFormat: POSE_FORMAT,
+      head,
+      reason,
+      summary: `[1, 4 + C + K × ${head.keypoints.values}, N]: cx, cy, w, h, C class scores, then K keypoints of x, y${head.keypoints.values === 3 ? ', visibility' : ''} per anchor`,
+      ...(labels ? { labels } : {}),
+    };
+  },
+
+  playgroundOf(spec: ImageRocketSpec) {
+    const { names, skeleton } = (spec as ImageRocketSpec<PoseHead>).head.keypoints;
+    return { keypointNames: names, skeleton };
+  },
+};
