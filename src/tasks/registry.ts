@@ -6,10 +6,23 @@ import { RocketError } from '../errors.js';
 import { classify } from './classify/family.js';
 import { detect } from './detect/family.js';
 import { image2image } from './image2image/family.js';
+import { obb } from './obb/family.js';
+import { pose } from './pose/family.js';
+import { segment } from './segment/family.js';
+import { semantic } from './semantic/family.js';
 import { tabular } from './tabular/family.js';
 import type { ImageFamily, RowsFamily, TaskFamily } from './types.js';
 
-export const FAMILIES: readonly TaskFamily[] = [detect, classify, image2image, tabular];
+export const FAMILIES: readonly TaskFamily[] = [
+  detect,
+  classify,
+  image2image,
+  tabular,
+  pose,
+  segment,
+  obb,
+  semantic,
+];
 
 /** The task names, for rocket.json's `task`. */
 export const TASK_NAMES = FAMILIES.map((f) => f.task) as [string, ...string[]];

@@ -36,7 +36,10 @@ export const classify: ImageFamily = {
 
   recognise(signature) {
     if (rank(signature.inputs[0]) !== 4) return undefined;
-    if (signature.metadata.task === 'classify') return 'its metadata says task: classify';
+    const task = signature.metadata.task;
+    if (task === 'classify') return 'its metadata says task: classify';
+    // Metadata naming another task (an obb head's row of scores per anchor) is that task's.
+    if (task !== undefined) return undefined;
     const only = onlyOutput(signature);
     if (only && isScoreRow(only.dims)) {
       return `its one output ${only.name} [${only.dims}] is a row of class scores per image`;
