@@ -50,7 +50,7 @@ describe('classMapPng', () => {
       chunks.set(png.toString('latin1', at + 4, at + 8), png.subarray(at + 8, at + 8 + length));
       at += 12 + length;
     }
-    expect([...(chunks.get('IHDR') ?? []).subarray(8, 10)]).toEqual([8, 3]);
+    expect([...(chunks.get('IHDR') ?? Buffer.alloc(10)).subarray(8, 10)]).toEqual([8, 3]);
     expect(chunks.get('PLTE')?.length).toBe(768);
     expect([...inflateSync(chunks.get('IDAT') ?? Buffer.alloc(0))]).toEqual([0, 0, 15, 20, 255]);
   });

@@ -1,6 +1,8 @@
 import { RocketError } from '../../errors.js';
+import { resultJson } from '../../pipeline/pipeline.js';
 import { rowFromQuery } from '../../tabular/rows.js';
 import type { Prediction } from '../../tasks/classify/schema.js';
+import { imageFamilyOf } from '../../tasks/registry.js';
 import type { TabularPrediction } from '../../tasks/tabular/predict.js';
 import type { Route } from '../route.js';
 import { sendJson } from '../route.js';
@@ -81,7 +83,9 @@ export const compatRoutes: Route[] = [
       }
       const base64 = body.image.replace(/^data:[^;]+;base64,/, '');
       const result = await pipeline.process(Buffer.from(base64, 'base64'), {}, signal);
-      sendJson(res, 200, { ...result, processingTimeMs: result.timing.totalMs });
+      // The JSON form, as POST /process sends it (a produced image as base64, no class map).
+      const json = (await resultJson(imageFamilyOf(result.task), result)) as object;
+      sendJson(res, 200, { ...json, processingTimeMs: result.timing.totalMs });
     },
   },
 ];
