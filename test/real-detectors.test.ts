@@ -14,7 +14,7 @@ import {
 import { failedStartup, startServer, useServer } from './helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from './helpers/shared.js';
 
-noteIfNoShared('the real-detector tests (YOLO26n, UltraFace, unserved tasks)');
+noteIfNoShared('the real-detector tests (YOLO26n, UltraFace, the other Ultralytics tasks)');
 
 const YOLO26 = shared('models', 'detection', 'yolo26n_int8_640.onnx');
 const ULTRAFACE = shared('models', 'faces', 'ultraface_rfb_320x240.onnx');
@@ -113,19 +113,6 @@ describe.skipIf(!hasShared)('acceptance: real models served bare (zero config)',
     }
   });
 
-  it.each([
-    ['YOLOv8n-seg', 'instance segmentation', YOLOV8_SEG],
-    ['YOLO11n-pose', 'pose', YOLO11_POSE],
-    ['DeepLabV3', 'semantic segmentation', DEEPLAB],
-  ])('%s → never ready: ROCKET_UNSUPPORTED naming %s', async (_, task, path) => {
-    const { code, output } = await failedStartup('npm start server', { ROCKET_URL: path });
-    expect(code, output).toBe(1);
-    expect(output).not.toContain('rocket ready');
-    expect(output).toContain('ROCKET_UNSUPPORTED');
-    expect(output).toContain(path);
-    expect(output).toMatch(new RegExp(`the model is ${task}[^\\n]*not serve yet`));
-  });
-
   it('UltraFace without a manifest → ROCKET_UNSUPPORTED saying to set output.background', async () => {
     const { code, output } = await failedStartup('npm start server', { ROCKET_URL: ULTRAFACE });
     expect(code, output).toBe(1);
@@ -142,12 +129,17 @@ describe.skipIf(!hasShared)('acceptance: real models served bare (zero config)',
     expect(run.stdout).not.toMatch(/^not servable/m);
   });
 
-  it('rocket inspect: YOLO11n-pose is not servable, with ROCKET_UNSUPPORTED naming pose', async () => {
-    const run = await runCli(['inspect', YOLO11_POSE]);
+  it.each([
+    ['segment', YOLOV8_SEG],
+    ['pose', YOLO11_POSE],
+    ['semantic', DEEPLAB],
+  ])('rocket inspect: the bare model is recognised as %s', async (task, path) => {
+    const run = await runCli(['inspect', path]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^not servable +ROCKET_UNSUPPORTED: .*pose/m);
-    expect(run.stdout).not.toMatch(/^recognised/m);
+    expect(run.stdout).toMatch(new RegExp(`^recognised +${task}, because`, 'm'));
+    expect(run.stdout).not.toMatch(/^not servable/m);
   });
+});
 });
 
 /**

@@ -82,13 +82,14 @@ export async function openImage(
 }
 
 /**
- * The oriented image resized as `placement` says, and cropped. `bilinear` samples like OpenCV's
- * INTER_LINEAR (pixel centres at +0.5, two taps, no antialiasing): libvips' affine transform with
- * those offsets gives the same image, measured 0.23 levels mean difference on zidane.jpg, where
- * the antialiased `linear` differs by 2.3. sharp crops before an affine transform, so a crop after
- * it is a second pass.
+ * The oriented image resized as `placement` says, and cropped; as it is with resize `none`.
+ * `bilinear` samples like OpenCV's INTER_LINEAR (pixel centres at +0.5, two taps, no
+ * antialiasing): libvips' affine transform with those offsets gives the same image, measured 0.23
+ * levels mean difference on zidane.jpg, where the antialiased `linear` differs by 2.3. sharp crops
+ * before an affine transform, so a crop after it is a second pass.
  */
 async function resized(image: OpenedImage, placement: Placement, pre: Preprocess): Promise<Sharp> {
+  if (pre.resize === 'none') return image.pipeline();
   const { resizeWidth: w, resizeHeight: h, crop } = placement;
   if (pre.interpolation !== 'bilinear') {
     const pipeline = image.pipeline().resize(w, h, { fit: 'fill', kernel: pre.interpolation });

@@ -20,9 +20,13 @@ export interface Placement {
  * Plans the resize for one image. Letterbox keeps the aspect ratio, rounds the resized size to
  * whole pixels and centres it (when the padding is odd, the extra pixel goes right/bottom:
  * offset = round(pad / 2 − 0.1), as Ultralytics does), or puts it top-left (`align`). center-crop resizes the short side to
- * min(width, height) / cropRatio and takes the centre. stretch ignores the aspect ratio.
+ * min(width, height) / cropRatio and takes the centre. stretch ignores the aspect ratio. none
+ * keeps the image as it is: the canvas is the image.
  */
 export function planPlacement(width: number, height: number, pre: Preprocess): Placement {
+  if (pre.resize === 'none') {
+    return { resizeWidth: width, resizeHeight: height, offsetX: 0, offsetY: 0, scaleX: 1, scaleY: 1 };
+  }
   if (pre.resize === 'stretch') {
     return {
       resizeWidth: pre.width,
@@ -61,4 +65,16 @@ export function planPlacement(width: number, height: number, pre: Preprocess): P
     scaleX: resizeWidth / width,
     scaleY: resizeHeight / height,
   };
+}
+
+/**
+ * The model's input size (canvas) for a decoded image of `width × height` pixels: the
+ * preprocessing's size, or the image's own with resize `none`.
+ */
+export function canvasSize(
+  pre: Preprocess,
+  width: number,
+  height: number,
+): { width: number; height: number } {
+  return pre.resize === 'none' ? { width, height } : { width: pre.width, height: pre.height };
 }

@@ -1,11 +1,10 @@
 import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
-import { elementCount } from '../onnx/proto.js';
 import { channelCount, type ImageRocketSpec } from '../rocket/types.js';
-import type { ImageHeadModule, OutputView, TaskFields } from '../tasks/types.js';
+import type { ImageHeadModule, OutputView, RunModel, TaskFields } from '../tasks/types.js';
+import { createInputTensors, sameSizeGroups } from './input-batches.js';
 import type { Job, WireTensor, WorkerTiming } from './messages.js';
-import { createTensorFiller, inputDims } from './tensor.js';
 
 /** Runs batches of decoded images through one session: preprocess, run, the family's postprocessing. */
 export type ImageRunner = (
@@ -15,10 +14,15 @@ export type ImageRunner = (
 /** The tensor types a family's outputs may have. */
 type OutputData = OutputView['data'];
 
+/** The side of the blank image an any-size rocket (resize `none`) warms up on. */
+const ANY_SIZE_WARMUP = 64;
+
 /**
- * Builds the image runner of a worker. The input canvas holds `batchMax` images and is reused;
- * a batch of N runs as one `[N, …]` tensor and each output is split per image. What the outputs
- * mean is the task family's business (src/tasks/).
+ * Builds the image runner of a worker. A batch of N images of one input size runs as one
+ * `[N, …]` tensor and each output is split per image; images of different sizes (an any-size
+ * rocket, resize `none`) run as separate batches. A head that drives inference itself
+ * (`Head.infer`: tiles) runs its images one at a time, as many runs as it needs. What the
+ * outputs mean is the task family's business (src/tasks/).
  */
 export function createImageRunner(
   session: ort.InferenceSession,
@@ -27,39 +31,50 @@ export function createImageRunner(
   kernels: Kernels,
   batchMax: number,
 ): ImageRunner {
-  const dims = inputDims(spec.preprocess);
-  const perImage = elementCount(dims);
-  let canvas = new Float32Array(perImage * batchMax);
-  const fill = createTensorFiller(spec.preprocess, kernels);
+  const inputTensor = createInputTensors(spec.preprocess, kernels, batchMax);
   const head = family.createHead(spec, kernels);
 
-  return async (jobs) => {
+  /** Runs jobs of one input size as one batch, adding its times to `timing`. */
+  async function runBatch(jobs: Job[], timing: WorkerTiming) {
     const t0 = performance.now();
-    const n = jobs.length;
-    if (canvas.length < n * perImage) canvas = new Float32Array(n * perImage); // a multi-image request
-    const states = jobs.map((job, i) => {
-      const prepared = head.prepare?.(job) ?? { job, state: undefined };
-      fill(prepared.job, canvas.subarray(i * perImage, (i + 1) * perImage));
-      return prepared.state;
-    });
-    const feeds: Record<string, ort.Tensor> = {
-      [spec.inputName]: new ort.Tensor('float32', canvas.subarray(0, n * perImage), [n, ...dims.slice(1)]),
-    };
+    const feeds: Record<string, ort.Tensor> = { [spec.inputName]: inputTensor(jobs) };
     for (const [name, t] of Object.entries(head.extraFeeds?.(jobs) ?? {})) feeds[name] = toOrtTensor(t);
     const t1 = performance.now();
     const outputs = await session.run(feeds, spec.outputNames);
-    const t2 = performance.now();
-    const results = jobs.map((job, i) =>
-      head.postprocess(imageOutputs(outputs, spec.outputNames, n, i), job, states[i]),
-    );
-    const t3 = performance.now();
+    timing.preprocessMs += t1 - t0;
+    timing.inferenceMs += performance.now() - t1;
+    return outputs;
+  }
+
+  return async (jobs) => {
+    const start = performance.now();
+    const timing: WorkerTiming = { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
+    const prepared = jobs.map((job) => head.prepare?.(job) ?? { job, state: undefined });
+    timing.preprocessMs = performance.now() - start;
+    const results: TaskFields[] = [];
+    if (head.infer) {
+      let runs = 0;
+      const run: RunModel = async (job) => {
+        runs++;
+        return imageOutputs(await runBatch([job], timing), spec.outputNames, 1, 0);
+      };
+      for (const { job, state } of prepared) results.push(await head.infer(job, run, state));
+      timing.tiles = runs;
+    } else {
+      const inputs = prepared.map((p) => p.job);
+      for (const group of sameSizeGroups(inputs, spec.preprocess)) {
+        const batch = group.map((i) => inputs[i] as Job);
+        const outputs = await runBatch(batch, timing);
+        group.forEach((i, b) => {
+          const views = imageOutputs(outputs, spec.outputNames, group.length, b);
+          results[i] = head.postprocess(views, jobs[i] as Job, prepared[i]?.state);
+        });
+      }
+    }
+    timing.postprocessMs = performance.now() - start - timing.preprocessMs - timing.inferenceMs;
     // Fresh arrays the family produced (images) move to the main thread instead of being copied.
     const transfer = head.transfer ? results.flatMap((fields) => head.transfer?.(fields) ?? []) : [];
-    return {
-      results,
-      timing: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2 },
-      transfer,
-    };
+    return { results, timing, transfer };
   };
 }
 
@@ -108,11 +123,13 @@ function imageOutputs(
 }
 
 /**
- * One blank job at the model's input size, for the warm-up run. Its confidence threshold is 0, so
- * the family's checks see every candidate the model gives: a misread layout fails at startup.
+ * One blank job at the model's input size (64×64 for an any-size rocket), for the warm-up run. Its
+ * confidence threshold is 0, so the family's checks see every candidate the model gives: a
+ * misread layout fails at startup.
  */
 export function blankJob(spec: ImageRocketSpec, family: ImageHeadModule): Job {
-  const { width, height } = spec.preprocess;
+  const { width, height } =
+    spec.preprocess.resize === 'none' ? { width: ANY_SIZE_WARMUP, height: ANY_SIZE_WARMUP } : spec.preprocess;
   const decoded = family.decodeAs?.(spec) ?? spec.preprocess;
   const channels = channelCount(decoded.channelOrder);
   return {

@@ -35,6 +35,11 @@ export interface WorkerTiming {
   preprocessMs: number;
   inferenceMs: number;
   postprocessMs: number;
+  /**
+   * Model runs of the batch, when its family's head drives inference itself (image-to-image
+   * tiles: 1 for an image run whole); absent when the batch ran once.
+   */
+  tiles?: number;
 }
 
 /** One job's answer; `batchSize` is how many images shared its inference run. */

@@ -99,8 +99,9 @@ export function inferSpecWithReasons(
   const layout = m?.preprocess?.layout ?? (isNhwc(input) ? 'nhwc' : 'nchw');
   const channels = layout === 'nchw' ? input.dims[1] : input.dims[3];
   const [height, width] = inputSize(input.dims, layout, sig.metadata, m, family);
+  const anySize = m?.preprocess?.size === undefined && isSymbolicSize(input.dims, layout);
   const gray = m?.preprocess?.channelOrder === 'gray' || (channels === 1 && !m?.preprocess?.channelOrder);
-  const configured = family.configure({ ...familyCtx, size: { width, height }, gray });
+  const configured = family.configure({ ...familyCtx, size: { width, height }, gray, anySize });
   const preprocess: Preprocess = {
     width,
     height,
@@ -125,6 +126,16 @@ export function inferSpecWithReasons(
       modelPath,
       `preprocess.mean and preprocess.std need ${expectChannels} value(s) for channelOrder ${preprocess.channelOrder}`,
     );
+  }
+  if (preprocess.resize === 'none') {
+    if (!anySize) {
+      throw invalid(
+        modelPath,
+        `preprocess.resize none runs each image at its own size: it needs an input whose height and width are symbolic, and no preprocess.size (${input.name} is [${input.dims}])`,
+      );
+    }
+    preprocess.width = 0;
+    preprocess.height = 0;
   }
   const taskLabels = base.labels.length === 0 ? configured.labels : undefined;
   const spec: RocketSpec = {
@@ -173,6 +184,13 @@ function inputSize(
   if (imgsz?.length === 2) return [imgsz[0] as number, imgsz[1] as number];
   if (imgsz?.length === 1) return [imgsz[0] as number, imgsz[0] as number];
   return [family.fallbackSize, family.fallbackSize];
+}
+
+/** True when the input's height and width are both symbolic: the model takes any size. */
+function isSymbolicSize(dims: (number | string)[], layout: 'nchw' | 'nhwc'): boolean {
+  const [h, w] = layout === 'nchw' ? [dims[2], dims[3]] : [dims[1], dims[2]];
+  const fixed = (d: number | string | undefined) => typeof d === 'number' && d > 0;
+  return !fixed(h) && !fixed(w);
 }
 
 function withoutSize(p: Manifest['preprocess']): Partial<Preprocess> {

@@ -1,7 +1,11 @@
 /** What a rocket is once resolved and inferred: everything the pipeline needs, as plain data. */
 import type { ChannelOrder } from '../kernels/types.js';
 
-export const RESIZE_MODES = ['letterbox', 'stretch', 'center-crop'] as const;
+export const RESIZE_MODES = ['letterbox', 'stretch', 'center-crop', 'none'] as const;
+/**
+ * How an image becomes the model's canvas; `none` runs each image at its own size, for models whose
+ * input height and width are symbolic (Real-ESRGAN).
+ */
 export type ResizeMode = (typeof RESIZE_MODES)[number];
 
 export const INTERPOLATIONS = ['bilinear', 'nearest', 'linear', 'cubic', 'lanczos3'] as const;
@@ -28,7 +32,7 @@ export const channelCount = (order: ChannelOrder): number => (order === 'gray' ?
 
 /** How an image becomes the model's input tensor, applied in this order: orient, resize, normalise. */
 export interface Preprocess {
-  /** Model input size in pixels. */
+  /** Model input size in pixels; 0 × 0 with resize `none` (each image runs at its own size). */
   width: number;
   height: number;
   resize: ResizeMode;

@@ -4,7 +4,6 @@ import type { Manifest } from '../rocket/manifest.js';
 import { FAMILIES, familyOf, TASK_NAMES } from './registry.js';
 import { describeSignature } from './signature.js';
 import type { TaskFamily } from './types.js';
-import { unservedTask } from './unserved.js';
 
 /** A family chosen for a model, and why (what `rocket inspect` prints). */
 export interface Recognition {
@@ -18,8 +17,8 @@ const HOW_TO =
 
 /**
  * Which family serves the model: the manifest's `task`, else the one family whose zero-config
- * rule recognises it. No family, several, or a task not served yet: ROCKET_UNSUPPORTED listing
- * the model's inputs and outputs and what would make it work.
+ * rule recognises it. No family or several: ROCKET_UNSUPPORTED listing the model's inputs and
+ * outputs and what would make it work.
  */
 export function recogniseFamily(
   modelPath: string,
@@ -34,12 +33,6 @@ export function recogniseFamily(
       'ROCKET_UNSUPPORTED',
       `Rocket ${modelPath}: ${why}.\n  ${describeSignature(signature)}\n  ${HOW_TO}`,
     );
-  const unserved = unservedTask(signature);
-  if (unserved) {
-    throw unsupported(
-      `the model is ${unserved.task} (${unserved.reason}), which rocketserve does not serve yet`,
-    );
-  }
   const claims = FAMILIES.flatMap((family) => {
     const reason = family.recognise(signature, labels);
     return reason ? [{ family, reason }] : [];

@@ -78,3 +78,44 @@ export async function openPlayground(
   await untilStatus(page, 'ready');
   return { page, blocked, processRequests };
 }
+
+/** An RGB colour as a page's canvas holds it. */
+export type Rgb = [number, number, number];
+
+// The tests' tsconfig has no DOM types: what runs in the page is written as strings.
+
+/** The RGB of pixel (x, y) of the canvas `selector`. */
+export function canvasPixel(page: Page, selector: string, x: number, y: number): Promise<Rgb> {
+  return page.evaluate(
+    `[...document.querySelector(${JSON.stringify(selector)}).getContext('2d').getImageData(${x}, ${y}, 1, 1).data].slice(0, 3)`,
+  ) as Promise<Rgb>;
+}
+
+/** The RGB Chromium paints for a CSS colour (`hsl(...)`, `#rrggbb`). */
+export function cssColour(page: Page, css: string): Promise<Rgb> {
+  return page.evaluate(`(() => {
+    const ctx = Object.assign(document.createElement('canvas'), { width: 1, height: 1 }).getContext('2d');
+    ctx.fillStyle = ${JSON.stringify(css)};
+    ctx.fillRect(0, 0, 1, 1);
+    return [...ctx.getImageData(0, 0, 1, 1).data].slice(0, 3);
+  })()`) as Promise<Rgb>;
+}
+
+/** The largest difference of one channel between two colours. */
+export const colourDistance = (a: Rgb, b: Rgb): number =>
+  Math.max(...a.map((v, i) => Math.abs(v - (b[i] as number))));
+
+/** Moves range input `#id` to `value` with the arrow keys, one step at a time, as a keyboard user does. */
+export async function stepSlider(page: Page, id: string, value: number): Promise<void> {
+  await page.focus(`#${id}`);
+  const step = Number(await page.getAttribute(`#${id}`, 'step'));
+  const steps = Math.round((value - Number(await page.inputValue(`#${id}`))) / step);
+  for (let i = 0; i < Math.abs(steps); i++) await page.keyboard.press(steps > 0 ? 'ArrowRight' : 'ArrowLeft');
+}
+
+/** The ids of the page's panels ([data-panel]) that are shown. */
+export function shownPanels(page: Page): Promise<string[]> {
+  return page.evaluate(
+    `[...document.querySelectorAll('[data-panel]')].filter((p) => !p.hidden).map((p) => p.id)`,
+  ) as Promise<string[]>;
+}

@@ -12,6 +12,7 @@ import { createHead } from '../../src/tasks/image2image/head.js';
 import {
   type Chroma,
   type Image2ImageHead,
+  OutputCanvas,
   splitLuma,
   toOutputImage,
 } from '../../src/tasks/image2image/output.js';
@@ -86,6 +87,28 @@ describe('toOutputImage, rgb mode', () => {
     const spec = rgbSpec({ scale: 1 });
     const image = toOutputImage(Float32Array.from([12.9, 300, -4]), [1, 3, 1, 1], spec);
     expect(triples(image)).toEqual([[12, 255, 0]]);
+  });
+
+  it('reads a BGR model at 0..255 (style transfer): channels reversed, values as they are, clipped', () => {
+    const spec = rgbSpec({ channelOrder: 'bgr', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] });
+    // One pixel, planes B, G, R: the candy model's output runs about −44..273.
+    const image = toOutputImage(Float32Array.from([-44, 128.7, 273]), [1, 3, 1, 1], spec);
+    expect(triples(image)).toEqual([[255, 128, 0]]);
+  });
+
+  it('writes the same image a band of rows at a time as whole (tiles finish bands)', () => {
+    const spec = rgbSpec({ channelOrder: 'bgr' });
+    const values = Float32Array.from({ length: 3 * 5 * 4 }, (_, i) => ((i * 37) % 101) / 100);
+    const whole = toOutputImage(values, [1, 3, 5, 4], spec);
+    const canvas = new OutputCanvas(spec, 4, 5, 3);
+    for (const [top, rows] of [
+      [0, 2],
+      [2, 1],
+      [3, 2],
+    ] as const) {
+      canvas.write(top, rows, (i, k) => values[k * 20 + top * 4 + i] as number);
+    }
+    expect(canvas.image.pixels).toEqual(whole.pixels);
   });
 
   // The family recognises NHWC models (input [1, H, W, 3], output [1, H', W', 3]): their output is

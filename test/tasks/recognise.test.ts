@@ -305,21 +305,32 @@ describe('zero-config recognition of the other families', () => {
   });
 });
 
-describe('models rocketserve does not serve yet', () => {
+describe('the families beside detect, recognised from the same kinds of heads', () => {
   it.each([
-    ['segment', 'instance segmentation'],
-    ['pose', 'pose'],
-    ['obb', 'oriented'],
-  ])('refuses metadata task: %s as %s, listing the tensors and the fix', (task, what) => {
-    const sig = signature([IMAGE], [['output0', [1, 84, 8400]]], { task, names: COCO });
-    const err = unsupported(sig);
-    expect(err.message).toContain(what);
-    expect(err.message).toContain(`task: ${task}`);
-    expect(err.message).toContain('does not serve yet');
-    expectExplains(err.message, sig);
+    [
+      'segment',
+      [
+        ['output0', [1, 116, 8400]],
+        ['output1', [1, 32, 160, 160]],
+      ],
+    ],
+    ['pose', [['output0', [1, 56, 8400]]]],
+    ['obb', [['output0', [1, 85, 8400]]]],
+  ] as const)('reads metadata task: %s as that task, never as a detector', (task, outputs) => {
+    const names = task === 'pose' ? "{0: 'person'}" : COCO;
+    const meta = { task, names, ...(task === 'pose' ? { kpt_shape: '[17, 3]' } : {}) };
+    const r = recognised(
+      signature(
+        [IMAGE],
+        outputs.map(([n, d]) => [n, [...d]]),
+        meta,
+      ),
+    );
+    expect(r.task).toBe(task);
+    expect(r.reason).toContain(`task: ${task}`);
   });
 
-  it('refuses a segmentation head (boxes [1, 116, 2100] + protos [1, 32, 80, 80]) without metadata', () => {
+  it('reads a segmentation head (boxes [1, 116, 2100] + protos [1, 32, 80, 80]) without metadata as segment', () => {
     const sig = signature(
       [['images', [1, 3, 320, 320]]],
       [
@@ -327,31 +338,22 @@ describe('models rocketserve does not serve yet', () => {
         ['output1', [1, 32, 80, 80]],
       ],
     );
-    const err = unsupported(sig);
-    expect(err.message).toContain('instance segmentation');
-    expect(err.message).toContain('mask prototypes');
-    expectExplains(err.message, sig);
+    expect(recognised(sig).task).toBe('segment');
   });
 
-  it("refuses a pose head [1, 56, 8400] with names {0: 'person'} (17 keypoints × 3)", () => {
+  it("reads a pose head [1, 56, 8400] with names {0: 'person'} (17 keypoints × 3) as pose", () => {
     const sig = signature([IMAGE], [['output0', [1, 56, 8400]]], { names: "{0: 'person'}" });
-    const err = unsupported(sig);
-    expect(err.message).toContain('pose');
-    expect(err.message).toContain('51 keypoint values');
-    expectExplains(err.message, sig);
+    expect(recognised(sig).task).toBe('pose');
   });
 
-  it('refuses a DeepLab-like NHWC [1, 257, 257, 21] output as semantic segmentation', () => {
+  it('reads a DeepLab-like NHWC [1, 257, 257, 21] output as semantic, not image2image', () => {
     const sig = signature([['sub_7', [1, 257, 257, 3]]], [['ResizeBilinear_3', [1, 257, 257, 21]]]);
-    const err = unsupported(sig);
-    expect(err.message).toContain('semantic segmentation');
-    expect(err.message).not.toContain('image2image (');
-    expectExplains(err.message, sig);
+    expect(recognised(sig).task).toBe('semantic');
   });
 
-  it('refuses an NCHW [1, 21, H, W] output as semantic segmentation', () => {
+  it('reads an NCHW [1, 21, H, W] output as semantic', () => {
     const sig = signature([['input', [1, 3, 520, 520]]], [['out', [1, 21, 520, 520]]]);
-    expect(unsupported(sig).message).toContain('semantic segmentation');
+    expect(recognised(sig).task).toBe('semantic');
   });
 
   it('says ROCKET_INVALID, not UNSUPPORTED, for a model without a tensor output', () => {

@@ -58,11 +58,15 @@ export interface PlaygroundView {
   /** Ids of the page's panels to show. */
   panels: string[];
   /** Query parameters of /process requests. */
-  query: Record<string, number>;
+  query: Record<string, number | string>;
   /** Accept header of /process requests. */
   accept: string;
   /** The rocket's default thresholds: where the sliders start. */
   thresholds: { confidence: number; iou: number; topk: number };
+  /** Pose: the limbs to draw, as pairs of indices into each detection's keypoints. */
+  skeleton?: [number, number][];
+  /** Semantic segmentation: each class's colour (`#rrggbb`), by class id. */
+  palette?: string[];
 }
 
 /** GET /playground.json. */

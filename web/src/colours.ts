@@ -1,4 +1,7 @@
-/** One colour per class: hues spread by the golden angle, with text that stays readable on them. */
+/**
+ * One colour per class: hues spread by the golden angle, with text that stays readable on them;
+ * and how opaque instance masks are drawn in them.
+ */
 
 /** The class's colour as `hsl(...)`, and black or white text for labels drawn on it. */
 export function classColour(index: number): { fill: string; text: string } {
@@ -24,3 +27,6 @@ export function contrastRatio(a: number, b: number): number {
   const [hi, lo] = a > b ? [a, b] : [b, a];
   return (hi + 0.05) / (lo + 0.05);
 }
+
+/** How opaque an instance mask is: enough to see its extent, little enough to see the photo under it. */
+export const MASK_OPACITY = 0.45;

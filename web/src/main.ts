@@ -1,8 +1,9 @@
 import { apiKey, getHealth, getView, type PlaygroundView, postProcess, Unauthorized } from './api.js';
 import { byId, el, showOnly } from './dom.js';
 import { drawDetections } from './draw.js';
-import { type Detection, filterDetections, type Prediction, topPredictions } from './filter.js';
+import { type AnyDetection, filterDetections, type Prediction, topPredictions } from './filter.js';
 import { onImage } from './inputs.js';
+import { showSemantic, wireSemantic } from './semantic.js';
 import { state } from './state.js';
 import { setUpTabular } from './tabular.js';
 import { timingRows } from './timing.js';
@@ -53,7 +54,7 @@ function refilter(): void {
   const confidence = Number(slider('confidence').value);
   if (shows('detect-view') && image) {
     state.visible = filterDetections(state.detections, { confidence, iou: Number(slider('iou').value) });
-    drawDetections(byId<HTMLCanvasElement>('canvas'), image, state.visible);
+    drawDetections(byId<HTMLCanvasElement>('canvas'), image, state.visible, view.skeleton);
     renderDetectionList(state.visible);
     report(`${state.visible.length} of ${state.detections.length} detections shown`);
   } else if (shows('classify-view') && state.predictions.length) {
@@ -83,8 +84,11 @@ function run(file: Blob): Promise<void> {
       byId('download-slot').replaceChildren(link);
       renderTiming(timingRows(reply.serverTiming, reply.roundTripMs));
       report('Done: before and after');
+    } else if (shows('semantic-view')) {
+      renderTiming(timingRows((reply.body.timing as Record<string, unknown>) ?? {}, reply.roundTripMs));
+      report(await showSemantic(image, reply.body, view.palette));
     } else {
-      state.detections = (reply.body.detections as Detection[] | undefined) ?? [];
+      state.detections = (reply.body.detections as AnyDetection[] | undefined) ?? [];
       state.predictions = (reply.body.predictions as Prediction[] | undefined) ?? [];
       renderTiming(timingRows((reply.body.timing as Record<string, unknown>) ?? {}, reply.roundTripMs));
       refilter();
@@ -96,6 +100,7 @@ function run(file: Blob): Promise<void> {
 function wireInputs(): void {
   onImage((file) => void run(file));
   for (const id of ['confidence', 'iou', 'topk']) slider(id).addEventListener('input', refilter);
+  wireSemantic(report);
   byId<HTMLFormElement>('key-form').addEventListener('submit', (e) => {
     e.preventDefault();
     apiKey.set(byId<HTMLInputElement>('api-key').value.trim());
@@ -131,8 +136,7 @@ async function start(): Promise<void> {
   });
   showOnly(PANELS, view.panels);
   // The sliders start at the rocket's thresholds, and reach down to what the request asks for.
-  const confidence = view.query.confidence;
-  if (confidence !== undefined && confidence < 0.05) slider('confidence').min = '0';
+  if (Number(view.query.confidence) < 0.05) slider('confidence').min = '0';
   for (const id of ['confidence', 'iou', 'topk'] as const) slider(id).value = String(view.thresholds[id]);
   refilter();
   state.status = 'ready';

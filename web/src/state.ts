@@ -1,9 +1,10 @@
-import type { Detection, Prediction } from './filter.js';
+import type { AnyDetection, Prediction } from './filter.js';
+import type { SemanticClass } from './semantic.js';
 
 /**
  * What the page knows and shows, exposed as `window.__rocket` so tests (and curious people) can
- * read it: the detections the server sent, the ones the sliders let through, and how many
- * /process requests the page has made.
+ * read it: what the server sent (detections, predictions, semantic classes), what the controls let
+ * through, and how many /process requests the page has made.
  */
 export interface PageState {
   status: 'starting' | 'ready' | 'busy' | 'done' | 'error' | 'needs-key';
@@ -12,12 +13,16 @@ export interface PageState {
   /** POST /process requests made so far. */
   requests: number;
   /** Everything the server returned at the request thresholds. */
-  detections: Detection[];
+  detections: AnyDetection[];
   /** What the confidence and IoU sliders keep (what the canvas shows). */
-  visible: Detection[];
+  visible: AnyDetection[];
   predictions: Prediction[];
   /** What the top-k and confidence sliders keep. */
   shown: Prediction[];
+  /** Semantic: the classes in the image, with their shares, largest first. */
+  classes: SemanticClass[];
+  /** Semantic: the ids of the classes the overlay shows (the legend and fraction slider decide). */
+  overlaid: number[];
   /** Tabular predictions, one per row sent. */
   rows: Record<string, unknown>[];
   error?: string;
@@ -37,6 +42,8 @@ export const state: PageState = {
   visible: [],
   predictions: [],
   shown: [],
+  classes: [],
+  overlaid: [],
   rows: [],
 };
 window.__rocket = state;

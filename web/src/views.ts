@@ -1,18 +1,37 @@
 import { classColour } from './colours.js';
 import { byId, el } from './dom.js';
-import type { Detection, Prediction } from './filter.js';
+import type { AnyDetection, Prediction } from './filter.js';
+import { isOriented } from './rotated.js';
+import { isSeen } from './skeleton.js';
 import { formatMs } from './timing.js';
 
+/** Where a detection is and what else it has, in words: its box, and its mask area or keypoints seen. */
+function describe(d: AnyDetection): string {
+  const found = `${d.label} ${(d.confidence * 100).toFixed(1)}%`;
+  if (isOriented(d)) {
+    const { cx, cy, w, h, angle } = d.box;
+    return `${found} at (${cx}, ${cy}), ${w}×${h} turned ${((angle * 180) / Math.PI).toFixed(1)}°`;
+  }
+  const { x1, y1, x2, y2 } = d.box;
+  const parts = [`${found} at (${x1}, ${y1})–(${x2}, ${y2})`];
+  if (d.area !== undefined) parts.push(`mask of ${d.area} px`);
+  // Scored keypoints are a pose's; a face detector's landmarks have no score and need no count.
+  const keypoints = d.keypoints ?? [];
+  if (keypoints.some((k) => k.score !== undefined)) {
+    parts.push(`${keypoints.filter(isSeen).length} of ${keypoints.length} keypoints seen`);
+  }
+  return parts.join(', ');
+}
+
 /** The list under the canvas (what a screen reader reads) and the canvas's own label. */
-export function renderDetectionList(detections: readonly Detection[]): void {
+export function renderDetectionList(detections: readonly AnyDetection[]): void {
   const list = byId<HTMLUListElement>('detections');
   list.replaceChildren(
     ...detections.map((d) => {
       const item = el('li', { 'data-class': String(d.class) });
       const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
       swatch.style.background = classColour(d.class).fill;
-      const { x1, y1, x2, y2 } = d.box;
-      item.append(swatch, `${d.label} ${(d.confidence * 100).toFixed(1)}% at (${x1}, ${y1})–(${x2}, ${y2})`);
+      item.append(swatch, describe(d));
       return item;
     }),
   );

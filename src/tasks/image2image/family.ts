@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { RocketError } from '../../errors.js';
 import { encodeImage, IMAGE_FORMATS, type ImageFormat, type OutputImage } from '../../image/encode.js';
+import type { Manifest } from '../../rocket/manifest.js';
 import { isNhwc, onlyOutput, rank, tensorOutputs } from '../signature.js';
 import type { ImageFamily, Rendered, RenderInput } from '../types.js';
 import { decodeAs } from './head.js';
-import type { Image2ImageHead } from './output.js';
+import type { Image2ImageHead, TileSettings } from './output.js';
+import { OUTPUT_SIZES } from './size.js';
+import { DEFAULT_TILE, tileSide } from './tile-plan.js';
 
 /** The JSON form of a produced image. */
 const outputImage = z.object({
@@ -16,6 +20,19 @@ const outputImage = z.object({
 /** The output's channel count, when its layout says (1 or 3), else undefined. */
 function imageChannels(dims: readonly (number | string)[], nhwc: boolean): number | string | undefined {
   return nhwc ? dims[3] : dims[1];
+}
+
+/** The manifest's tile settings over the defaults; ROCKET_INVALID when a tile cannot hold its overlaps. */
+function tileSettings(manifest: Manifest | undefined, modelPath: string): TileSettings {
+  const tile = { ...DEFAULT_TILE, ...manifest?.image2image?.tile };
+  if (tile.maxPixels > 0 && tileSide(tile.maxPixels) <= 2 * tile.overlap) {
+    throw new RocketError(
+      'ROCKET_INVALID',
+      `Rocket ${modelPath}: image2image.tile.maxPixels ${tile.maxPixels} gives tiles of ${tileSide(tile.maxPixels)} pixels a side, ` +
+        `which cannot hold two overlaps of ${tile.overlap}: raise maxPixels or lower overlap`,
+    );
+  }
+  return tile;
 }
 
 const renderAs =
@@ -34,6 +51,13 @@ export const image2image: ImageFamily = {
   outputFormats: [],
   resultFields: { output: outputImage },
   playground: { panels: ['image-input', 'image2image-view'], query: {}, accept: 'image/png' },
+  query: {
+    size: {
+      schema: z.enum(OUTPUT_SIZES),
+      what: `one of ${OUTPUT_SIZES.join(', ')}`,
+      doc: "The answer's size: original (default), the upload's aspect at the model's scale (a style transfer at the upload's size, a ×4 model at 4 × it); model, the model's output as it is.",
+    },
+  },
   renderers: Object.fromEntries(IMAGE_FORMATS.map((f) => [f, renderAs(f)])),
   defaultsToImage: true,
 
@@ -47,12 +71,12 @@ export const image2image: ImageFamily = {
     return `its one output ${only.name} [${only.dims}] is an image (1 or 3 channels)`;
   },
 
-  configure({ manifest, gray, signature }) {
+  configure({ manifest, gray, signature, anySize, modelPath }) {
     const mode = manifest?.image2image?.mode ?? (gray ? 'y' : 'rgb');
-    const head: Image2ImageHead = { mode };
+    const head: Image2ImageHead = { mode, tile: tileSettings(manifest, modelPath) };
     return {
-      // The whole image (stretch), in 0..1.
-      preprocess: { resize: 'stretch', scale: 1 / 255 },
+      // The whole image, in 0..1: at its own size when the model takes any size, else stretched.
+      preprocess: { resize: anySize ? 'none' : 'stretch', scale: 1 / 255 },
       confidence: 0,
       outputNames: [tensorOutputs(signature)[0]?.name ?? ''],
       outputFormat: mode,

@@ -1,8 +1,11 @@
 /** The image2image family's worker side (loaded by task name in inference workers; see src/tasks/types.ts). */
 import type { OutputImage } from '../../image/encode.js';
 import type { ImageRocketSpec, Preprocess } from '../../rocket/types.js';
-import type { ImageHeadModule } from '../types.js';
-import { type Chroma, type Image2ImageHead, splitLuma, toOutputImage } from './output.js';
+import type { Head, ImageHeadModule, OutputView } from '../types.js';
+import { type Chroma, type Image2ImageHead, imageShape, splitLuma, toOutputImage } from './output.js';
+import { fitToRequest } from './size.js';
+import { planTiles, tileCount } from './tile-plan.js';
+import { outputScale, runTiles } from './tiles.js';
 
 /** Y-channel models take an RGB decode whose luma the worker computes (JFIF weights). */
 export function decodeAs(spec: ImageRocketSpec): Preprocess {
@@ -11,19 +14,37 @@ export function decodeAs(spec: ImageRocketSpec): Preprocess {
 }
 
 /**
- * The postprocessing of an image-to-image rocket: its output → an RGB image, moved, not copied.
- * It needs no kernels.
+ * The postprocessing of an image-to-image rocket: its output → an RGB image at the size the
+ * request asks for (size.ts), moved, not copied. Any-size rockets (resize `none`) drive inference
+ * themselves: an image above the tile budget runs as blended tiles (tiles.ts). It needs no kernels.
  */
 export const createHead: ImageHeadModule['createHead'] = (spec) => {
   const typed = spec as ImageRocketSpec<Image2ImageHead>;
   const [name = ''] = spec.outputNames;
-  return {
+  const read = (outputs: Record<string, OutputView>): OutputView =>
+    outputs[name] ?? { data: new Float32Array(), dims: [] };
+  const { tile } = typed.head;
+  const head: Head = {
     prepare: typed.head.mode === 'y' ? splitLuma : undefined,
-    postprocess: (outputs, _job, chroma) => {
-      const out = outputs[name];
-      const values = out?.data as Float32Array;
-      return { output: toOutputImage(values, out?.dims ?? [], typed, chroma as Chroma | undefined) };
+    postprocess: (outputs, job, chroma) => {
+      const out = read(outputs);
+      const image = toOutputImage(out.data as Float32Array, out.dims, typed, chroma as Chroma | undefined);
+      return { output: fitToRequest(image, job, typed.preprocess) };
     },
     transfer: (fields) => [(fields.output as OutputImage).pixels.buffer as ArrayBuffer],
   };
+  if (typed.preprocess.resize !== 'none') return head;
+  head.infer = async (job, run, chroma) => {
+    const plan = planTiles(job.width, job.height, tile);
+    if (tileCount(plan) > 1) {
+      const image = await runTiles(job, plan, typed, run, read, chroma as Chroma | undefined);
+      return { output: fitToRequest(image, job, typed.preprocess) };
+    }
+    const outputs = await run(job);
+    // Whole images too must scale as tiles would, so a model that cannot be tiled fails at warm-up.
+    const shape = imageShape(read(outputs).dims, typed.preprocess.layout === 'nhwc');
+    if (tile.maxPixels > 0) outputScale(typed, job, shape);
+    return head.postprocess(outputs, job, chroma);
+  };
+  return head;
 };
