@@ -140,7 +140,6 @@ describe.skipIf(!hasShared)('acceptance: real models served bare (zero config)',
     expect(run.stdout).not.toMatch(/^not servable/m);
   });
 });
-});
 
 /**
  * What a misconfigured rocket does: refuses at startup (`startup` holds the output), or starts

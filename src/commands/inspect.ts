@@ -116,7 +116,7 @@ function specRows(s: SpecSummary): [string, string][] {
       ],
       [
         'preprocess',
-        `${p.resize} to ${p.width}×${p.height} (${p.interpolation}), ${p.channelOrder}, ${p.layout}, ICC profile: ${p.iccProfile}`,
+        `${p.resize === 'none' ? 'none (each image at its own size)' : `${p.resize} to ${p.width}×${p.height} (${p.interpolation})`}, ${p.channelOrder}, ${p.layout}, ICC profile: ${p.iccProfile}`,
       ],
       [
         '',

@@ -28,6 +28,11 @@ export const timing = z.object({
   inferenceMs: ms,
   postprocessMs: ms,
   totalMs: ms,
+  tiles: z
+    .number()
+    .int()
+    .optional()
+    .describe('Model runs the image took, for rockets that run large images as tiles (image-to-image).'),
 });
 
 /** A list of schemas as z.union takes it (every registry has at least two families). */

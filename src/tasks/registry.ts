@@ -15,13 +15,13 @@ import type { ImageFamily, RowsFamily, TaskFamily } from './types.js';
 
 export const FAMILIES: readonly TaskFamily[] = [
   detect,
+  segment,
+  pose,
+  obb,
   classify,
+  semantic,
   image2image,
   tabular,
-  pose,
-  segment,
-  obb,
-  semantic,
 ];
 
 /** The task names, for rocket.json's `task`. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseProcessParams, parseProcessQuery } from '../../src/http/params.js';
+import {
+  parseProcessParams,
+  parseProcessQuery,
+  processQuery,
+  type QueryTable,
+} from '../../src/http/params.js';
+import { familyOf } from '../../src/tasks/registry.js';
 import { caught } from '../helpers/errors.js';
 
 const parse = (q: string) => parseProcessQuery(new URLSearchParams(q));
@@ -44,13 +50,14 @@ describe('parseProcessParams', () => {
   const params = (q: string) => parseProcessParams(new URLSearchParams(q));
 
   it('leaves the format unset by default (chosen per task) and splits thresholds from it', () => {
-    expect(params('')).toEqual({ thresholds: {}, format: undefined });
-    expect(params('format=png')).toEqual({ thresholds: {}, format: 'png' });
+    expect(params('')).toEqual({ thresholds: {}, format: undefined, options: {} });
+    expect(params('format=png')).toEqual({ thresholds: {}, format: 'png', options: {} });
     expect(params('format=image&confidence=0.5')).toEqual({
       thresholds: { confidence: 0.5 },
       format: 'image',
+      options: {},
     });
-    expect(params('format=json')).toEqual({ thresholds: {}, format: 'json' });
+    expect(params('format=json')).toEqual({ thresholds: {}, format: 'json', options: {} });
   });
 
   it.each([['format=gif'], ['format='], ['format=IMAGE'], ['format=image&format=json']])(
@@ -58,7 +65,9 @@ describe('parseProcessParams', () => {
     (q) => {
       const err = caught(() => params(q));
       expect(err?.code).toBe('INVALID_PARAMETER');
-      expect(err?.message).toMatch(/^Expected one of json, image, png, jpeg, webp for format but received /);
+      expect(err?.message).toMatch(
+        /^Expected one of json, image, mask, png, jpeg, webp for format but received /,
+      );
     },
   );
 
@@ -68,6 +77,32 @@ describe('parseProcessParams', () => {
     expect(err?.message).toContain('format');
     expect(caught(() => params('confidence=2'))?.message).toBe(
       'Expected a number from 0 to 1 for confidence but received "2"',
+    );
+  });
+});
+
+describe("a family's own parameters", () => {
+  const params = (q: string, task: string) => parseProcessParams(new URLSearchParams(q), familyOf(task));
+
+  it('are validated for their family and returned as options, apart from the thresholds', () => {
+    expect(params('masks=rle&confidence=0.3', 'segment')).toEqual({
+      thresholds: { confidence: 0.3 },
+      format: undefined,
+      options: { masks: 'rle' },
+    });
+    expect(caught(() => params('masks=outline', 'segment'))?.code).toBe('INVALID_PARAMETER');
+  });
+
+  it("are unknown to another family's rocket", () => {
+    const err = caught(() => params('masks=rle', 'detect'));
+    expect(err?.code).toBe('UNKNOWN_PARAMETER');
+    expect(err?.message).toContain('masks');
+  });
+
+  it('are all documented for OpenAPI, each naming the tasks that take it', () => {
+    expect((processQuery as QueryTable).masks?.doc).toMatch(/\(segment\)$/);
+    expect(Object.keys(processQuery)).toEqual(
+      expect.arrayContaining(['masks', 'size', 'map', 'minFraction']),
     );
   });
 });

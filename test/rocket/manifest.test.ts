@@ -25,7 +25,7 @@ describe('rocket.json', () => {
   it('lists every problem at once, naming each field', () => {
     const dir = manifestFile({
       model: 'm.onnx',
-      task: 'segment',
+      task: 'panoptic',
       preprocess: { resize: 'squash', std: [0, 1, 1], sizee: 3 },
       thresholds: { iou: 2 },
       extra: true,

@@ -5,7 +5,11 @@ import { classify } from '../../src/tasks/classify/family.js';
 import { detect } from '../../src/tasks/detect/family.js';
 import { LAYOUTS } from '../../src/tasks/detect/layouts/index.js';
 import { image2image } from '../../src/tasks/image2image/family.js';
+import { obb } from '../../src/tasks/obb/family.js';
+import { pose } from '../../src/tasks/pose/family.js';
 import { FAMILIES, familyOf, imageFamilyOf, TASK_NAMES } from '../../src/tasks/registry.js';
+import { segment } from '../../src/tasks/segment/family.js';
+import { semantic } from '../../src/tasks/semantic/family.js';
 import { tabular } from '../../src/tasks/tabular/family.js';
 import { thrown } from '../helpers/errors.js';
 
@@ -19,8 +23,8 @@ interface JsonSchema {
 const schema = () => manifestJsonSchema() as JsonSchema;
 
 describe('the family registry', () => {
-  it('lists detect, classify, image2image and tabular, each task name once', () => {
-    expect(FAMILIES).toEqual([detect, classify, image2image, tabular]);
+  it('lists every family, each task name once', () => {
+    expect(FAMILIES).toEqual([detect, segment, pose, obb, classify, semantic, image2image, tabular]);
     expect(new Set(TASK_NAMES).size).toBe(FAMILIES.length);
     expect(TASK_NAMES).toEqual(FAMILIES.map((f) => f.task));
   });
@@ -85,7 +89,7 @@ describe('the manifest follows the registry', () => {
   it('accepts every task name and refuses others', () => {
     for (const task of TASK_NAMES)
       expect(manifestSchema.safeParse({ model: 'm.onnx', task }).success).toBe(true);
-    expect(manifestSchema.safeParse({ model: 'm.onnx', task: 'segment' }).success).toBe(false);
+    expect(manifestSchema.safeParse({ model: 'm.onnx', task: 'panoptic' }).success).toBe(false);
     expect(manifestSchema.safeParse({ model: 'm.onnx', output: { format: 'yolov99' } }).success).toBe(false);
   });
 

@@ -17,8 +17,9 @@ export const MAX_FILES = 16;
 function sendImage(res: ServerResponse, body: Buffer, type: string, timing?: Timing): void {
   const headers: Record<string, string> = { 'content-type': type };
   if (timing) {
+    // Stage times as durations; counts (tiles) as descriptions.
     headers['server-timing'] = Object.entries(timing)
-      .map(([stage, ms]) => `${stage.replace(/Ms$/, '')};dur=${ms}`)
+      .map(([stage, v]) => (stage.endsWith('Ms') ? `${stage.slice(0, -2)};dur=${v}` : `${stage};desc=${v}`))
       .join(', ');
   }
   sendBody(res, 200, body, headers);

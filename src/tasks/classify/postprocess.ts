@@ -2,7 +2,7 @@ import type { Job } from '../../inference/messages.js';
 import type { Kernels } from '../../kernels/types.js';
 import { labelOf } from '../../rocket/labels.js';
 import type { ImageRocketSpec } from '../../rocket/types.js';
-import { outputInvalid, shownValue } from '../validate.js';
+import { chooseFormat, outputInvalid, shownValue } from '../validate.js';
 import type { ClassifyFormat } from './family.js';
 import type { Prediction } from './schema.js';
 
@@ -27,7 +27,7 @@ export function classifyRow(
       throw outputInvalid(
         spec,
         `a probability of ${shownValue(row[bad] as number)} for class ${bad}`,
-        'logits',
+        chooseFormat('logits'),
       );
     }
   }

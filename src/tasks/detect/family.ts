@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
-import type { Preprocess } from '../../rocket/types.js';
+import type { ImageRocketSpec, Preprocess } from '../../rocket/types.js';
 import { rank } from '../signature.js';
-import type { ImageFamily } from '../types.js';
+import type { ImageFamily, PlaygroundView, Rendered, RenderInput } from '../types.js';
 import { annotateDetections } from './draw.js';
 import type { DetectHead } from './layout.js';
 import { LAYOUTS, layoutNamed } from './layouts/index.js';
@@ -22,6 +22,37 @@ export const DETECTOR_PREPROCESS: Partial<Preprocess> = {
   padValue: 114,
 };
 
+/**
+ * The playground view of families whose answer is detections (detect, segment, pose, obb): the
+ * image, the confidence and IoU sliders and the drawn detections, requested with low thresholds
+ * so that the sliders can filter on the page. `query` adds the family's own parameters.
+ */
+export function detectionsPlayground(
+  maxDetections: number,
+  query: Record<string, string> = {},
+): PlaygroundView {
+  return {
+    panels: ['image-input', 'controls', 'confidence-control', 'iou-control', 'detect-view'],
+    query: { confidence: 0.05, iou: 0.9, maxDetections, ...query },
+    accept: 'application/json',
+  };
+}
+
+/** A `format=image` renderer: the photo with its detections drawn, as a JPEG. */
+export function photoRenderer<D>(
+  annotate: (
+    upload: Uint8Array,
+    detections: D[],
+    maxPixels: number,
+    spec: ImageRocketSpec,
+  ) => Promise<Buffer>,
+): (input: RenderInput) => Promise<Rendered> {
+  return async ({ spec, upload, fields, maxPixels }) => ({
+    body: await annotate(upload, (fields.detections ?? []) as D[], maxPixels, spec),
+    contentType: 'image/jpeg',
+  });
+}
+
 /** The first layout that recognises the model, with why. */
 function recogniseLayout(signature: Parameters<ImageFamily['recognise']>[0], labels: readonly string[]) {
   for (const layout of LAYOUTS) {
@@ -40,17 +71,11 @@ export const detect: ImageFamily = {
   outputFormats: LAYOUTS.map((l) => l.name),
   outputFields: detectOutputFields,
   resultFields: { detections: z.array(detection) },
-  playground: {
-    panels: ['image-input', 'controls', 'confidence-control', 'iou-control', 'detect-view'],
-    query: { confidence: 0.05, iou: 0.9, maxDetections: 1000 },
-    accept: 'application/json',
-  },
+  playground: detectionsPlayground(1000),
   renderers: {
-    image: ({ upload, fields, maxPixels }) =>
-      annotateDetections(upload, (fields.detections ?? []) as Detection[], maxPixels).then((body) => ({
-        body,
-        contentType: 'image/jpeg',
-      })),
+    image: photoRenderer<Detection>((upload, detections, maxPixels) =>
+      annotateDetections(upload, detections, maxPixels),
+    ),
   },
   defaultsToImage: false,
 

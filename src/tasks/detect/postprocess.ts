@@ -3,7 +3,7 @@ import type { Candidates, Kernels } from '../../kernels/types.js';
 import { labelOf } from '../../rocket/labels.js';
 import type { ImageRocketSpec, Thresholds } from '../../rocket/types.js';
 import type { Head, OutputView } from '../types.js';
-import { outputInvalid, shownValue } from '../validate.js';
+import { chooseFormat, outputInvalid, shownValue } from '../validate.js';
 import { FACE_LANDMARKS } from './faces.js';
 import type { Decoder, DetectHead } from './layout.js';
 import { LAYOUTS } from './layouts/index.js';
@@ -12,8 +12,8 @@ import type { Detection, Keypoint } from './schema.js';
 /** How many canvas sizes a candidate box may reach outside the canvas before it cannot be right. */
 const OVERSHOOT = 4;
 
-/** The layouts an OUTPUT_INVALID message offers. */
-const LAYOUT_NAMES = LAYOUTS.map((l) => l.name).join(', ');
+/** What an OUTPUT_INVALID of a detect rocket suggests: the layouts. */
+const CHOOSE_LAYOUT = chooseFormat(LAYOUTS.map((l) => l.name).join(', '));
 
 /**
  * What a family built on detection adds to it, created once per worker: segment's masks, pose's
@@ -21,6 +21,8 @@ const LAYOUT_NAMES = LAYOUTS.map((l) => l.name).join(', ');
  * scores) and may replace NMS.
  */
 export interface DetectionExtension {
+  /** What an OUTPUT_INVALID of this family suggests (a sentence); detect's: choose a layout. */
+  fix?: string;
   /**
    * Checks the extras of every candidate before suppression.
    * @throws RocketError OUTPUT_INVALID at the first that cannot be right.
@@ -56,7 +58,7 @@ export function createDetectHead(
 ): Head {
   let out = candidates(0, decoder);
   let kept = new Int32Array(0);
-  const check = candidateCheck(spec, decoder);
+  const check = candidateCheck(spec, decoder, extension.fix ?? CHOOSE_LAYOUT);
   const suppress =
     extension.suppress ??
     ((c: Candidates, count: number, t: Thresholds, into: Int32Array) =>
@@ -107,7 +109,7 @@ function candidates(capacity: number, decoder: Decoder): Candidates {
 }
 
 /** Checks every candidate; throws OUTPUT_INVALID at the first that cannot be right. */
-function candidateCheck(spec: ImageRocketSpec<DetectHead>, decoder: Decoder) {
+function candidateCheck(spec: ImageRocketSpec<DetectHead>, decoder: Decoder, fix: string) {
   const classes = spec.labels.length;
   return (c: Candidates, count: number, job: Job) => {
     // Boxes may overshoot the canvas (objects cut by the edge; a YOLOv5 anchor box can reach 4 ×
@@ -119,22 +121,17 @@ function candidateCheck(spec: ImageRocketSpec<DetectHead>, decoder: Decoder) {
     for (let i = 0; i < count; i++) {
       const score = c.scores[i] as number;
       const cls = c.classes[i] as number;
-      if (!(score >= 0 && score <= 1))
-        throw outputInvalid(spec, `a confidence of ${shownValue(score)}`, LAYOUT_NAMES);
+      if (!(score >= 0 && score <= 1)) throw outputInvalid(spec, `a confidence of ${shownValue(score)}`, fix);
       if (cls < 0 || (classes > 0 && cls >= classes)) {
         const what =
           cls < 0 ? 'a class that is not a whole number' : `class ${cls} of a ${classes}-label model`;
-        throw outputInvalid(spec, what, LAYOUT_NAMES);
+        throw outputInvalid(spec, what, fix);
       }
       for (let k = 0; k < 4; k++) {
         const v = c.boxes[4 * i + k] as number;
         const size = k % 2 === 0 ? w : h;
         if (!(v >= -OVERSHOOT * size && v <= (1 + OVERSHOOT) * size)) {
-          throw outputInvalid(
-            spec,
-            `a box coordinate of ${shownValue(v)} for a ${w}×${h} canvas`,
-            LAYOUT_NAMES,
-          );
+          throw outputInvalid(spec, `a box coordinate of ${shownValue(v)} for a ${w}×${h} canvas`, fix);
         }
       }
     }

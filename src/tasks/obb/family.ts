@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
-import { DETECTOR_PREPROCESS } from '../detect/family.js';
+import { DETECTOR_PREPROCESS, detectionsPlayground, photoRenderer } from '../detect/family.js';
 import { describeEntries, onlyOutput, rank } from '../signature.js';
 import type { ImageFamily, ImageFamilyContext } from '../types.js';
 import { annotateObb } from './draw.js';
@@ -55,18 +55,8 @@ export const obb: ImageFamily = {
   summary: 'oriented boxes: rotated boxes with their corners, classes and confidences',
   outputFormats: [],
   resultFields: { detections: z.array(obbDetection) },
-  playground: {
-    panels: ['image-input', 'controls', 'confidence-control', 'iou-control', 'detect-view'],
-    query: { confidence: 0.05, iou: 0.9, maxDetections: 1000 },
-    accept: 'application/json',
-  },
-  renderers: {
-    image: ({ upload, fields, maxPixels }) =>
-      annotateObb(upload, (fields.detections ?? []) as ObbDetection[], maxPixels).then((body) => ({
-        body,
-        contentType: 'image/jpeg',
-      })),
-  },
+  playground: detectionsPlayground(1000),
+  renderers: { image: photoRenderer<ObbDetection>(annotateObb) },
   defaultsToImage: false,
 
   recognise(signature) {

@@ -17,23 +17,24 @@ const MAX_ANGLE = 2 * Math.PI;
 const LAST_ANGLE = 1.5707;
 
 /** What an OUTPUT_INVALID of an obb rocket suggests. */
-const FIX =
-  'task obb reads one layout, [1, 4 + classes + 1, anchors] with the angle in radians last; ' +
-  'for a model of another task, set its task instead';
+const OBB_FIX =
+  'Task obb reads one layout, [1, 4 + classes + 1, anchors] with the angle in radians last; ' +
+  'for a model of another task, set its task in rocket.json';
 
 /** The rotated-box extension of one worker; its packed boxes buffer is reused across images. */
 export function rotatedBoxes(spec: ImageRocketSpec, kernels: Kernels): DetectionExtension {
   let packed = new Float32Array(0);
   return {
+    fix: OBB_FIX,
     check(c, count) {
       const angles = anglesOf(c);
       for (let i = 0; i < count; i++) {
         const angle = angles[i];
         if (!(Math.abs(angle) <= MAX_ANGLE))
-          throw outputInvalid(spec, `an angle of ${shownValue(angle)} rad`, FIX);
+          throw outputInvalid(spec, `an angle of ${shownValue(angle)} rad`, OBB_FIX);
         const { w, h } = centreAndSize(c.boxes, i);
         if (w < 0 || h < 0)
-          throw outputInvalid(spec, `a box of negative size ${shownValue(w)} × ${shownValue(h)}`, FIX);
+          throw outputInvalid(spec, `a box of negative size ${shownValue(w)} × ${shownValue(h)}`, OBB_FIX);
       }
     },
     suppress(c, count, t, kept) {

@@ -1,20 +1,12 @@
 import { z } from 'zod';
 import type { ImageRocketSpec } from '../../rocket/types.js';
-import { DETECTOR_PREPROCESS } from '../detect/family.js';
+import { DETECTOR_PREPROCESS, detectionsPlayground, photoRenderer } from '../detect/family.js';
 import { rank } from '../signature.js';
-import type { ImageFamily, RenderInput } from '../types.js';
+import type { ImageFamily } from '../types.js';
 import { annotatePoses } from './draw.js';
 import { configurePose, POSE_FORMAT, type PoseHead, recognisePose } from './layout.js';
 import { poseManifestFields } from './manifest.js';
 import { type PoseDetection, poseDetection } from './schema.js';
-
-/** The photo with each pose drawn: its box, the rocket's skeleton and its keypoints. */
-async function renderPoses({ spec, upload, fields, maxPixels }: RenderInput) {
-  const detections = (fields.detections ?? []) as PoseDetection[];
-  const { skeleton } = (spec as ImageRocketSpec<PoseHead>).head.keypoints;
-  const body = await annotatePoses(upload, detections, skeleton, maxPixels);
-  return { body, contentType: 'image/jpeg' };
-}
 
 /** Pose estimation: person (or other) detections, each with its named, scored keypoints. */
 export const pose: ImageFamily = {
@@ -25,12 +17,17 @@ export const pose: ImageFamily = {
   outputFormats: [],
   manifestFields: poseManifestFields,
   resultFields: { detections: z.array(poseDetection) },
-  playground: {
-    panels: ['image-input', 'controls', 'confidence-control', 'iou-control', 'detect-view'],
-    query: { confidence: 0.05, iou: 0.9, maxDetections: 100 },
-    accept: 'application/json',
+  playground: detectionsPlayground(100),
+  renderers: {
+    image: photoRenderer<PoseDetection>((upload, detections, maxPixels, spec) =>
+      annotatePoses(
+        upload,
+        detections,
+        (spec as ImageRocketSpec<PoseHead>).head.keypoints.skeleton,
+        maxPixels,
+      ),
+    ),
   },
-  renderers: { image: renderPoses },
   defaultsToImage: false,
 
   recognise(signature) {

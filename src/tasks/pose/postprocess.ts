@@ -20,7 +20,8 @@ import type { PoseKeypoint } from './schema.js';
 const OVERSHOOT = 4;
 
 /** What an OUTPUT_INVALID of the keypoints suggests. */
-const FIX = 'pose reads [1, 4 + classes + K × 3, anchors]; check keypoints.shape: [K, 3] or [K, 2]';
+const FIX =
+  'Task pose reads [1, 4 + classes + K × 3 (or × 2), anchors]: check keypoints.shape in rocket.json ([K, 3] or [K, 2])';
 
 /**
  * The keypoint extension of a pose rocket. Candidates are checked before NMS: a visibility outside
@@ -35,6 +36,7 @@ export function keypointExtension(spec: ImageRocketSpec<PoseHead>): DetectionExt
   const stride = count * values;
   const { width, height } = spec.preprocess;
   return {
+    fix: FIX,
     check(c: Candidates, n: number) {
       const extras = c.extras as Float32Array;
       for (let i = 0; i < n * count; i++) {

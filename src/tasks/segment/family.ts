@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
-import { DETECTOR_PREPROCESS } from '../detect/family.js';
+import { DETECTOR_PREPROCESS, detectionsPlayground, photoRenderer } from '../detect/family.js';
 import { rank } from '../signature.js';
 import type { ImageFamily } from '../types.js';
 import { annotateSegments } from './draw.js';
@@ -25,18 +25,8 @@ export const segment: ImageFamily = {
         'run-length encoding, as pycocotools reads it) or none (only its area).',
     },
   },
-  playground: {
-    panels: ['image-input', 'controls', 'confidence-control', 'iou-control', 'detect-view'],
-    query: { confidence: 0.05, iou: 0.9, maxDetections: 300, masks: 'polygon' },
-    accept: 'application/json',
-  },
-  renderers: {
-    image: ({ upload, fields, maxPixels }) =>
-      annotateSegments(upload, (fields.detections ?? []) as SegmentDetection[], maxPixels).then((body) => ({
-        body,
-        contentType: 'image/jpeg',
-      })),
-  },
+  playground: detectionsPlayground(300, { masks: 'polygon' }),
+  renderers: { image: photoRenderer<SegmentDetection>(annotateSegments) },
   defaultsToImage: false,
 
   recognise(signature, labels) {

@@ -24,7 +24,7 @@ export interface SegmentHead extends DetectHead {
 }
 
 /** What the OUTPUT_INVALID messages of the segment family offer. */
-const FIX = `${SEGMENT_FORMAT}: ${SEGMENT_SHAPES}`;
+const FIX = `Task segment reads ${SEGMENT_SHAPES} (${SEGMENT_FORMAT})`;
 
 /**
  * The region of the original image under an input-pixel box: its corners mapped back through the
@@ -57,6 +57,7 @@ export function maskExtension(
   const coefficientsOf = (c: Candidates, i: number) =>
     (c.extras as Float32Array).subarray(i * numMasks, (i + 1) * numMasks);
   return {
+    fix: FIX,
     check(c, count) {
       const extras = c.extras as Float32Array;
       for (let k = 0; k < count * numMasks; k++) {

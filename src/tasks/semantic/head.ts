@@ -2,7 +2,7 @@
 import { canvasSize } from '../../image/geometry.js';
 import type { ImageRocketSpec } from '../../rocket/types.js';
 import type { ImageHeadModule, OutputView, TaskFields } from '../types.js';
-import { outputInvalid } from '../validate.js';
+import { chooseFormat, outputInvalid } from '../validate.js';
 import { mapDims, SEMANTIC_FORMATS, type SemanticFormat, type SemanticHead } from './layout.js';
 import { areasOf, argmaxClasses, classIdMap, multiLabel } from './read.js';
 import { type ClassIds, pixelWeights, sampleOriginal, toOriginal } from './sample.js';
@@ -24,7 +24,7 @@ export interface SemanticFields extends TaskFields {
   classMap: ClassMap;
 }
 
-const FORMATS = SEMANTIC_FORMATS.join(', ');
+const FIX = chooseFormat(SEMANTIC_FORMATS.join(', '));
 
 /**
  * The postprocessing of a semantic segmentation rocket: the class of each output pixel (argmax,
@@ -39,7 +39,7 @@ export const createHead: ImageHeadModule['createHead'] = (spec) => {
   const format = spec.outputFormat as SemanticFormat;
   const layout = spec.preprocess.layout;
   const [name = ''] = spec.outputNames;
-  const invalid = (what: string) => outputInvalid(spec, what, FORMATS);
+  const invalid = (what: string) => outputInvalid(spec, what, FIX);
   return {
     postprocess(outputs, job): SemanticFields {
       const out = outputs[name] as OutputView;
