@@ -37,7 +37,11 @@ export const ERROR_CATALOGUE = {
     status: 422,
     summary: 'The file is not an image in a supported format, or is corrupt.',
   },
-  IMAGE_TOO_LARGE: { status: 422, summary: 'The image has more pixels than MAX_PIXELS.' },
+  IMAGE_TOO_LARGE: {
+    status: 422,
+    summary:
+      'The image has more pixels than MAX_PIXELS, or would give an output larger than the rocket makes.',
+  },
   CLIENT_LIMIT: {
     status: 429,
     summary:

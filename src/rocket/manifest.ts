@@ -103,6 +103,13 @@ export const manifestSchema = z
           .partial()
           .strict()
           .describe('Any-size models (resize none): the tiles that bound the memory one inference takes.'),
+        maxOutputPixels: z
+          .number()
+          .int()
+          .min(1)
+          .describe(
+            'Any-size models: the most pixels an output may have (default 50000000); a larger one is 422 IMAGE_TOO_LARGE before it is made.',
+          ),
       })
       .partial()
       .strict(),

@@ -84,6 +84,24 @@ describe('an any-size image-to-image rocket (3×3 convolution, ×2)', () => {
     expect(maxDifference(ours, reference, 0)).toBeLessThanOrEqual(1);
   });
 
+  it('refuses an image whose output would exceed image2image.maxOutputPixels: IMAGE_TOO_LARGE, before it is made', async () => {
+    const { png } = await gradientImage(150, 100, 3);
+    const { spec, run } = await runnerOf(
+      writeRocket(model, { image2image: { tile: { maxPixels: 1600, overlap: 8 }, maxOutputPixels: 59_999 } }),
+      image2imageHead,
+    );
+    const err = await run([await jobOf(spec, png, image2imageHead)]).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    expect((err as Error).message).toContain('300×200 output (60000 pixels)');
+    // At the limit it is made.
+    const at = await runnerOf(
+      writeRocket(model, { image2image: { tile: { maxPixels: 1600, overlap: 8 }, maxOutputPixels: 60_000 } }),
+      image2imageHead,
+    );
+    const { results } = await at.run([await jobOf(at.spec, png, image2imageHead)]);
+    expect(results[0]?.output).toMatchObject({ width: 300, height: 200 });
+  });
+
   it('blending matters: tiles sharing nothing leave seams the feathered ones do not', async () => {
     // Two tiles of 40 over 40 + 32 pixels would share 8; at overlap 0 their edges (zero padding) show.
     const { png } = await gradientImage(80, 30, 5);

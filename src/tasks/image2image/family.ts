@@ -22,6 +22,12 @@ function imageChannels(dims: readonly (number | string)[], nhwc: boolean): numbe
   return nhwc ? dims[3] : dims[1];
 }
 
+/**
+ * The largest output of an any-size rocket by default: 50 megapixels, 150 MB of RGB (a ×4 model
+ * on a 1920 × 1080 frame gives 33).
+ */
+const DEFAULT_MAX_OUTPUT_PIXELS = 50_000_000;
+
 /** The manifest's tile settings over the defaults; ROCKET_INVALID when a tile cannot hold its overlaps. */
 function tileSettings(manifest: Manifest | undefined, modelPath: string): TileSettings {
   const tile = { ...DEFAULT_TILE, ...manifest?.image2image?.tile };
@@ -73,7 +79,11 @@ export const image2image: ImageFamily = {
 
   configure({ manifest, gray, signature, anySize, modelPath }) {
     const mode = manifest?.image2image?.mode ?? (gray ? 'y' : 'rgb');
-    const head: Image2ImageHead = { mode, tile: tileSettings(manifest, modelPath) };
+    const head: Image2ImageHead = {
+      mode,
+      tile: tileSettings(manifest, modelPath),
+      maxOutputPixels: manifest?.image2image?.maxOutputPixels ?? DEFAULT_MAX_OUTPUT_PIXELS,
+    };
     return {
       // The whole image, in 0..1: at its own size when the model takes any size, else stretched.
       preprocess: { resize: anySize ? 'none' : 'stretch', scale: 1 / 255 },

@@ -13,6 +13,8 @@ export interface Image2ImageHead {
   mode: 'rgb' | 'y';
   /** Any-size rockets (resize `none`): how images too large for one run are split (see tiles.ts). */
   tile: TileSettings;
+  /** Any-size rockets: the most pixels an output may have (IMAGE_TOO_LARGE above). */
+  maxOutputPixels: number;
 }
 
 /** The tiles of an any-size rocket: at most `maxPixels` input pixels each (0: never tile), sharing `overlap` pixels. */

@@ -85,6 +85,7 @@ class TileBlender {
     chroma?: Chroma,
   ) {
     this.width = job.width * scale.x;
+    checkOutputSize(spec, job, this.width, job.height * scale.y);
     this.canvas = new OutputCanvas(spec, this.width, job.height * scale.y, channels, chroma);
     this.columns = featherWeights(plan.columns, scale.x);
     this.rows = featherWeights(plan.rows, scale.y);
@@ -160,6 +161,22 @@ export async function runTiles(
   }
   if (!blender) throw new Error('a tile plan has at least one tile');
   return blender.canvas.image;
+}
+
+/** IMAGE_TOO_LARGE when an output of `width × height` would exceed the rocket's limit. */
+function checkOutputSize(
+  spec: ImageRocketSpec<Image2ImageHead>,
+  job: Job,
+  width: number,
+  height: number,
+): void {
+  const limit = spec.head.maxOutputPixels;
+  if (width * height <= limit) return;
+  throw new RocketError(
+    'IMAGE_TOO_LARGE',
+    `The ${job.width}×${job.height} image would give a ${width}×${height} output (${width * height} pixels); ` +
+      `this rocket makes at most ${limit} (image2image.maxOutputPixels in rocket.json)`,
+  );
 }
 
 function outputScaleMismatch(spec: ImageRocketSpec): RocketError {
