@@ -15,7 +15,7 @@ export const ERROR_CATALOGUE = {
   MALFORMED_MULTIPART: { status: 400, summary: 'The multipart body cannot be parsed.' },
   MISSING_INPUT: { status: 400, summary: 'No file part named `input` (and no raw image body) was sent.' },
   UNEXPECTED_FIELD: { status: 400, summary: 'A file was sent in a field other than `input`.' },
-  TOO_MANY_FILES: { status: 400, summary: 'More than one file was sent.' },
+  TOO_MANY_FILES: { status: 400, summary: 'More files were sent than the route takes (POST /process: 16).' },
   EMPTY_INPUT: { status: 400, summary: 'The uploaded file or body is empty.' },
   UNSUPPORTED_INPUT: {
     status: 400,
@@ -56,7 +56,7 @@ export const ERROR_CATALOGUE = {
   OUTPUT_INVALID: {
     status: 500,
     summary:
-      "The model's output cannot be right (a confidence outside [0, 1], a class beyond the labels, a box far outside the image): its layout is misread; the message names the output and the output.format that fixes it.",
+      "The model's output cannot be right (a confidence outside [0, 1], a class beyond the labels, a box far outside the image): its layout is misread; the message names the output and what would fix it.",
   },
   INTERNAL: { status: 500, summary: 'An unexpected server error; details are in the log.' },
   // Startup (reported on stderr and by a non-zero exit, never over HTTP)
@@ -65,7 +65,7 @@ export const ERROR_CATALOGUE = {
   ROCKET_UNSUPPORTED: {
     status: 500,
     summary:
-      'No task family recognises the model, several do, or it is a task rocketserve does not serve yet; the message lists its inputs and outputs and the manifest fields that would make it work.',
+      'No task family recognises the model, or several do; the message lists its inputs and outputs and the manifest fields that would make it work.',
   },
   ROCKET_NOT_FOUND: { status: 500, summary: 'ROCKET_URL names a file or directory that does not exist.' },
   ROCKET_URL_INVALID: { status: 500, summary: 'ROCKET_URL is malformed for its scheme.' },

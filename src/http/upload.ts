@@ -158,7 +158,14 @@ function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload[]
       if (name === limits.field) textField = name;
     });
     parser.on('filesLimit', () =>
-      fail(new RocketError('TOO_MANY_FILES', 'Send exactly one file per request')),
+      fail(
+        new RocketError(
+          'TOO_MANY_FILES',
+          (limits.maxFiles ?? 1) === 1
+            ? 'Send exactly one file per request'
+            : `Send at most ${limits.maxFiles} files per request`,
+        ),
+      ),
     );
     parser.on('partsLimit', () =>
       fail(new RocketError('MALFORMED_MULTIPART', 'The body has too many parts')),

@@ -102,6 +102,17 @@ describe('an any-size image-to-image rocket (3×3 convolution, ×2)', () => {
     expect(results[0]?.output).toMatchObject({ width: 300, height: 200 });
   });
 
+  it('refuses an image run whole (no tiling) by the output scale its warm-up showed', async () => {
+    const { png } = await gradientImage(150, 100, 3);
+    const { spec, run } = await runnerOf(
+      writeRocket(model, { image2image: { tile: { maxPixels: 0 }, maxOutputPixels: 59_999 } }),
+      image2imageHead,
+    );
+    await run([blankJob(spec, image2imageHead)]);
+    const err = await run([await jobOf(spec, png, image2imageHead)]).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+  });
+
   it('blending matters: tiles sharing nothing leave seams the feathered ones do not', async () => {
     // Two tiles of 40 over 40 + 32 pixels would share 8; at overlap 0 their edges (zero padding) show.
     const { png } = await gradientImage(80, 30, 5);

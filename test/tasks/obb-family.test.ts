@@ -111,12 +111,24 @@ describe('the obb family', () => {
     expect(message).toContain('"task" in rocket.json');
   });
 
-  it('refuses an output.format: obb reads one layout', () => {
-    const message = unsupported(
-      signature([IMAGE], [HEAD]),
-      manifest({ task: 'obb', output: { format: 'yolov8' } }),
+  it('refuses another output.format (ROCKET_INVALID): obb reads one layout, yolov8-obb', () => {
+    const err = thrown(() =>
+      inferSpecWithReasons(
+        '/m.obb.onnx',
+        signature([IMAGE], [HEAD]),
+        manifest({ task: 'obb', output: { format: 'yolov8' } }),
+      ),
     );
-    expect(message).toContain('output.format yolov8 is not read by task obb');
+    expect(err.code).toBe('ROCKET_INVALID');
+    expect(err.message).toContain(
+      'output.format yolov8 is not read by task obb, which reads one layout, yolov8-obb',
+    );
+    const named = inferSpecWithReasons(
+      '/m.obb.onnx',
+      signature([IMAGE], [HEAD]),
+      manifest({ task: 'obb', output: { format: 'yolov8-obb' } }),
+    );
+    expect(named.spec).toMatchObject({ task: 'obb', outputFormat: 'yolov8-obb' });
   });
 
   it('draws with the image renderer and shows the detect view in the playground', () => {

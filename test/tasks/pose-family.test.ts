@@ -141,6 +141,15 @@ describe("rocket.json's keypoints", () => {
     expect(err.message).toContain(`${field}:`);
   });
 
+  it('refuses an output.format other than its one layout, yolov8-pose (ROCKET_INVALID)', () => {
+    const sig = headed([1, 56, 8400], { task: 'pose', kpt_shape: '[17, 3]', names: PERSON });
+    const err = refused(sig, { output: { format: 'yolov8' } });
+    expect(err.code).toBe('ROCKET_INVALID');
+    expect(err.message).toContain(
+      'output.format yolov8 is not read by task pose, which reads one layout, yolov8-pose',
+    );
+  });
+
   it('refuses names that are not one per keypoint, and a limb joining a keypoint beyond K (ROCKET_INVALID)', () => {
     const sig = headed([1, 56, 8400], { task: 'pose', kpt_shape: '[17, 3]', names: PERSON });
     const names = refused(sig, { keypoints: { names: ['nose', 'chin'] } });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RocketError } from '../../errors.js';
 import type { ImageRocketSpec, Preprocess } from '../../rocket/types.js';
 import { rank } from '../signature.js';
-import type { ImageFamily, PlaygroundView, Rendered, RenderInput } from '../types.js';
+import type { ImageFamily, ImageFamilyContext, PlaygroundView, Rendered, RenderInput } from '../types.js';
 import { annotateDetections } from './draw.js';
 import type { DetectHead } from './layout.js';
 import { LAYOUTS, layoutNamed } from './layouts/index.js';
@@ -51,6 +51,20 @@ export function photoRenderer<D>(
     body: await annotate(upload, (fields.detections ?? []) as D[], maxPixels, spec),
     contentType: 'image/jpeg',
   });
+}
+
+/**
+ * For the families with one layout (segment, pose, obb): ROCKET_INVALID when rocket.json's
+ * `output.format` names another.
+ */
+export function checkOnlyFormat(ctx: ImageFamilyContext, task: string, format: string): void {
+  const asked = ctx.manifest?.output?.format;
+  if (asked === undefined || asked === format) return;
+  throw new RocketError(
+    'ROCKET_INVALID',
+    `Rocket ${ctx.modelPath}: output.format ${asked} is not read by task ${task}, which reads one layout, ${format}; ` +
+      'remove output.format from rocket.json or set its task (docs/rocket.md)',
+  );
 }
 
 /** The first layout that recognises the model, with why. */

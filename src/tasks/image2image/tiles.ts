@@ -164,7 +164,7 @@ export async function runTiles(
 }
 
 /** IMAGE_TOO_LARGE when an output of `width × height` would exceed the rocket's limit. */
-function checkOutputSize(
+export function checkOutputSize(
   spec: ImageRocketSpec<Image2ImageHead>,
   job: Job,
   width: number,

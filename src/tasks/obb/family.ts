@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
-import { DETECTOR_PREPROCESS, detectionsPlayground, photoRenderer } from '../detect/family.js';
+import {
+  checkOnlyFormat,
+  DETECTOR_PREPROCESS,
+  detectionsPlayground,
+  photoRenderer,
+} from '../detect/family.js';
 import { describeEntries, onlyOutput, rank } from '../signature.js';
 import type { ImageFamily, ImageFamilyContext } from '../types.js';
 import { annotateObb } from './draw.js';
@@ -53,7 +58,7 @@ export const obb: ImageFamily = {
   // Ultralytics trains its OBB models at 1024 (DOTA); exports carry imgsz anyway.
   fallbackSize: 1024,
   summary: 'oriented boxes: rotated boxes with their corners, classes and confidences',
-  outputFormats: [],
+  outputFormats: [OBB_LAYOUT],
   resultFields: { detections: z.array(obbDetection) },
   playground: detectionsPlayground(1000),
   renderers: { image: photoRenderer<ObbDetection>(annotateObb) },
@@ -66,14 +71,7 @@ export const obb: ImageFamily = {
   },
 
   configure(ctx) {
-    const format = ctx.manifest?.output?.format;
-    if (format !== undefined) {
-      throw new RocketError(
-        'ROCKET_UNSUPPORTED',
-        `Rocket ${ctx.modelPath}: output.format ${format} is not read by task obb, which reads one layout, ` +
-          `${SHAPE}; remove output.format from rocket.json`,
-      );
-    }
+    checkOnlyFormat(ctx, 'obb', OBB_LAYOUT);
     const { name, numClasses } = classesOf(ctx);
     const head: ObbHead = { numClasses };
     return {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { ImageRocketSpec } from '../../rocket/types.js';
-import { DETECTOR_PREPROCESS, detectionsPlayground, photoRenderer } from '../detect/family.js';
+import {
+  checkOnlyFormat,
+  DETECTOR_PREPROCESS,
+  detectionsPlayground,
+  photoRenderer,
+} from '../detect/family.js';
 import { rank } from '../signature.js';
 import type { ImageFamily } from '../types.js';
 import { annotatePoses } from './draw.js';
@@ -14,7 +19,7 @@ export const pose: ImageFamily = {
   input: 'image',
   fallbackSize: 640,
   summary: 'pose estimation: detections with named keypoints (YOLOv8-pose, YOLO11-pose)',
-  outputFormats: [],
+  outputFormats: [POSE_FORMAT],
   manifestFields: poseManifestFields,
   resultFields: { detections: z.array(poseDetection) },
   playground: detectionsPlayground(100),
@@ -35,6 +40,7 @@ export const pose: ImageFamily = {
   },
 
   configure(ctx) {
+    checkOnlyFormat(ctx, 'pose', POSE_FORMAT);
     const { head, outputName, reason, labels } = configurePose(ctx);
     return {
       preprocess: DETECTOR_PREPROCESS,

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { RocketError } from '../../errors.js';
-import { DETECTOR_PREPROCESS, detectionsPlayground, photoRenderer } from '../detect/family.js';
+import {
+  checkOnlyFormat,
+  DETECTOR_PREPROCESS,
+  detectionsPlayground,
+  photoRenderer,
+} from '../detect/family.js';
 import { rank } from '../signature.js';
 import type { ImageFamily } from '../types.js';
 import { annotateSegments } from './draw.js';
@@ -43,13 +48,7 @@ export const segment: ImageFamily = {
   },
 
   configure(ctx) {
-    const format = ctx.manifest?.output?.format;
-    if (format !== undefined && format !== SEGMENT_FORMAT) {
-      throw new RocketError(
-        'ROCKET_INVALID',
-        `Rocket ${ctx.modelPath}: output.format ${format} is not a segment format; the segment family reads ${SEGMENT_FORMAT} (docs/rocket.md)`,
-      );
-    }
+    checkOnlyFormat(ctx, 'segment', SEGMENT_FORMAT);
     const read = readSegmentOutputs(ctx.signature, ctx.labels);
     if ('problem' in read) {
       throw new RocketError(
