@@ -35,7 +35,7 @@ function configureYolo(ctx: LayoutContext, v8: boolean) {
       'ROCKET_UNSUPPORTED',
       `Rocket ${ctx.modelPath}: output ${head.name} [${head.dims}] read as ${v8 ? 'yolov8' : 'yolov5'} has ` +
         `${numClasses} class${numClasses === 1 ? '' : 'es'}, but the labels name ${ctx.labels.length}. If the model is not a plain ` +
-        'detector (segmentation, pose), it is not served yet; else fix the labels or output.format.',
+        'detector, set its task in rocket.json (segment, pose or obb); else fix the labels or output.format.',
     );
   }
   const settings: YoloSettings = { numClasses };
