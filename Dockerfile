@@ -3,18 +3,18 @@
 #   test      `docker build --target test .` runs the checks of npm test (typecheck, lint, vitest) on the build stage
 #   prod-deps production dependencies only, without other platforms' onnxruntime binaries
 #   rocket    an optional rocket baked in at build time (ROCKET_PATH in the context, or ROCKET_FETCH_URL)
-#   runtime   node:20-bookworm-slim (glibc: onnxruntime-node has no musl build), non-root, no toolchain
+#   runtime   node:24-bookworm-slim (Node.js 24 LTS; glibc: onnxruntime-node has no musl build), non-root, no toolchain
 #
 #   docker build -t rocketserve .
 #   docker run -p 5042:5042 rocketserve          # serves the embedded demo rocket
 #   docker build --build-arg ROCKET_PATH=models/yolov8n.onnx -t my-rocket .   # bakes a rocket in
-ARG BUILD_IMAGE=node:20-bookworm
-ARG RUNTIME_IMAGE=node:20-bookworm-slim
+ARG BUILD_IMAGE=node:24-bookworm
+ARG RUNTIME_IMAGE=node:24-bookworm-slim
 
 FROM ${BUILD_IMAGE} AS build
 # onnxruntime-node's installer would download CUDA binaries; the CPU provider ships in the package.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
-# cmake-js needs cmake, a C++17 compiler and python3 (node:20-bookworm has all but cmake).
+# cmake-js needs cmake, a C++17 compiler and python3 (node:24-bookworm has all but cmake).
 RUN command -v cmake >/dev/null && command -v g++ >/dev/null \
   || (apt-get update && apt-get install -y --no-install-recommends cmake g++ make python3 \
       && rm -rf /var/lib/apt/lists/*)

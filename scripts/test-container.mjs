@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // npm run test:container: builds the CPU Dockerfile with buildah (no Docker engine needed), runs the
 // image, and checks it end to end:
+//   - the runtime: Node.js 24 (NODE_MAJOR) runs the image; the V8 flags src/serving/gc.ts sets are
+//     known to its V8; sharp, onnxruntime-node and the addon (Node-API 8) load under it
 //   - the image config: non-root numeric USER, HEALTHCHECK, NODE_ENV=production, port 5042
 //   - no build toolchain and no dev dependencies (by package-lock.json's "dev" flags) in the image
 //   - the embedded demo rocket serves and detects; a mounted config.ini is read; the HEALTHCHECK
 //     command passes; the server runs as non-root and exits cleanly on SIGTERM
 //   - a real YOLOv8n from ../shared, mounted read-only, finds 4 persons and 1 bus in bus.jpg
 // Skips (exit 0, with the reason) where buildah is missing and cannot be installed, or where the
-// base images are missing and ../shared/tools cannot build them.
+// base images are missing and ../shared/tools cannot build them. The base images are local
+// stand-ins for node:24-bookworm(-slim), built by ../shared/tools/local-base-images.sh --node 24.
 // Then Dockerfile.gpu is built as far as it can go without the CUDA base image (the local slim base
 // stands in, the CUDA provider download is skipped): DEVICE=cuda must fail with PROVIDER_UNAVAILABLE
 // and say why. Env: ROCKET_TEST_IMAGE (tag), ROCKET_TEST_GPU_IMAGE=0 (skip the GPU image).
@@ -21,7 +24,9 @@ import { check, freePort, postImage, processUid, serverPid, waitForHealth } from
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const SHARED = join(ROOT, '..', 'shared');
 const IMAGE = process.env.ROCKET_TEST_IMAGE ?? 'localhost/rocketserve:test';
-const BASES = ['docker.io/library/node:20-bookworm', 'docker.io/library/node:20-bookworm-slim'];
+/** The Node.js major the images are built on (the Dockerfiles' node:24-bookworm(-slim)). */
+const NODE_MAJOR = '24';
+const BASES = [`docker.io/library/node:${NODE_MAJOR}-bookworm`, `docker.io/library/node:${NODE_MAJOR}-bookworm-slim`];
 const isRoot = process.getuid?.() === 0;
 const work = mkdtempSync(join(tmpdir(), 'rocketserve-container-'));
 const containers = [];
@@ -64,11 +69,11 @@ function ensureBaseImages() {
   const images = run('buildah', ['images', '--format', '{{.Name}}:{{.Tag}}'], { quiet: true }).stdout;
   if (BASES.every((b) => images.split('\n').includes(b))) return console.log('base images: cached');
   const script = join(SHARED, 'tools', 'local-base-images.sh');
-  if (!existsSync(script)) skip(`no local node:20 base images and ${script} is absent to build them`);
+  if (!existsSync(script)) skip(`no local node:${NODE_MAJOR} base images and ${script} is absent to build them`);
   if (!isRoot) skip('building the local base images needs root');
-  step('building local base images (../shared/tools/local-base-images.sh)');
+  step(`building local base images (../shared/tools/local-base-images.sh --node ${NODE_MAJOR})`);
   const start = Date.now();
-  run('bash', [script]);
+  run('bash', [script, '--node', NODE_MAJOR]);
   console.log(`base images built in ${seconds(start)} s`);
 }
 
@@ -89,6 +94,10 @@ function build() {
   bud(IMAGE, [], 'build.log');
   const size = run('buildah', ['images', '--format', '{{.Size}}', IMAGE]).stdout.trim();
   console.log(`built in ${seconds(start)} s; image size ${size}`);
+  // npm 11 lists install scripts that package.json's allowScripts neither allows nor denies
+  // (nothing to see where buildah reused the npm ci layers).
+  const notice = /install scripts not yet covered by allowScripts/.exec(readFileSync(join(work, 'build.log'), 'utf8'));
+  check(!notice, "npm ci in the build names no install script that allowScripts leaves unreviewed");
 }
 
 function inspectConfig() {
@@ -124,6 +133,42 @@ function inspectContents(c) {
   check(direct.length === 0, 'no devDependencies (typescript, vitest, biome, cmake-js, ...)');
   const ort = run('buildah', ['run', '--isolation=chroot', c, '--', 'sh', '-c', 'ls node_modules/onnxruntime-node/bin/napi-v6/*']).stdout;
   check(!/darwin|win32/.test(ort), 'onnxruntime-node carries Linux binaries only');
+}
+
+/**
+ * Run inside the image: the Node version, Node-API version, whether the V8 flags that
+ * src/serving/gc.ts sets are in this V8's --v8-options (and set without a warning), and that
+ * sharp and onnxruntime-node load and work.
+ */
+const RUNTIME_PROBE = `
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+const require = createRequire('/app/package.json');
+const { gcFlagsToSet, tuneGarbageCollector } = await import('/app/dist/src/serving/gc.js');
+const known = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+const flags = gcFlagsToSet([]);
+const unknownFlags = flags.filter((f) => !known.includes(f.replace(/^--(no-)?/, '--').split('=')[0]));
+tuneGarbageCollector([]);
+const sharp = require('sharp');
+const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f00' } }).png().toBuffer();
+const ort = require('onnxruntime-node');
+const addon = require('/app/build/native/Release/rocketserve_native.node');
+console.log(JSON.stringify({ node: process.version, napi: process.versions.napi, flags, unknownFlags,
+  vips: sharp.versions.vips, png: png.length, ort: ort.env.versions.node, addon: Object.keys(addon).length }));
+`;
+
+function runtime(c) {
+  step(`the runtime: Node.js ${NODE_MAJOR}`);
+  const version = run('buildah', ['run', '--isolation=chroot', c, '--', 'node', '--version']).stdout.trim();
+  check(version.startsWith(`v${NODE_MAJOR}.`), `node --version in the image: ${version}`);
+  const probe = spawnSync('buildah', ['run', '--isolation=chroot', c, '--', 'node', '--input-type=module', '-e', RUNTIME_PROBE], { encoding: 'utf8' });
+  if (probe.status !== 0) throw new Error(`the runtime probe failed:\n${probe.stdout}${probe.stderr}`);
+  const r = JSON.parse(probe.stdout.trim().split('\n').pop());
+  check(Number(r.napi) >= 8, `Node-API ${r.napi} >= 8, the addon's NAPI_VERSION (package.json binary.napi_versions)`);
+  check(r.flags.length > 0 && r.unknownFlags.length === 0, `V8 knows the GC flags src/serving/gc.ts sets (${r.flags.join(' ')})`);
+  check(probe.stderr.trim() === '', `setting them warns of nothing${probe.stderr.trim() ? `: ${probe.stderr.trim()}` : ''}`);
+  check(r.png > 0, `sharp loads and encodes (libvips ${r.vips})`);
+  check(typeof r.ort === 'string' && r.addon > 0, `onnxruntime-node ${r.ort} and the addon (${r.addon} exports) load`);
 }
 
 /** Starts `rocket serve` in the container; resolves once /health answers 200. */
@@ -224,14 +269,18 @@ async function gpuImage() {
   const c = newContainer(GPU_IMAGE);
   const home = run('buildah', ['run', '--isolation=chroot', c, '--', 'sh', '-c', 'echo "$(id -un) $HOME"']).stdout.trim();
   check(home === 'node /home/node', `runs as ${home}`);
+  const version = run('buildah', ['run', '--isolation=chroot', c, '--', 'node', '--version']).stdout.trim();
+  check(version.startsWith(`v${NODE_MAJOR}.`), `node --version in the GPU image: ${version}`);
   const port = await freePort();
   const serve = spawnSync('buildah', ['run', '--isolation=chroot', '--env', `PORT=${port}`, c, '--', 'node', 'dist/src/cli.js', 'serve'], { encoding: 'utf8', timeout: 120_000 });
   const output = `${serve.stdout}${serve.stderr}`;
   check(serve.status !== 0 && output.includes('PROVIDER_UNAVAILABLE'), 'without a GPU, startup fails with PROVIDER_UNAVAILABLE');
   check(output.includes('no NVIDIA GPU is visible') && output.includes('ONNXRUNTIME_NODE_INSTALL=cuda12'), 'and says why (no GPU, no CUDA provider)');
   check(!output.includes('"executionProvider":"cpu"'), 'and never falls back to the CPU');
-  const doctor = JSON.parse(run('buildah', ['run', '--isolation=chroot', c, '--', 'node', 'dist/src/cli.js', 'doctor', '--json']).stdout);
+  const doctorRun = run('buildah', ['run', '--isolation=chroot', c, '--', 'node', 'dist/src/cli.js', 'doctor', '--json'], { quiet: true });
+  const doctor = JSON.parse(doctorRun.stdout);
   check(doctor.gpu.devices.length === 0 && doctor.cuda.works === false, `rocket doctor in the image: ${doctor.cuda.problems.map((p) => p.problem.split(/ \(|: /)[0]).join('; ')}`);
+  check(doctorRun.status === 1 && doctor.device.configured === 'cuda:0' && !doctor.device.works, 'and exits 1: the image\'s DEVICE=cuda cannot run here');
 }
 
 const started = Date.now();
@@ -244,6 +293,7 @@ try {
   inspectConfig();
   const c = newContainer();
   inspectContents(c);
+  runtime(c);
   await demo(c);
   await realModel(c);
   if (process.env.ROCKET_TEST_GPU_IMAGE !== '0') {

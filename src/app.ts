@@ -7,9 +7,13 @@ import { probeGpus } from './kernels/native.js';
 import type { Logger } from './log.js';
 import { RocketPipeline } from './pipeline/pipeline.js';
 import { loadRocket } from './rocket/load.js';
+import { redactUrl } from './rocket/redact.js';
 import { Admission } from './serving/admission.js';
 import { Cors } from './serving/cors.js';
+import { GcpProject } from './serving/gcp-project.js';
 import { Metrics } from './serving/metrics.js';
+import { settleWithin } from './serving/startup-wait.js';
+import type { Tracing } from './serving/tracing.js';
 
 /** What /health reports. */
 export type Health =
@@ -34,11 +38,17 @@ export class RocketApp {
   private state: Health = { status: 'loading' };
   private loaded?: { pipeline: RocketPipeline; pool: InferencePool };
   private draining = false;
+  /** Aborts when the drain starts, releasing the requests held while the rocket loads. */
+  private readonly drainStarted = new AbortController();
   /** Settles when the rocket is ready to serve, or rejects with the startup error. */
   readonly ready: Promise<void>;
   readonly admission: Admission;
   readonly metrics: Metrics;
   readonly cors: Cors;
+  /** OpenTelemetry tracing, when the OTEL_* variables turn it on; set by the entry point (startTracing()). */
+  tracing?: Tracing;
+  /** The Google Cloud project request logs link traces to, when known. */
+  readonly project: GcpProject;
   /** Worker threads and intra-op threads per worker, resolved once from the config and CPU count. */
   private readonly plan: { workers: number; intraOp: number };
 
@@ -60,6 +70,7 @@ export class RocketApp {
       workers: this.loaded?.pool.size ?? 0,
     }));
     this.cors = new Cors(config.CORS_ORIGINS);
+    this.project = new GcpProject(config.GOOGLE_CLOUD_PROJECT, config.GCE_METADATA_HOST, log);
     this.ready = this.load(cwd);
     this.ready.catch(() => {}); // observed through health() and by the entry point
   }
@@ -84,7 +95,24 @@ export class RocketApp {
   assertAcceptingWork(): void {
     if (this.draining)
       throw new RocketError('NOT_READY', 'The server is shutting down; retry on another instance');
+    if (this.state.status === 'failed')
+      throw new RocketError('NOT_READY', 'The rocket failed to load; see the server log');
     this.pipeline();
+  }
+
+  /**
+   * Like {@link assertAcceptingWork}, but while the rocket is still loading it first holds the
+   * request (a cold start) until the rocket is ready, fails to load or the drain starts, for at
+   * most `waitMs`. Throws NOT_READY (503, Retry-After) when work still may not be admitted then,
+   * or when `signal` aborts first (the client went away).
+   */
+  async awaitAcceptingWork(waitMs: number, signal: AbortSignal): Promise<void> {
+    if (this.state.status === 'loading' && !this.draining) {
+      await settleWithin(this.ready, waitMs, [signal, this.drainStarted.signal]);
+      if (signal.aborted)
+        throw new RocketError('NOT_READY', 'The client went away while the rocket was loading');
+    }
+    this.assertAcceptingWork();
   }
 
   /**
@@ -93,6 +121,7 @@ export class RocketApp {
    */
   async drain(graceMs: number): Promise<boolean> {
     this.draining = true;
+    this.drainStarted.abort();
     const deadline = Date.now() + graceMs;
     while (!this.admission.idle && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const clean = this.admission.idle;
@@ -100,15 +129,17 @@ export class RocketApp {
     return clean;
   }
 
+  /** Stops the workers, then exports the spans still buffered (when tracing is on). */
   async close(): Promise<void> {
     await this.loaded?.pool.close();
+    await this.tracing?.shutdown();
   }
 
   private async load(cwd: string): Promise<void> {
     const { config, log } = this;
     try {
       const url = config.ROCKET_URL || (await ensureDemoRocket());
-      log.info('loading rocket', { rocketUrl: config.ROCKET_URL || '(embedded demo rocket)' });
+      log.info('loading rocket', { rocketUrl: redactUrl(config.ROCKET_URL) || '(embedded demo rocket)' });
       const spec = await loadRocket(url, cwd, config);
       for (const warning of spec.warnings) log.warn(warning, { rocket: spec.name });
       const gpus = probeGpus();
@@ -124,10 +155,8 @@ export class RocketApp {
       const pool = await InferencePool.start(init, workers, {
         batchWaitMs: config.BATCH_WAIT_MS,
         onFallback: (reason) => log.warn('DEVICE=auto fell back to the CPU', { reason }),
-        onBatch: (size, inferenceMs) => {
-          this.metrics.batchSize.observe(size);
-          this.metrics.inferenceSeconds.observe(inferenceMs / 1000);
-        },
+        onBatch: (size, timing) => this.metrics.observeRun(size, timing),
+        onFailure: (code) => this.metrics.inferenceFailures.inc({ code }),
       });
       const device = config.DEVICE.kind === 'cuda' ? `cuda:${config.DEVICE.deviceId}` : config.DEVICE.kind;
       const health: Health = {
@@ -136,13 +165,13 @@ export class RocketApp {
           name: spec.name,
           version: spec.version,
           task: spec.task,
-          source: config.ROCKET_URL || 'embedded:demo',
+          source: redactUrl(config.ROCKET_URL) || 'embedded:demo',
         },
         device,
         executionProvider: pool.provider,
         workers,
       };
-      this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS), pool };
+      this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS, config.ALLOW_SVG), pool };
       this.state = health;
       this.metrics.info.set(
         {

@@ -13,8 +13,14 @@ export const ERROR_CATALOGUE = {
     summary: 'The body is neither multipart/form-data nor an image content type.',
   },
   MALFORMED_MULTIPART: { status: 400, summary: 'The multipart body cannot be parsed.' },
-  MISSING_INPUT: { status: 400, summary: 'No file part named `input` (and no raw image body) was sent.' },
-  UNEXPECTED_FIELD: { status: 400, summary: 'A file was sent in a field other than `input`.' },
+  MISSING_INPUT: {
+    status: 400,
+    summary: "No file was sent in the route's field (`input`; `image` on /classify), and no raw image body.",
+  },
+  UNEXPECTED_FIELD: {
+    status: 400,
+    summary: "A file was sent in a field other than the route's (`input`; `image` on /classify).",
+  },
   TOO_MANY_FILES: { status: 400, summary: 'More files were sent than the route takes (POST /process: 16).' },
   EMPTY_INPUT: { status: 400, summary: 'The uploaded file or body is empty.' },
   UNSUPPORTED_INPUT: {
@@ -30,12 +36,18 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_PARAMETER: { status: 400, summary: 'A query parameter is not one this route accepts.' },
   UNAUTHORIZED: {
     status: 401,
-    summary: 'API_KEY is set and the request has no valid key (Authorization: Bearer or X-API-Key).',
+    summary:
+      'API_KEY is set and the request has no valid key (X-API-Key, or Authorization: Bearer without X-API-Key).',
   },
   PAYLOAD_TOO_LARGE: { status: 413, summary: 'The body is larger than MAX_UPLOAD_BYTES.' },
   IMAGE_UNDECODABLE: {
     status: 422,
-    summary: 'The file is not an image in a supported format, or is corrupt.',
+    summary: 'The file is not an image in a format rocketserve recognises, or is corrupt.',
+  },
+  UNSUPPORTED_IMAGE_FORMAT: {
+    status: 415,
+    summary:
+      'The image is in a format rocketserve does not decode (HEIC/HEIF, or SVG unless ALLOW_SVG=true).',
   },
   IMAGE_TOO_LARGE: {
     status: 422,
@@ -51,7 +63,11 @@ export const ERROR_CATALOGUE = {
     status: 503,
     summary: 'MAX_INFLIGHT requests are running and MAX_QUEUE are waiting; retry after Retry-After seconds.',
   },
-  NOT_READY: { status: 503, summary: 'The rocket is still loading or warming up; retry shortly.' },
+  NOT_READY: {
+    status: 503,
+    summary:
+      'The rocket did not become ready within STARTUP_WAIT_S, failed to load, or the server is shutting down; retry after Retry-After seconds.',
+  },
   INFERENCE_FAILED: { status: 500, summary: 'The model failed while running on this input.' },
   OUTPUT_INVALID: {
     status: 500,

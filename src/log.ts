@@ -34,3 +34,18 @@ export function createLogger(
     enabled: (at) => RANK[at] >= RANK[level],
   };
 }
+
+/** The `@type` that makes Error Reporting take a log entry as an error event. */
+export const REPORTED_ERROR_EVENT =
+  'type.googleapis.com/google.devtools.clouderrorreporting.v1beta1.ReportedErrorEvent';
+
+/**
+ * The fields that make an error-severity entry an Error Reporting event: the V8 stack (`Name:
+ * message` and its `at` frames) in `stack_trace`, the field Error Reporting reads first, and the
+ * ReportedErrorEvent `@type`, so the entry is taken even when the stack is not recognised. For
+ * entries logged at `error` only; empty when `err` has no stack.
+ */
+export function exceptionFields(err: unknown): Record<string, unknown> {
+  const stack = (err as { stack?: unknown } | null)?.stack;
+  return typeof stack === 'string' && stack ? { stack_trace: stack, '@type': REPORTED_ERROR_EVENT } : {};
+}

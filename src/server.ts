@@ -12,8 +12,7 @@ export function startServer(app: RocketApp): Promise<Server> {
   const server = createServer(
     {
       maxHeaderSize: config.MAX_HEADER_BYTES,
-      headersTimeout: config.HEADERS_TIMEOUT_S * 1000,
-      requestTimeout: config.REQUEST_TIMEOUT_S * 1000,
+      ...timeoutOptions(config.HEADERS_TIMEOUT_S, config.REQUEST_TIMEOUT_S),
       keepAliveTimeout: config.KEEPALIVE_TIMEOUT_S * 1000,
     },
     (req, res) => {
@@ -27,6 +26,25 @@ export function startServer(app: RocketApp): Promise<Server> {
       resolve(server);
     });
   });
+}
+
+/**
+ * node:http's header and request timeouts, in ms. Node checks them only every
+ * `connectionsCheckingInterval` (30 s by default, so a 2 s header timeout fired after 20 s): the
+ * check runs here every quarter of the shorter timeout, at most every second, so each fires within
+ * a second of its setting. Node refuses a header timeout longer than the request timeout; the
+ * headers are part of the request, so the header timeout is capped at it.
+ */
+export function timeoutOptions(
+  headersS: number,
+  requestS: number,
+): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
+  const headersTimeout = Math.min(headersS, requestS) * 1000;
+  return {
+    headersTimeout,
+    requestTimeout: requestS * 1000,
+    connectionsCheckingInterval: Math.min(1000, headersTimeout / 4),
+  };
 }
 
 /**

@@ -4,9 +4,11 @@ import { createRequire } from 'node:module';
 import { cpus, freemem, totalmem } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load.js';
 import { buildDemoDetector } from '../demo/detector.js';
 import { probeGpus } from '../kernels/native.js';
 import type { GpuProbe } from '../kernels/types.js';
+import { checkDevice, formatDeviceCheck } from './doctor-device.js';
 import type { Command } from './types.js';
 
 /** The CUDA 12 and cuDNN 9 libraries onnxruntime-node's CUDA provider links against. */
@@ -40,7 +42,7 @@ export interface Problem {
   fix: string;
 }
 
-/** Everything `rocket doctor` found (`--json` prints exactly this). */
+/** Everything `rocket doctor` found about the machine (`--json` prints this, plus the DEVICE check). */
 export interface DoctorReport {
   cpu: { model: string; count: number };
   memory: { totalBytes: number; freeBytes: number };
@@ -192,22 +194,38 @@ export function formatReport(r: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `rocket doctor`: what hardware and libraries this machine has, and whether DEVICE=cuda would work. */
+/**
+ * `rocket doctor`: what hardware and libraries this machine has, whether DEVICE=cuda would work,
+ * and whether the configured DEVICE can run (exit status 1 when not).
+ */
 export const doctorCommand: Command = {
   summary: 'Show the CPU, memory, GPUs and CUDA libraries, and whether DEVICE=cuda would work',
-  help: `Usage: rocket doctor [--json]
+  help: `Usage: rocket doctor [--json] [--config FILE]
 
 Prints the CPU and memory; the GPUs the NVIDIA driver reports (name, memory, driver version); the
 execution providers onnxruntime-node can load; whether the CUDA 12 and cuDNN 9 libraries are on
-the library path; and whether DEVICE=cuda would work here, with the fix for each problem.
+the library path; whether DEVICE=cuda would work here, with the fix for each problem; and whether
+the configured DEVICE (config.ini or the environment) can run. Exits with status 1 when it cannot
+(DEVICE=cuda or cuda:N on a machine where CUDA would fail); DEVICE=cpu and auto always can.
 
 Options:
-  --json      Print the report as JSON
-  -h, --help  Show this help
+  --json            Print the report as JSON (with the configured DEVICE's check as "device")
+  --config <file>   Read this config.ini instead of ./config.ini
+  -h, --help        Show this help
 `,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean', default: false }, config: { type: 'string' } },
+    });
+    const config = loadConfig({ file: values.config });
     const report = await diagnose(systemProbes());
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    const device = checkDevice(config.DEVICE, report);
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify({ ...report, device }, null, 2)}\n`
+        : formatReport(report) + formatDeviceCheck(device),
+    );
+    if (!device.works) process.exitCode = 1;
   },
 };

@@ -6,6 +6,7 @@ import { predictCommand } from './predict.js';
 import { schemaCommand } from './schema.js';
 import { serveCommand } from './serve.js';
 import type { Command } from './types.js';
+import { versionCommand } from './version.js';
 
 /** Every `rocket` command, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
@@ -16,4 +17,5 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   inspect: inspectCommand,
   pack: packCommand,
   doctor: doctorCommand,
+  version: versionCommand,
 };

@@ -8,9 +8,11 @@ import { DataType } from '../onnx/proto.js';
 import { type ModelInfo, readModelInfo, type ValueInfo } from '../onnx/read.js';
 import { loadInferredSpec } from '../rocket/load.js';
 import { readManifest } from '../rocket/manifest.js';
+import { redactUrl } from '../rocket/redact.js';
 import { resolveContext, resolveRocketUrl } from '../rocket/resolve.js';
 import type { RocketSpec } from '../rocket/types.js';
 import type { Command } from './types.js';
+import { UsageError } from './usage.js';
 
 const TYPE_NAMES = Object.fromEntries(
   Object.entries(DataType).map(([name, code]) => [code, name.toLowerCase()]),
@@ -64,7 +66,7 @@ export async function inspectRocket(url: string, cwd: string, configFile?: strin
     model = resolve(path, readManifest(join(path, 'rocket.json')).model);
   const info: ModelInfo = readModelInfo(await readFile(model));
   const out: Inspection = {
-    source: url,
+    source: redactUrl(url),
     model,
     onnx: {
       irVersion: info.irVersion,
@@ -176,8 +178,8 @@ export const inspectCommand: Command = {
 
 Prints the model's I/O signature (names, element types, shapes), its ONNX metadata, and the rocket
 rocketserve would serve: task, output format, preprocessing, thresholds and labels. A model that
-cannot be served as an image rocket still shows its signature, and why. Remote forms (https://,
-gs://, s3://, hf://, owner/name) are downloaded into CACHE_DIR first.
+cannot be served still shows its signature, and why, and exits with status 1. Remote forms
+(https://, gs://, s3://, hf://, owner/name) are downloaded into CACHE_DIR first.
 
 Options:
   --json            Print JSON instead of a table
@@ -191,8 +193,9 @@ Options:
       options: { json: { type: 'boolean' }, config: { type: 'string' } },
     });
     const [url, ...extra] = positionals;
-    if (!url || extra.length > 0) throw new Error(`Expected one model or rocket\n\n${inspectCommand.help}`);
+    if (!url || extra.length > 0) throw new UsageError('Expected one model or rocket', inspectCommand.help);
     const report = await inspectRocket(url, process.cwd(), values.config);
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatInspection(report));
+    if (report.problem) process.exitCode = 1;
   },
 };

@@ -9,6 +9,7 @@ import { checkManifestPaths } from '../rocket/archive.js';
 import { loadRocketSpec } from '../rocket/load.js';
 import { parseRegistryName, type RegistryName, registryLocation } from '../rocket/sources/registry.js';
 import type { Command } from './types.js';
+import { UsageError } from './usage.js';
 
 /** What {@link packRocket} wrote. */
 export interface PackResult {
@@ -92,10 +93,10 @@ Options:
       options: { as: { type: 'string' }, out: { type: 'string' }, registry: { type: 'string' } },
     });
     const [dir, ...extra] = positionals;
-    if (!dir || extra.length > 0) throw new Error(`Expected one rocket directory\n\n${packCommand.help}`);
+    if (!dir || extra.length > 0) throw new UsageError('Expected one rocket directory', packCommand.help);
     const as = values.as === undefined ? undefined : parseRegistryName(values.as);
     if (values.as !== undefined && !as)
-      throw new Error(`--as expects owner/name[@version] but received "${values.as}"`);
+      throw new UsageError(`--as expects owner/name[@version] but received "${values.as}"`, packCommand.help);
     const registry = values.registry !== undefined;
     const outDir = resolve(values.registry ?? values.out ?? '.');
     const result = await packRocket(resolve(dir), { outDir, as, registry });

@@ -9,6 +9,7 @@ import { fieldsOf, resultJson } from '../pipeline/pipeline.js';
 import { applyProcessSettings } from '../process-settings.js';
 import { imageFamilyOf } from '../tasks/registry.js';
 import type { Command } from './types.js';
+import { UsageError } from './usage.js';
 
 const THRESHOLD_FLAGS = {
   confidence: 'confidence',
@@ -59,7 +60,7 @@ Options:
       },
     });
     const [imagePath, ...extra] = positionals;
-    if (!imagePath || extra.length > 0) throw new Error(`Expected one image\n\n${predictCommand.help}`);
+    if (!imagePath || extra.length > 0) throw new UsageError('Expected one image', predictCommand.help);
     const query = new URLSearchParams(values.query ?? '');
     for (const [flag, name] of Object.entries(THRESHOLD_FLAGS)) {
       const value = values[flag as keyof typeof THRESHOLD_FLAGS];

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { manifestJsonSchema } from '../rocket/manifest.js';
 import type { Command } from './types.js';
 
@@ -8,7 +9,8 @@ export const schemaCommand: Command = {
 
 Prints the JSON Schema (draft 2020-12) that rocket.json manifests are validated against.
 `,
-  async run() {
+  async run(argv) {
+    parseArgs({ args: argv, options: {} });
     process.stdout.write(`${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
   },
 };

@@ -5,6 +5,7 @@ import { createLogger } from '../log.js';
 import { applyProcessSettings } from '../process-settings.js';
 import { startServer, stopServer } from '../server.js';
 import { applyEventLoopPriority } from '../serving/priority.js';
+import { startTracing } from '../serving/tracing.js';
 import type { Command } from './types.js';
 
 /** `rocket serve`: our own HTTP server around the rocket, until SIGTERM or SIGINT. */
@@ -27,6 +28,7 @@ Options:
     log.info('event loop priority', { ...applyEventLoopPriority(config.EVENT_LOOP_PRIORITY) });
     applyProcessSettings();
     const app = new RocketApp(config, log);
+    app.tracing = await startTracing(process.env, log);
     const server = await startServer(app);
     log.info('listening', { port: config.PORT, host: config.HOST });
     const stop = async (signal: string) => {
@@ -38,6 +40,10 @@ Options:
     };
     process.once('SIGTERM', (s) => void stop(s));
     process.once('SIGINT', (s) => void stop(s));
-    await app.ready;
+    // A rocket that fails to load exits 1, after the requests held meanwhile got 503 NOT_READY.
+    await app.ready.catch(async (err: unknown) => {
+      await stopServer(server, app);
+      throw err;
+    });
   },
 };

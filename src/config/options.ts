@@ -31,6 +31,12 @@ function integer(min: number, max: number): (raw: string) => Parsed<number> {
 
 const text = (raw: string): Parsed<string> => ok(raw.trim());
 
+/** `true` or `false`, in any case. */
+function flag(raw: string): Parsed<boolean> {
+  const v = raw.trim().toLowerCase();
+  return v === 'true' || v === 'false' ? ok(v === 'true') : { ok: false, expected: 'true or false' };
+}
+
 /** Trimmed text that must not be empty; `what` names it in the error ("a non-empty path"). */
 const nonEmpty =
   (what: string) =>
@@ -41,6 +47,14 @@ const nonEmpty =
 function headerName(raw: string): Parsed<string> {
   const v = raw.trim().toLowerCase();
   return /^[!#$%&'*+.^_`|~0-9a-z-]*$/.test(v) ? ok(v) : { ok: false, expected: 'a header name, or empty' };
+}
+
+/** `host` or `host:port`, nothing more (no scheme, path or credentials). */
+function hostAndPort(raw: string): Parsed<string> {
+  const v = raw.trim();
+  return /^[^\s/?#@]+$/.test(v) && URL.canParse(`http://${v}/`)
+    ? ok(v)
+    : { ok: false, expected: 'a host name or address, optionally with :port' };
 }
 
 /** 0 means "choose from the CPU count" for the two sizing keys. */
@@ -135,6 +149,12 @@ export const OPTIONS = {
     default: 40_000_000,
     parse: integer(1, 1_000_000_000),
   },
+  ALLOW_SVG: {
+    doc: 'true: decode SVG uploads, rendered at 72 dpi within MAX_PIXELS (librsvg still spends up to about 3 s of CPU on a hostile file: enable for trusted clients only). false: refuse them with 415 UNSUPPORTED_IMAGE_FORMAT.',
+    allowed: 'true or false',
+    default: false,
+    parse: flag,
+  },
   KERNELS: {
     doc: 'Pre/post-processing kernels: the C++ addon, or the pure-TypeScript reference (slower; for debugging).',
     allowed: KERNEL_KINDS.join(', '),
@@ -196,10 +216,16 @@ export const OPTIONS = {
     parse: integer(0, 1000),
   },
   SHUTDOWN_GRACE_S: {
-    doc: 'On SIGTERM/SIGINT, seconds in-flight and queued requests get to finish before exit.',
+    doc: 'On SIGTERM/SIGINT, seconds in-flight and queued requests get to finish before exit. The default 8 ends the drain before the SIGKILL Cloud Run sends 10 s after SIGTERM; keep it under the grace period of your platform (Kubernetes terminationGracePeriodSeconds, ECS stopTimeout).',
     allowed: 'an integer from 0 to 3600',
-    default: 10,
+    default: 8,
     parse: integer(0, 3600),
+  },
+  STARTUP_WAIT_S: {
+    doc: 'Seconds a request to a model route (POST /process, /v2 infer, the compatibility routes) waits for a rocket that is still loading; past it, 503 NOT_READY with Retry-After. 0 = refuse at once. Probes never wait.',
+    allowed: 'an integer from 0 to 600',
+    default: 30,
+    parse: integer(0, 600),
   },
   REQUEST_TIMEOUT_S: {
     doc: 'Seconds a client gets to send a whole request (headers and body).',
@@ -226,7 +252,7 @@ export const OPTIONS = {
     parse: integer(1024, 1024 * 1024),
   },
   API_KEY: {
-    doc: 'When set, every route but the health probes needs Authorization: Bearer KEY or X-API-Key: KEY. Prefer the environment to the file.',
+    doc: 'When set, every route but the health probes needs X-API-Key: KEY, or Authorization: Bearer KEY when X-API-Key is absent (so Authorization can carry a Cloud Run IAM ID token). Prefer the environment to the file.',
     allowed: 'empty, or a key of at least 16 characters',
     default: '',
     parse: (raw: string) =>
@@ -241,10 +267,16 @@ export const OPTIONS = {
     parse: text,
   },
   GOOGLE_CLOUD_PROJECT: {
-    doc: 'Project id; when set, request logs link their trace to Cloud Trace (projects/ID/traces/TRACE).',
+    doc: 'Project id request logs link their trace to (projects/ID/traces/TRACE). Empty: asked once of the metadata server (GCE_METADATA_HOST) in the background; off Google Cloud that fails at once and traces are logged bare.',
     allowed: 'empty, or a Google Cloud project id',
     default: '',
     parse: text,
+  },
+  GCE_METADATA_HOST: {
+    doc: "Host (and port) of Google Cloud's metadata server, asked for the project id when GOOGLE_CLOUD_PROJECT is empty. The variable Google's client libraries honour; change it only for tests or an emulator.",
+    allowed: 'a host name or address, optionally with :port',
+    default: 'metadata.google.internal',
+    parse: hostAndPort,
   },
   LOG_LEVEL: {
     doc: 'Lowest severity that is logged.',

@@ -12,6 +12,8 @@ export interface ErrorProtocol {
   own?(err: unknown): { status: number; message: string } | undefined;
   /** The JSON body for an error; `code` is absent for the protocol's own errors. */
   body(error: { code?: ErrorCode; message: string }): unknown;
+  /** The header that carries the catalogue code, for a protocol whose body has no place for it. */
+  codeHeader?: string;
 }
 
 /** rocketserve's own shape, on every route but the v2 protocol's: `{"error": {code, message}}`. */
@@ -50,9 +52,10 @@ export function errorResponse(
   }
   const { status, body, headers } = toErrorResponse(err, production);
   const { code, message } = body.error;
+  const coded = protocol.codeHeader ? { [protocol.codeHeader]: code } : {};
   return {
     status,
-    headers: { ...json, ...headers },
+    headers: { ...json, ...headers, ...coded },
     body: JSON.stringify(protocol.body({ code, message })),
     code,
     message,

@@ -22,6 +22,9 @@ export interface UploadLimits {
 
 const FILE_BODY = /^(image\/[\w.+-]+|application\/octet-stream|text\/csv)$/;
 
+/** busboy's limits on the rest of a multipart body: text fields, parts, and one text field's bytes. */
+const MULTIPART_LIMITS = { fields: 32, parts: 64, fieldSize: 64 * 1024 } as const;
+
 /**
  * Reads the one file a request carries: a `multipart/form-data` part named `limits.field`, or a
  * raw body with an image content type. The only module that knows busboy's errors. Enforces the
@@ -117,9 +120,7 @@ function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload[]
         limits: {
           fileSize: limits.maxBytes,
           files: limits.maxFiles ?? 1,
-          fields: 32,
-          parts: 64,
-          fieldSize: 64 * 1024,
+          ...MULTIPART_LIMITS,
         },
       });
     } catch (err) {
@@ -168,10 +169,15 @@ function readMultipart(req: BodyRequest, limits: UploadLimits): Promise<Upload[]
       ),
     );
     parser.on('partsLimit', () =>
-      fail(new RocketError('MALFORMED_MULTIPART', 'The body has too many parts')),
+      fail(new RocketError('MALFORMED_MULTIPART', `The body has more than ${MULTIPART_LIMITS.parts} parts`)),
     );
     parser.on('fieldsLimit', () =>
-      fail(new RocketError('MALFORMED_MULTIPART', 'The body has too many fields')),
+      fail(
+        new RocketError(
+          'MALFORMED_MULTIPART',
+          `The body has more than ${MULTIPART_LIMITS.fields} text fields`,
+        ),
+      ),
     );
     parser.on('error', (err: Error) =>
       reject(

@@ -2,6 +2,7 @@ import sharp, { type Metadata, type Sharp } from 'sharp';
 import { RocketError } from '../errors.js';
 import type { IccProfile, Preprocess } from '../rocket/types.js';
 import { decodeBmp, isBmp } from './bmp.js';
+import { refuseHeic, refuseSvg } from './formats.js';
 import { type Placement, planPlacement } from './geometry.js';
 import { isSrgbProfile } from './icc.js';
 import { checkPixelLimit } from './limits.js';
@@ -29,6 +30,12 @@ export interface OpenedImage {
 }
 
 /**
+ * The resolution SVG is rendered at, in dots per inch (sharp's default, pinned here): an SVG's
+ * pixels are then those its width and height declare, checked against MAX_PIXELS like any image.
+ */
+const SVG_DENSITY = 72;
+
+/**
  * Sets libvips up for a server: no operation cache (every upload is new, so a cache only holds
  * memory) and one thread per image (requests already decode in parallel on libuv's pool, so more
  * would oversubscribe the cores). Called once at startup, by applyProcessSettings()
@@ -45,6 +52,9 @@ export function configureDecoder(): void {
  * fed to sharp as raw pixels so everything downstream is the same). With `iccProfile` `convert`
  * the pipelines convert the pixels to sRGB with an embedded ICC profile, unless that profile is
  * sRGB itself: on a large photo the (then identity) transform costs about as much as the decode.
+ * HEIC is refused as UNSUPPORTED_IMAGE_FORMAT; SVG is opened at {@link SVG_DENSITY}, within
+ * `maxPixels`, with librsvg's limits on (sharp's `unlimited` off), and refused by
+ * {@link decodeForModel} unless ALLOW_SVG is set.
  */
 export async function openImage(
   bytes: Uint8Array,
@@ -61,13 +71,20 @@ export async function openImage(
       pipeline: () => sharp(data, { raw, limitInputPixels: maxPixels }),
     };
   }
-  const options = { limitInputPixels: maxPixels, failOn: 'warning', autoOrient: true } as const;
+  refuseHeic(bytes);
+  const options = {
+    limitInputPixels: maxPixels,
+    failOn: 'warning',
+    autoOrient: true,
+    density: SVG_DENSITY,
+  } as const;
   let meta: Metadata;
   try {
     meta = await sharp(bytes, options).metadata();
   } catch (err) {
     throw translateSharpError(err);
   }
+  refuseHeic(bytes, meta);
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
   if (!width || !height) throw new RocketError('IMAGE_UNDECODABLE', 'The image has no readable dimensions');
@@ -115,14 +132,17 @@ async function resized(image: OpenedImage, placement: Placement, pre: Preprocess
  * Decodes an upload straight to the model's input size. Resizing inside the decoder lets libvips
  * shrink JPEGs on load, so a large photo never exists at full size in memory. The only module that
  * knows sharp's error texts: they become IMAGE_UNDECODABLE or IMAGE_TOO_LARGE. BMP goes through
- * {@link decodeBmp} first.
+ * {@link decodeBmp} first. SVG is refused as UNSUPPORTED_IMAGE_FORMAT unless `allowSvg`
+ * (ALLOW_SVG).
  */
 export async function decodeForModel(
   bytes: Uint8Array,
   pre: Preprocess,
   maxPixels: number,
+  allowSvg = false,
 ): Promise<DecodedImage> {
   const image = await openImage(bytes, maxPixels, pre.iccProfile);
+  refuseSvg(image.format, allowSvg);
   const { width, height } = image;
   const placement = planPlacement(width, height, pre);
   let pipeline = await resized(image, placement, pre);
@@ -145,7 +165,10 @@ export async function decodeForModel(
   }
 }
 
-/** Maps a sharp error to IMAGE_TOO_LARGE or IMAGE_UNDECODABLE (sharp's texts are known only here). */
+/**
+ * Maps a sharp error to IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE_FORMAT (a codec libvips was built
+ * without) or IMAGE_UNDECODABLE (sharp's texts are known only here).
+ */
 export function translateSharpError(err: unknown): RocketError {
   const message = err instanceof Error ? err.message : String(err);
   if (/pixel limit/i.test(message)) {
@@ -155,6 +178,13 @@ export function translateSharpError(err: unknown): RocketError {
       {
         cause: err,
       },
+    );
+  }
+  if (/has not been built in/i.test(message)) {
+    return new RocketError(
+      'UNSUPPORTED_IMAGE_FORMAT',
+      `The image's format is not supported (${message.split('\n').at(-1)})`,
+      { cause: err },
     );
   }
   const why = /unsupported image format/i.test(message)

@@ -1,3 +1,4 @@
+import * as workerThreads from 'node:worker_threads';
 import type { ErrorCode } from '../errors.js';
 import type { Placement } from '../image/geometry.js';
 import type { KernelKind } from '../kernels/types.js';
@@ -47,6 +48,9 @@ export interface JobResult {
   fields: TaskFields;
   timing: WorkerTiming;
   batchSize: number;
+  /** When the job was queued, and when its batch was handed to a worker (main-thread performance.now(), ms). */
+  queuedAt: number;
+  startedAt: number;
 }
 
 /** A tensor as it crosses between threads: onnxruntime's type name, dims and data. */
@@ -69,9 +73,21 @@ export type WorkerReply =
   | { type: 'batch-error'; id: number; code: ErrorCode; message: string };
 
 /**
+ * Node >= 21's worker_threads.isMarkedAsUntransferable. Buffers over memory a native addon owns
+ * (sharp's output) are marked so; Node 20 has no such check and silently copies them when listed
+ * for transfer, where Node >= 21 throws DataCloneError.
+ */
+const isUntransferable =
+  (workerThreads as { isMarkedAsUntransferable?: (buffer: ArrayBuffer) => boolean })
+    .isMarkedAsUntransferable ?? (() => false);
+
+/**
  * The buffers behind whichever of `values` are typed arrays, to transfer with a message instead of
- * copying them. Only for arrays that own their whole buffer and are not used after sending.
+ * copying them. Only for arrays that own their whole buffer and are not used after sending. Buffers
+ * that cannot be transferred (see isUntransferable) are left out: the message copies them.
  */
 export function transferList(values: Iterable<unknown>): ArrayBuffer[] {
-  return [...values].flatMap((v) => (ArrayBuffer.isView(v) ? [v.buffer as ArrayBuffer] : []));
+  return [...values].flatMap((v) =>
+    ArrayBuffer.isView(v) && !isUntransferable(v.buffer as ArrayBuffer) ? [v.buffer as ArrayBuffer] : [],
+  );
 }

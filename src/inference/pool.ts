@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { RocketError } from '../errors.js';
+import { type ErrorCode, RocketError } from '../errors.js';
 import { packageRoot } from '../package.js';
 import { nextBatch } from './batching.js';
 import {
@@ -12,6 +12,7 @@ import {
   type WireTensor,
   type WorkerInit,
   type WorkerReply,
+  type WorkerTiming,
 } from './messages.js';
 
 /** The compiled worker script. Under vitest this module runs from src/, so use the built copy. */
@@ -42,16 +43,25 @@ type Pending = {
 
 interface Slot {
   worker: Worker;
-  busy?: { id: number; batch: Pending[] };
+  /** The batch the worker holds, and when it was handed over (performance.now(), ms). */
+  busy?: { id: number; batch: Pending[]; startedAt: number };
 }
 
 export interface PoolOptions {
   /** How long a partial batch waits for more jobs, in ms (only when batchMax > 1). */
   batchWaitMs?: number;
   onFallback?: (reason: string) => void;
-  /** Called after each inference run with its batch size and session.run time. */
-  onBatch?: (size: number, inferenceMs: number) => void;
+  /**
+   * Called after each inference run with its batch size and stage times: session.run time, and
+   * for image batches the worker's pre- and postprocessing times (raw-tensor runs have none).
+   */
+  onBatch?: (size: number, timing: RunTiming) => void;
+  /** Called once for each inference run that failed, with the error code its requests get. */
+  onFailure?: (code: ErrorCode) => void;
 }
+
+/** The stage times of one inference run, in milliseconds. */
+export type RunTiming = Pick<WorkerTiming, 'inferenceMs'> & Partial<WorkerTiming>;
 
 /**
  * Inference worker threads, each with its own onnxruntime session, fed from one FIFO queue.
@@ -200,7 +210,7 @@ export class InferencePool {
       const id = this.nextId++;
       if (next.action === 'tensors') {
         const job = this.queue.shift() as Extract<Pending, { kind: 'tensors' }>;
-        slot.busy = { id, batch: [job] };
+        slot.busy = { id, batch: [job], startedAt: performance.now() };
         slot.worker.postMessage(
           { type: 'tensors', id, feeds: job.feeds, fetches: job.fetches },
           transferList(Object.values(job.feeds).map((t) => t.data)),
@@ -208,7 +218,7 @@ export class InferencePool {
         continue;
       }
       const batch = this.queue.splice(0, next.size) as Extract<Pending, { kind: 'image' }>[];
-      slot.busy = { id, batch };
+      slot.busy = { id, batch, startedAt: performance.now() };
       slot.worker.postMessage(
         { type: 'batch', id, jobs: batch.map((p) => p.job) },
         transferList(batch.map((p) => p.job.pixels)),
@@ -219,23 +229,26 @@ export class InferencePool {
   private onReply(slot: Slot, reply: WorkerReply): void {
     const ours = reply.type === 'results' || reply.type === 'batch-error' || reply.type === 'tensors-result';
     if (!ours || slot.busy?.id !== reply.id) return;
-    const { batch } = slot.busy;
+    const { batch, startedAt } = slot.busy;
     slot.busy = undefined;
     if (reply.type === 'results') {
-      this.options.onBatch?.(batch.length, reply.timing.inferenceMs);
+      this.options.onBatch?.(batch.length, reply.timing);
       batch.forEach((p, i) => {
         if (p.kind !== 'image') return;
         p.resolve({
           fields: reply.results[i] as JobResult['fields'],
           timing: reply.timing,
           batchSize: batch.length,
+          queuedAt: p.queuedAt,
+          startedAt,
         });
       });
     } else if (reply.type === 'tensors-result') {
-      this.options.onBatch?.(1, reply.inferenceMs);
+      this.options.onBatch?.(1, { inferenceMs: reply.inferenceMs });
       const [p] = batch;
       if (p?.kind === 'tensors') p.resolve(reply.outputs);
     } else {
+      this.options.onFailure?.(reply.code);
       for (const p of batch) p.reject(new RocketError(reply.code, reply.message));
     }
     this.dispatch();
@@ -244,6 +257,7 @@ export class InferencePool {
   private onExit(slot: Slot, code: number): void {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
+    if (slot.busy) this.options.onFailure?.('INFERENCE_FAILED');
     for (const p of slot.busy?.batch ?? []) {
       p.reject(
         new RocketError(

@@ -6,11 +6,11 @@ import { LAMBDA_PAYLOAD_LIMIT_BYTES, type LambdaHttpEvent, type LambdaHttpResult
 import { eventBody, toRequest } from './request.js';
 import { LambdaResponse } from './response.js';
 
-/** How a Lambda handler gets its app, and the payload limit it enforces. */
+/** How a Lambda handler gets its app, and the response size limit it enforces. */
 export interface LambdaHandlerOptions {
   /** Creates the app; called once per container (on the first invocation, or by `warm()`). */
   createApp(): RocketApp;
-  /** Largest event body and response body, in bytes; default {@link LAMBDA_PAYLOAD_LIMIT_BYTES}. */
+  /** Largest response body, in bytes; default {@link LAMBDA_PAYLOAD_LIMIT_BYTES}. */
   payloadLimitBytes?: number;
 }
 
@@ -31,7 +31,9 @@ function errorResult(err: unknown): LambdaHttpResult {
  * Adapts Function URL and API Gateway HTTP API (payload v2.0) events to the shared router, so
  * Lambda answers exactly what `POST /process` answers over HTTP. The app is created once per
  * container and reused by every invocation; each invocation waits until the rocket is ready.
- * Bodies over Lambda's 6 MB payload limit get `413 PAYLOAD_TOO_LARGE` before they are decoded.
+ * Requests over Lambda's 6 MB payload limit never reach it: Lambda refuses them before the handler
+ * runs (see docs/deploy.md). Bodies within it are held to MAX_UPLOAD_BYTES by the router; a
+ * response over the limit becomes a 500 INTERNAL that names it, instead of Lambda's own error.
  */
 export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandler {
   const limit = options.payloadLimitBytes ?? LAMBDA_PAYLOAD_LIMIT_BYTES;
@@ -48,17 +50,6 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     } catch (err) {
       current.log.error('rocket failed to load', { error: (err as Error).message });
       return errorResult(err);
-    }
-    const sent = event.body ? Buffer.byteLength(event.body, 'utf8') : 0;
-    if (sent > limit) {
-      const encoded = event.isBase64Encoded ? ' (base64-encoded, so about 3/4 of that is the file)' : '';
-      return errorResult(
-        new RocketError(
-          'PAYLOAD_TOO_LARGE',
-          `The request body is ${sent} bytes${encoded}; AWS Lambda accepts at most ${limit} bytes per ` +
-            'request. Send a smaller image, or use the container image (Cloud Run, ECS, Kubernetes) for larger uploads.',
-        ),
-      );
     }
     const res = new LambdaResponse();
     await handleRequest(toRequest(event, eventBody(event)), res.asServerResponse(), current);

@@ -6,7 +6,7 @@ const WHY: Record<number, string> = {
   401: 'API_KEY is set and the request has no valid key.',
   404: 'Not found.',
   413: 'The body is larger than MAX_UPLOAD_BYTES.',
-  415: 'Unsupported content type.',
+  415: 'Unsupported content type, or an image format not decoded (HEIC, SVG unless ALLOW_SVG).',
   422: 'The image cannot be decoded or is too large.',
   429: 'This client already has MAX_INFLIGHT_PER_CLIENT requests running or queued; retry after Retry-After seconds.',
   500: 'Inference failed or an internal error.',

@@ -117,7 +117,7 @@ export const coreDocs: RouteDocs = {
           },
         },
       },
-      ...catalogueErrors(400, 401, 413, 422, 429, 503),
+      ...catalogueErrors(400, 401, 413, 415, 422, 429, 503),
     },
   },
   'POST /predict': {
@@ -129,7 +129,7 @@ export const coreDocs: RouteDocs = {
         description: 'The /process result plus processingTimeMs.',
         content: { 'application/json': c.predictResponse },
       },
-      ...catalogueErrors(400, 401, 404, 413, 422, 429, 503),
+      ...catalogueErrors(400, 401, 404, 413, 415, 422, 429, 503),
     },
   },
 };

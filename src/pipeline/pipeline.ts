@@ -3,6 +3,7 @@ import { decodeForModel } from '../image/decode.js';
 import type { Job, JobResult, WireTensor } from '../inference/messages.js';
 import type { InferencePool } from '../inference/pool.js';
 import type { ImageRocketSpec, Preprocess, RocketSpec, Thresholds } from '../rocket/types.js';
+import { recordStage, recordWorkerStages } from '../serving/stages.js';
 import { imageFamilyOf, rowsFamilyOf } from '../tasks/registry.js';
 import type { FamilyOptions, ImageFamily, TaskFields } from '../tasks/types.js';
 
@@ -66,6 +67,8 @@ export class RocketPipeline {
     readonly spec: RocketSpec,
     private readonly pool: InferencePool,
     private readonly maxPixels: number,
+    /** ALLOW_SVG: decode SVG uploads instead of refusing them. */
+    private readonly allowSvg = false,
   ) {
     if (spec.input === 'image') this.decoding = imageFamilyOf(spec.task).decodeAs?.(spec) ?? spec.preprocess;
   }
@@ -98,8 +101,11 @@ export class RocketPipeline {
     const spec = this.imageSpec();
     const start = performance.now();
     const pre = this.decoding ?? spec.preprocess;
-    const decodedAll = await Promise.all(images.map((bytes) => decodeForModel(bytes, pre, this.maxPixels)));
+    const decodedAll = await Promise.all(
+      images.map((bytes) => decodeForModel(bytes, pre, this.maxPixels, this.allowSvg)),
+    );
     const decodeMs = performance.now() - start;
+    recordStage('decode', start, start + decodeMs);
     const jobs: Job[] = decodedAll.map((image) => ({
       pixels: ownsBuffer(image.pixels) ? image.pixels : image.pixels.slice(),
       width: image.width,
@@ -115,6 +121,10 @@ export class RocketPipeline {
         ? await this.pool.runMany(jobs, signal)
         : await Promise.all(jobs.map((job) => this.pool.run(job, signal)));
     const totalMs = performance.now() - start;
+    // One set of worker stages per inference run: images batched together share theirs.
+    results.forEach((r, i) => {
+      if (results[i - 1]?.startedAt !== r.startedAt) recordWorkerStages(r.queuedAt, r.startedAt, r.timing);
+    });
     return results.map(({ fields, timing }, i) => ({
       rocket: { name: spec.name, version: spec.version },
       task: spec.task,

@@ -4,6 +4,7 @@ import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import * as tar from 'tar';
 import { RocketError } from '../errors.js';
 import { readManifest } from './manifest.js';
+import { redactUrl } from './redact.js';
 
 /** What {@link checkEntries} looks at in one archive entry. */
 export interface ArchiveEntry {
@@ -56,9 +57,9 @@ export function checkEntries(entries: readonly ArchiveEntry[], maxBytes: number)
   return problems;
 }
 
-/** ROCKET_ARCHIVE_INVALID naming the archive's URL. */
+/** ROCKET_ARCHIVE_INVALID naming the archive's URL (redacted). */
 export function archiveInvalid(url: string, why: string, cause?: unknown): RocketError {
-  return new RocketError('ROCKET_ARCHIVE_INVALID', `Rocket archive ${url}: ${why}`, { cause });
+  return new RocketError('ROCKET_ARCHIVE_INVALID', `Rocket archive ${redactUrl(url)}: ${why}`, { cause });
 }
 
 /**

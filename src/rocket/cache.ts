@@ -4,6 +4,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile }
 import { join, relative, resolve } from 'node:path';
 import { RocketError } from '../errors.js';
 import { isInside } from './archive.js';
+import { cacheKeyUrl, redactUrl } from './redact.js';
 import type { Download, ProgressReporter } from './sources/download.js';
 import { receive } from './sources/receive.js';
 import { settleDownload } from './sources/settle.js';
@@ -17,9 +18,12 @@ export interface CacheContext {
 
 /** One remote rocket to fetch once and keep. */
 export interface CacheRequest {
-  /** The URL as shown in messages and progress. */
+  /** The URL for messages and progress; shown only through {@link redactUrl}. */
   url: string;
-  /** The entry's identity: requests with the same key share one cache entry. */
+  /**
+   * The entry's identity: requests with the same key share one cache entry. Keyed through
+   * {@link cacheKeyUrl}, so userinfo and signing parameters do not count.
+   */
   key: string;
   /** The name a bare .onnx download is stored under. */
   fileName: string;
@@ -32,12 +36,15 @@ const ENTRY_FILE = 'entry.json';
 const PARTIAL = '.partial-';
 const STALE_PARTIAL_MS = 24 * 3600 * 1000;
 
-/** The entry directory's name: a readable slug of the key plus a hash of all of it. */
+/**
+ * The entry directory's name: a readable slug of the key's path plus a hash of all of the key
+ * (its query string counts in the hash only, so no parameter value shows in the name).
+ */
 export function entryName(key: string): string {
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
   const slug = key
     .replace(/^[a-z0-9+.-]+:\/\//i, '')
-    .replace(/#.*$/, '')
+    .replace(/[?#].*$/, '')
     .split('/')
     .slice(-3)
     .join('-')
@@ -61,13 +68,14 @@ async function readEntry(dir: string): Promise<string | undefined> {
 /**
  * Returns the local path of a remote rocket, downloading it on the first call only. The download
  * goes into a private `.partial-*` directory inside `cacheDir` (streamed, size-bounded, hashed,
- * checked against the expected sha256, unpacked when it is a rocket.tar.gz), which is renamed into
- * place only when complete: a cache entry is either whole or absent. When two processes race, the
- * first rename wins and the other uses the winner's entry. Any failure removes the partial
- * directory and names the URL.
+ * checked against the expected sha256, unpacked when it is a rocket.tar.gz, its model checked to
+ * be whole), which is renamed into place only when complete: a cache entry is either whole or
+ * absent. When two processes race, the first rename wins and the other uses the winner's entry.
+ * Any failure removes the partial directory and names the URL, redacted.
  */
 export async function fetchIntoCache(req: CacheRequest, ctx: CacheContext): Promise<string> {
-  const dir = join(ctx.cacheDir, entryName(req.key));
+  const url = redactUrl(req.url);
+  const dir = join(ctx.cacheDir, entryName(cacheKeyUrl(req.key)));
   const cached = await readEntry(dir);
   if (cached) return cached;
   let partial: string;
@@ -77,23 +85,23 @@ export async function fetchIntoCache(req: CacheRequest, ctx: CacheContext): Prom
     partial = await mkdtemp(join(ctx.cacheDir, `${PARTIAL}${process.pid}-`));
   } catch (err) {
     const why = `CACHE_DIR ${ctx.cacheDir} is not writable (${(err as Error).message})`;
-    throw new RocketError('ROCKET_DOWNLOAD_FAILED', `Cannot download rocket ${req.url}: ${why}`, {
+    throw new RocketError('ROCKET_DOWNLOAD_FAILED', `Cannot download rocket ${url}: ${why}`, {
       cause: err,
     });
   }
   try {
     const expected = typeof req.sha256 === 'function' ? await req.sha256() : req.sha256;
     const file = join(partial, 'download');
-    const options = { url: req.url, maxBytes: ctx.maxBytes, progress: ctx.progress };
+    const options = { url, maxBytes: ctx.maxBytes, progress: ctx.progress };
     const { sha256, bytes } = await receive(await req.open(), file, options);
     if (expected && sha256 !== expected.toLowerCase()) {
       throw new RocketError(
         'ROCKET_CHECKSUM_MISMATCH',
-        `Rocket ${req.url}: expected sha256 ${expected.toLowerCase()} but the ${bytes} bytes downloaded have sha256 ${sha256}`,
+        `Rocket ${url}: expected sha256 ${expected.toLowerCase()} but the ${bytes} bytes downloaded have sha256 ${sha256}`,
       );
     }
-    const path = await settleDownload(file, join(partial, 'content'), req.fileName, req.url, ctx.maxBytes);
-    const entry = { url: req.url, key: req.key, sha256, bytes, path: relative(partial, path) };
+    const path = await settleDownload(file, join(partial, 'content'), req.fileName, url, ctx.maxBytes);
+    const entry = { url, sha256, bytes, path: relative(partial, path) };
     await writeFile(join(partial, ENTRY_FILE), `${JSON.stringify(entry, null, 2)}\n`);
     await chmod(partial, 0o755); // mkdtemp makes it private; a cache baked into an image is read by other users
     return await commit(partial, dir);

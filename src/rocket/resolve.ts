@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, OPTIONS } from '../config/options.js';
 import { RocketError } from '../errors.js';
+import { redactUrl } from './redact.js';
 import { gsSource, httpSource, huggingFaceSource, registrySource, s3Source } from './sources/index.js';
 import { terminalProgress } from './sources/progress.js';
 import type { ResolveContext, RocketSource } from './sources/source.js';
@@ -36,7 +37,10 @@ export const localSource: RocketSource = {
         ? url
         : resolve(ctx.cwd, url);
     if (existsSync(path)) return path;
-    throw new RocketError('ROCKET_NOT_FOUND', `ROCKET_URL "${url}": no such file or directory ${path}`);
+    throw new RocketError(
+      'ROCKET_NOT_FOUND',
+      `ROCKET_URL "${redactUrl(url)}": no such file or directory ${path}`,
+    );
   },
 };
 
@@ -47,7 +51,7 @@ export const unsupportedRemoteSource: RocketSource = {
   async fetch(url) {
     throw new RocketError(
       'ROCKET_URL_UNSUPPORTED',
-      `ROCKET_URL "${url}": unsupported scheme; use a local path, https://, http://, gs://, s3://, hf:// or owner/name`,
+      `ROCKET_URL "${redactUrl(url)}": unsupported scheme; use a local path, https://, http://, gs://, s3://, hf:// or owner/name`,
     );
   },
 };
@@ -71,7 +75,10 @@ export async function resolveRocketUrl(
 ): Promise<{ path: string; isDirectory: boolean }> {
   const source = sources.find((s) => s.matches(url, ctx));
   if (!source)
-    throw new RocketError('ROCKET_URL_UNSUPPORTED', `ROCKET_URL "${url}": no source handles this form`);
+    throw new RocketError(
+      'ROCKET_URL_UNSUPPORTED',
+      `ROCKET_URL "${redactUrl(url)}": no source handles this form`,
+    );
   const path = await source.fetch(url, ctx);
   return { path, isDirectory: statSync(path).isDirectory() };
 }

@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** CORS policy from CORS_ORIGINS: empty (off), `*`, or a comma-separated list of origins. */
+/**
+ * CORS policy from CORS_ORIGINS: empty (off), `*`, or a comma-separated list of origins. The W3C
+ * trace headers are allowed in and `traceparent` exposed whether or not tracing is on: harmless
+ * when it is off, and a browser app needs no change when it is turned on.
+ */
 export class Cors {
   private readonly any: boolean;
   private readonly origins: Set<string>;
@@ -23,12 +27,12 @@ export class Cors {
     if (!origin || !(this.any || this.origins.has(origin))) return false;
     res.setHeader('access-control-allow-origin', this.any ? '*' : origin);
     if (!this.any) res.setHeader('vary', 'Origin');
-    res.setHeader('access-control-expose-headers', 'retry-after, content-type');
+    res.setHeader('access-control-expose-headers', 'retry-after, content-type, traceparent');
     if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
     res.writeHead(204, {
       'access-control-allow-methods': 'GET, POST, OPTIONS',
       'access-control-allow-headers':
-        'authorization, x-api-key, content-type, inference-header-content-length',
+        'authorization, x-api-key, content-type, inference-header-content-length, traceparent, tracestate',
       'access-control-max-age': '600',
     });
     res.end();

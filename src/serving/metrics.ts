@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { RunTiming } from '../inference/pool.js';
 import { countEveryGc } from './gc-metric.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -34,6 +35,24 @@ export class Metrics {
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
+  readonly preprocessSeconds = new Histogram({
+    name: 'rocket_preprocess_seconds',
+    help: 'Preprocessing time per image inference run (the batch into the input tensor, in the worker).',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly postprocessSeconds = new Histogram({
+    name: 'rocket_postprocess_seconds',
+    help: "Postprocessing time per image inference run (the model's outputs into the answer, in the worker).",
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly inferenceFailures = new Counter({
+    name: 'rocket_inference_failures_total',
+    help: 'Inference runs that failed, by the error code their requests got (e.g. INFERENCE_FAILED).',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({
     name: 'rocket_batch_size',
     help: 'Images per inference run.',
@@ -67,11 +86,23 @@ export class Metrics {
     gauge('rocket_queue_depth', 'Admitted requests waiting for a processing slot.', () => sample().queued);
     gauge('rocket_inflight_requests', 'Requests being processed.', () => sample().inflight);
     gauge('rocket_workers', 'Inference worker threads.', () => sample().workers);
-    gauge('rocket_worker_utilization', 'Fraction of inference workers running a batch right now.', () => {
-      const s = sample();
-      return s.workers === 0 ? 0 : s.workersBusy / s.workers;
-    });
+    gauge(
+      'rocket_worker_utilization_ratio',
+      'Fraction of inference workers running a batch right now.',
+      () => {
+        const s = sample();
+        return s.workers === 0 ? 0 : s.workersBusy / s.workers;
+      },
+    );
     collectDefaultMetrics({ register: this.registry });
     countEveryGc(this.registry);
+  }
+
+  /** Records one inference run: its batch size and the time of each stage it had. */
+  observeRun(size: number, timing: RunTiming): void {
+    this.batchSize.observe(size);
+    this.inferenceSeconds.observe(timing.inferenceMs / 1000);
+    if (timing.preprocessMs !== undefined) this.preprocessSeconds.observe(timing.preprocessMs / 1000);
+    if (timing.postprocessMs !== undefined) this.postprocessSeconds.observe(timing.postprocessMs / 1000);
   }
 }

@@ -1,3 +1,4 @@
+import { CsvError, parse } from 'csv-parse/sync';
 import { RocketError } from '../errors.js';
 import type { TabularSpec } from '../rocket/types.js';
 
@@ -45,17 +46,35 @@ export function rowsFromJson(body: unknown, tab: TabularSpec): number[][] {
 }
 
 /**
+ * The cells of CSV text (RFC 4180, by csv-parse): quoted fields may hold commas, doubled quotes
+ * and line breaks; a UTF-8 BOM, blank lines and lines starting with `#` are skipped; cells are
+ * trimmed. Rows may differ in width (checked later, against the model).
+ */
+function csvCells(text: string): string[][] {
+  try {
+    return parse(text, {
+      bom: true,
+      comment: '#',
+      comment_no_infix: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    });
+  } catch (err) {
+    if (err instanceof CsvError) throw bad(`Cannot read the CSV: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
  * Rows from CSV text. Three layouts: scikit-learn's dataset files (a first line
  * `n_samples,n_features,class names…`, then rows whose first n_features columns are the
  * features and the rest the target, which is ignored); a header of field names (mapped through
- * the rocket's mapping); or bare rows of numbers.
+ * the rocket's mapping); or bare rows of numbers. Errors name the row (1 = the first record,
+ * header included; skipped lines are not counted) and the column (from 1).
  */
 export function rowsFromCsv(text: string, tab: TabularSpec): number[][] {
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  const cells = lines.map((l) => l.split(',').map((c) => c.trim()));
+  const cells = csvCells(text);
   const [first = []] = cells;
   const numeric = first.every((c) => c !== '' && Number.isFinite(Number(c)));
   const sklearn = /^\d+$/.test(first[0] ?? '') && /^\d+$/.test(first[1] ?? '') && !numeric;

@@ -2,7 +2,7 @@ import type { WireTensor } from '../inference/messages.js';
 import { datatypeOfOrtType } from './datatypes.js';
 import { badRequest } from './errors.js';
 import { decodeInputs } from './inputs.js';
-import type { V2Model } from './model.js';
+import { tensorOutputs, type V2Model } from './model.js';
 import { parseInferBody } from './request.js';
 import type { V2InferenceRequest } from './schemas.js';
 import { toBinary, toJsonText } from './tensor-data.js';
@@ -69,15 +69,16 @@ export async function inferV2(
 /** The outputs to return, in order, and whether each goes as binary data. */
 function requestedOutputs(request: V2InferenceRequest, model: V2Model): { name: string; binary: boolean }[] {
   const all = flag(request.parameters?.binary_data_output, 'binary_data_output') ?? false;
-  if (!request.outputs) {
-    return model.outputs.filter((o) => o.kind === 'tensor').map((o) => ({ name: o.name, binary: all }));
-  }
+  const tensors = tensorOutputs(model);
+  if (!request.outputs) return tensors.map((o) => ({ name: o.name, binary: all }));
   const seen = new Set<string>();
   return request.outputs.map((o) => {
-    if (!model.outputs.some((m) => m.name === o.name)) {
-      throw badRequest(
-        `Unknown output "${o.name}"; the model's outputs are: ${model.outputs.map((m) => m.name).join(', ')}`,
-      );
+    const declared = model.outputs.find((m) => m.name === o.name);
+    if (declared?.kind !== 'tensor') {
+      const what = declared
+        ? `Output "${o.name}" is a ${declared.kind}, not a tensor, so the protocol cannot carry it`
+        : `Unknown output "${o.name}"`;
+      throw badRequest(`${what}; the model's outputs are: ${tensors.map((m) => m.name).join(', ')}`);
     }
     if (seen.has(o.name)) throw badRequest(`Output "${o.name}" is requested more than once`);
     seen.add(o.name);

@@ -52,13 +52,21 @@ function tensorMetadata(t: TensorSignature) {
   return { name: t.name, datatype, shape: protocolShape(t.dims) };
 }
 
-/** The model metadata response (`GET /v2/models/{name}`). */
+/**
+ * The outputs the protocol can carry: tensors. Non-tensor outputs (sequences and maps, such as
+ * scikit-learn's ZipMap) have no datatype in the protocol and are not offered.
+ */
+export function tensorOutputs(model: V2Model): TensorSignature[] {
+  return model.outputs.filter((o) => o.kind === 'tensor');
+}
+
+/** The model metadata response (`GET /v2/models/{name}`): its tensor inputs and outputs. */
 export function modelMetadata(model: V2Model) {
   return {
     name: model.name,
     versions: [model.version],
     platform: 'onnx_onnxv1',
     inputs: model.inputs.map(tensorMetadata),
-    outputs: model.outputs.map(tensorMetadata),
+    outputs: tensorOutputs(model).map(tensorMetadata),
   };
 }

@@ -11,8 +11,10 @@ import {
   formatReport,
   systemProbes,
 } from '../../src/commands/doctor.js';
+import { checkDevice, formatDeviceCheck } from '../../src/commands/doctor-device.js';
 import { probeGpus } from '../../src/kernels/native.js';
 import { ROOT } from '../helpers/server.js';
+import { runCli } from './run-cli.js';
 
 const run = promisify(execFile);
 const BIN = '/opt/app/node_modules/onnxruntime-node/bin/napi-v6/linux/x64';
@@ -75,6 +77,61 @@ describe('rocket doctor on this machine', () => {
       expect(json.cuda.problems.length).toBeGreaterThan(0);
     },
   );
+});
+
+describe('rocket doctor checks the configured DEVICE', () => {
+  const noGpu = probeGpus().devices.length === 0;
+
+  it.skipIf(!noGpu)('DEVICE=cuda on a machine without a GPU: exits 1 and says why', async () => {
+    const run = await runCli(['doctor'], { DEVICE: 'cuda' });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain('Configured DEVICE=cuda:0: cannot run here');
+    expect(run.stdout).toMatch(/^ {2}- no NVIDIA GPU is visible/m);
+    const json = await runCli(['doctor', '--json'], { DEVICE: 'cuda:1' });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).device).toMatchObject({ configured: 'cuda:1', works: false });
+  });
+
+  it.each(['cpu', 'auto'])('DEVICE=%s runs anywhere: exits 0', async (device) => {
+    const run = await runCli(['doctor'], { DEVICE: device });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Configured DEVICE=${device}: runs on `, 'm'));
+  });
+
+  it('reads DEVICE from --config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-config-'));
+    writeFileSync(join(dir, 'rocket.ini'), 'DEVICE = auto\n');
+    const run = await runCli(['doctor', '--json', '--config', join(dir, 'rocket.ini')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).device).toMatchObject({ configured: 'auto', works: true, problems: [] });
+  });
+
+  it('cuda:N: fails with the CUDA problems, or when GPU N is not there; auto falls back', async () => {
+    const working = await diagnose(gpuMachine());
+    expect(checkDevice({ kind: 'cuda', deviceId: 0 }, working)).toEqual({
+      configured: 'cuda:0',
+      works: true,
+      runsOn: 'CUDA device 0 (NVIDIA L4)',
+      problems: [],
+    });
+    const missing = checkDevice({ kind: 'cuda', deviceId: 2 }, working);
+    expect(missing).toMatchObject({ configured: 'cuda:2', works: false, runsOn: 'nowhere' });
+    expect(missing.problems.map((p) => p.problem)).toEqual([
+      'DEVICE asks for GPU 2 but only 1 GPU(s) are visible',
+    ]);
+    const broken = await diagnose(gpuMachine({ tryCuda: async () => 'CUDA driver version is insufficient' }));
+    const cuda = checkDevice({ kind: 'cuda', deviceId: 0 }, broken);
+    expect(cuda.works).toBe(false);
+    expect(cuda.problems).toEqual(broken.cuda.problems);
+    expect(formatDeviceCheck(cuda)).toContain(
+      'Configured DEVICE=cuda:0: cannot run here (rocket serve would stop at startup with PROVIDER_UNAVAILABLE):\n  - onnxruntime could not create the CUDA provider: CUDA driver version is insufficient\n    fix: ',
+    );
+    expect(checkDevice({ kind: 'auto' }, broken)).toMatchObject({
+      works: true,
+      runsOn: expect.stringMatching(/^the CPU/),
+    });
+    expect(checkDevice({ kind: 'auto' }, working).runsOn).toBe('CUDA device 0');
+  });
 });
 
 describe('rocket doctor with faked probes', () => {

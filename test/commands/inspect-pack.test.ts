@@ -44,17 +44,26 @@ describe('rocket inspect', () => {
     expect(table).toMatch(/^labels +3 from file: red, green, blue$/m);
   });
 
-  it('still shows the signature of a model it cannot serve, and why', async () => {
+  it('still shows the signature of a model it cannot serve, and why, and exits 1', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'rocket-inspect-')), 'sequence.onnx');
     writeFileSync(path, sequenceModel());
     const run = await runCli(['inspect', path, '--json']);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toBe('');
     const report = JSON.parse(run.stdout);
     expect(report.inputs).toEqual([{ name: 'frames', type: 'float', dims: [1, 3, 16] }]);
     expect(report.rocket).toBeUndefined();
     expect(report.problem).toMatch(/^ROCKET_UNSUPPORTED: .*frames \[1, 3, 16\]/s);
     const table = await runCli(['inspect', path]);
+    expect(table.code).toBe(1);
     expect(table.stdout).toMatch(/^not servable +ROCKET_UNSUPPORTED/m);
+  });
+
+  it('exits 0 on a rocket it can serve', async () => {
+    const run = await runCli(['inspect', writeColourRocket()]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^rocket +colour 1\.0\.0: task classify/m);
+    expect(run.stdout).not.toContain('not servable');
   });
 });
 
@@ -110,7 +119,9 @@ describe('rocket pack', () => {
     await expect(packRocket(outside, { outDir: outside })).rejects.toThrow(/outside the rocket directory/);
     expect(existsSync(join(outside, 'rocket.tar.gz'))).toBe(false);
     const badName = await runCli(['pack', writeColourRocket(), '--as', 'not a name']);
+    expect(badName.code).toBe(2);
     expect(badName.stderr).toContain('--as expects owner/name[@version]');
+    expect(badName.stderr).toContain('Usage: rocket pack ');
   });
 });
 

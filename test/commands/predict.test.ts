@@ -83,7 +83,7 @@ describe('rocket predict', () => {
     expect(noRocket.code).toBe(1);
     expect(noRocket.stderr).toContain('ROCKET_NOT_FOUND');
     const noImage = await runCli(['predict']);
-    expect(noImage.code).toBe(1);
+    expect(noImage.code).toBe(2);
     expect(noImage.stderr).toContain('Usage: rocket predict');
   });
 });

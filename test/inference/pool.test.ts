@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeForModel } from '../../src/image/decode.js';
 import type { Job, JobResult, WorkerInit } from '../../src/inference/messages.js';
-import { InferencePool } from '../../src/inference/pool.js';
+import { InferencePool, type PoolOptions, type RunTiming } from '../../src/inference/pool.js';
 import { loadRocket } from '../../src/rocket/load.js';
 import type { Prediction } from '../../src/tasks/classify/schema.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
@@ -11,7 +11,7 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
 
-async function colourPool(batchMax: number, batchWaitMs = 0, onBatch?: (size: number) => void, size = 16) {
+async function colourPool(batchMax: number, batchWaitMs = 0, options: PoolOptions = {}, size = 16) {
   const spec = await loadRocket(writeColourRocket({}, size), '/');
   const init: WorkerInit = {
     spec,
@@ -21,7 +21,7 @@ async function colourPool(batchMax: number, batchWaitMs = 0, onBatch?: (size: nu
     batchMax,
     nice: 0,
   };
-  const pool = await InferencePool.start(init, 1, { batchWaitMs, onBatch });
+  const pool = await InferencePool.start(init, 1, { ...options, batchWaitMs });
   pools.push(pool);
   return { pool, spec };
 }
@@ -53,7 +53,7 @@ describe('InferencePool', () => {
   it('gives identical results with micro-batching and without', async () => {
     const single = await colourPool(1);
     const batches: number[] = [];
-    const batched = await colourPool(4, 50, (size) => batches.push(size));
+    const batched = await colourPool(4, 50, { onBatch: (size) => batches.push(size) });
     const one = await Promise.all(COLOURS.map(async (c) => single.pool.run(await job(single.spec, c))));
     const jobs = await Promise.all(COLOURS.map((c) => job(batched.spec, c)));
     const many = await Promise.all(jobs.map((j) => batched.pool.run(j)));
@@ -64,18 +64,21 @@ describe('InferencePool', () => {
   });
 
   it('replaces a worker that dies mid-request; only its request fails, the next ones succeed', async () => {
-    const { pool, spec } = await colourPool(1, 0, undefined, 2048); // ~12M floats a run: slow enough
+    const failures: string[] = [];
+    const onFailure = (code: string) => failures.push(code);
+    const { pool, spec } = await colourPool(1, 0, { onFailure }, 2048); // ~12M floats a run: slow enough
     const [slow, next] = await Promise.all([job(spec, [230, 20, 20]), job(spec, [10, 20, 220])]);
     const doomed = pool.run(slow);
     await pool.workers[0]?.terminate();
     await expect(doomed).rejects.toMatchObject({ code: 'INFERENCE_FAILED', status: 500 });
+    expect(failures).toEqual(['INFERENCE_FAILED']);
     const after = await pool.run(next);
     expect(topLabel(after)).toBe('blue');
     expect(pool.size).toBe(1);
   });
 
   it('drops a queued job whose client went away before inference', async () => {
-    const { pool, spec } = await colourPool(1, 0, undefined, 1024);
+    const { pool, spec } = await colourPool(1, 0, {}, 1024);
     const [a, b] = await Promise.all([job(spec, [230, 20, 20]), job(spec, [20, 200, 30])]);
     const first = pool.run(a);
     const client = new AbortController();
@@ -88,7 +91,12 @@ describe('InferencePool', () => {
   });
 
   it('runs raw tensors and returns the requested outputs, in a queue shared with image jobs', async () => {
-    const { pool, spec } = await colourPool(4, 5);
+    const runs: RunTiming[] = [];
+    const failures: string[] = [];
+    const { pool, spec } = await colourPool(4, 5, {
+      onBatch: (_, timing) => runs.push(timing),
+      onFailure: (code) => failures.push(code),
+    });
     const red = new Float32Array(3 * 16 * 16).fill(0);
     red.fill(0.9, 0, 256);
     const [image, raw] = await Promise.all([
@@ -104,5 +112,14 @@ describe('InferencePool', () => {
         'logits',
       ]),
     ).rejects.toMatchObject({ code: 'INFERENCE_FAILED' });
+    expect(failures).toEqual(['INFERENCE_FAILED']);
+    // The image run has all three stage times; the raw-tensor run only session.run's.
+    const [withStages, tensorsOnly] = [
+      runs.filter((t) => t.preprocessMs !== undefined),
+      runs.filter((t) => t.preprocessMs === undefined),
+    ];
+    expect(withStages).toHaveLength(1);
+    expect(withStages[0]?.postprocessMs).toBeGreaterThanOrEqual(0);
+    expect(tensorsOnly).toEqual([{ inferenceMs: expect.any(Number) }]);
   });
 });

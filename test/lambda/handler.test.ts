@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RocketApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
-import { LAMBDA_PAYLOAD_LIMIT_BYTES, type LambdaHttpEvent } from '../../src/lambda/events.js';
+import type { LambdaHttpEvent } from '../../src/lambda/events.js';
 import { createLambdaHandler } from '../../src/lambda/handler.js';
 import { createLogger } from '../../src/log.js';
 import { type Json, multipart } from '../helpers/http.js';
@@ -105,14 +105,22 @@ describe('Lambda handler (payload v2.0 events)', () => {
     expect(JSON.parse(result.body)).toMatchObject({ status: 'ok', device: 'cpu', executionProvider: 'cpu' });
   });
 
-  it('answers 413 PAYLOAD_TOO_LARGE for a 7 MB body, naming the Lambda limit', async () => {
-    const big = Buffer.alloc(7 * 1024 * 1024, 0xab);
-    const result = await lambda.handle(fixture('http-api-v2-raw-image', big, 'image/jpeg'));
+  it('holds bodies to MAX_UPLOAD_BYTES, not to a 6 MB check Lambda makes before the handler', async () => {
+    const small = createLambdaHandler({
+      createApp: () =>
+        new RocketApp(
+          loadConfig({ env: { WORKERS: '1', MAX_UPLOAD_BYTES: '4096' }, cwd: tmpdir() }),
+          createLogger('error', () => {}),
+        ),
+    });
+    const result = await small.handle(
+      fixture('http-api-v2-raw-image', Buffer.alloc(8192, 0xab), 'image/jpeg'),
+    );
     expect(result.statusCode).toBe(413);
     const { error } = JSON.parse(result.body);
     expect(error.code).toBe('PAYLOAD_TOO_LARGE');
-    expect(error.message).toContain(String(LAMBDA_PAYLOAD_LIMIT_BYTES));
-    expect(error.message).toContain('AWS Lambda');
+    expect(error.message).toContain('4096 bytes (MAX_UPLOAD_BYTES)');
+    await small.warm().close();
   });
 
   it('maps unknown paths and methods through the error catalogue', async () => {
@@ -123,7 +131,7 @@ describe('Lambda handler (payload v2.0 events)', () => {
     wrongMethod.requestContext.http.method = 'DELETE';
     const result = await lambda.handle(wrongMethod);
     expect(result.statusCode).toBe(405);
-    expect(result.headers.allow).toBe('GET');
+    expect(result.headers.allow).toBe('GET, HEAD');
   });
 
   it('creates the app once and reuses it across invocations', () => {

@@ -56,7 +56,10 @@ describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => 
       'rocket_queue_wait_seconds',
       'rocket_inference_seconds',
       'rocket_batch_size',
-      'rocket_worker_utilization',
+      'rocket_worker_utilization_ratio',
+      'rocket_preprocess_seconds',
+      'rocket_postprocess_seconds',
+      'rocket_inference_failures_total',
       'rocket_inflight_requests',
       'process_resident_memory_bytes',
       'rocket_info',
@@ -76,6 +79,14 @@ describe('admission control under a burst (MAX_INFLIGHT=1, MAX_QUEUE=2)', () => 
     expect(rejected?.map((m) => m.labels)).toEqual([{ reason: 'overloaded' }]);
     expect(Number(rejected?.[0]?.value)).toBe(Number(refused?.value));
     expect(byName.get('rocket_http_request_duration_seconds')?.type).toBe('HISTOGRAM');
+    expect(byName.has('rocket_worker_utilization'), 'the old name is gone').toBe(false);
+    // Every image run was preprocessed and postprocessed in its worker, and none failed.
+    const runs = (name: string) =>
+      Number((byName.get(name)?.metrics[0] as { count?: string } | undefined)?.count ?? 0);
+    expect(runs('rocket_preprocess_seconds')).toBeGreaterThanOrEqual(Number(served?.value));
+    expect(runs('rocket_postprocess_seconds')).toBe(runs('rocket_preprocess_seconds'));
+    expect(runs('rocket_inference_seconds')).toBe(runs('rocket_preprocess_seconds'));
+    expect(byName.get('rocket_inference_failures_total')?.metrics).toEqual([]);
     expect(byName.get('rocket_info')?.metrics[0]?.labels).toMatchObject({
       rocket: 'demo-detector',
       task: 'detect',
@@ -192,6 +203,11 @@ describe('API_KEY', () => {
     expect((await attempt(server().url, { 'x-api-key': key })).status).toBe(200);
   });
 
+  it('accepts X-API-Key beside a Cloud Run IAM ID token in Authorization', async () => {
+    const idToken = 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJydW4ifQ.c2ln';
+    expect((await attempt(server().url, { authorization: idToken, 'x-api-key': key })).status).toBe(200);
+  });
+
   it('keeps the health probes open', async () => {
     for (const path of ['/livez', '/readyz', '/health'])
       expect((await fetch(`${server().url}${path}`)).status).toBe(200);
@@ -226,7 +242,7 @@ describe('CORS and request logs', () => {
       'x-cloud-trace-context': `${trace}/7;o=1`,
     });
     expect(res.status).toBe(200);
-    await res.arrayBuffer();
+    const body = await res.arrayBuffer();
     await new Promise((r) => setTimeout(r, 50));
     const lines = server()
       .output()
@@ -237,9 +253,14 @@ describe('CORS and request logs', () => {
     expect(lines[0]).toMatchObject({
       severity: 'INFO',
       'logging.googleapis.com/trace': trace,
-      'logging.googleapis.com/spanId': '7',
-      httpRequest: { requestMethod: 'POST', requestUrl: '/process', status: 200 },
+      'logging.googleapis.com/spanId': '0000000000000007',
+      'logging.googleapis.com/trace_sampled': true,
+      httpRequest: { requestMethod: 'POST', requestUrl: `${server().url}/process`, status: 200 },
     });
+    // The bytes sent: the body and the status line and headers before it.
+    const sent = Number(lines[0].httpRequest.responseSize);
+    expect(sent).toBeGreaterThan(body.byteLength + 50);
+    expect(sent).toBeLessThan(body.byteLength + 1000);
   });
 
   it('serves /livez and /readyz', async () => {

@@ -1,4 +1,5 @@
 import type { RocketApp } from '../../app.js';
+import { exceptionFields } from '../../log.js';
 import { V2_ERRORS, V2Error } from '../../v2/errors.js';
 import { inferV2 } from '../../v2/infer.js';
 import { modelFromPipeline, modelMetadata, serverMetadata, type V2Model } from '../../v2/model.js';
@@ -31,7 +32,7 @@ function v2(handler: (ctx: RouteContext) => Promise<void> | void): Route['handle
     } catch (err) {
       const response = errorResponse(err, V2_ERRORS);
       const { status, message } = response;
-      if (status >= 500) ctx.app.log.error(message, { path: ctx.url.pathname, cause: String(err) });
+      if (status >= 500) ctx.app.log.error(message, { path: ctx.url.pathname, ...exceptionFields(err) });
       sendErrorResponse(ctx.req, ctx.res, response, status === 413);
     }
   };

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { RocketError } from '../../errors.js';
+import { redactUrl } from '../redact.js';
 
 /** A remote object opened for reading: its bytes as a stream and, when the server says, its size. */
 export interface Download {
@@ -32,7 +33,7 @@ export function splitChecksum(url: string): { base: string; sha256?: string } {
   if (!/^[0-9a-f]{64}$/i.test(digest)) {
     throw new RocketError(
       'ROCKET_URL_INVALID',
-      `ROCKET_URL "${url}": the #sha256= fragment must be 64 hex digits but is "${digest}"`,
+      `ROCKET_URL "${redactUrl(url)}": the #sha256= fragment must be 64 hex digits but is "${digest}"`,
     );
   }
   return { base: url.slice(0, match.index), sha256: digest.toLowerCase() };
@@ -54,9 +55,11 @@ export function modelFileName(url: string): string {
   return /^[\w.-]+\.onnx$/i.test(name) ? name : 'model.onnx';
 }
 
-/** ROCKET_DOWNLOAD_FAILED naming the URL and why. */
+/** ROCKET_DOWNLOAD_FAILED naming the URL (redacted) and why. */
 export function downloadFailed(url: string, why: string, cause?: unknown): RocketError {
-  return new RocketError('ROCKET_DOWNLOAD_FAILED', `Cannot download rocket ${url}: ${why}`, { cause });
+  return new RocketError('ROCKET_DOWNLOAD_FAILED', `Cannot download rocket ${redactUrl(url)}: ${why}`, {
+    cause,
+  });
 }
 
 /** A short reason from a thrown value, looking through `cause` (fetch hides the socket error there). */

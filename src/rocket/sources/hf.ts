@@ -1,4 +1,5 @@
 import { RocketError } from '../../errors.js';
+import { redactUrl } from '../redact.js';
 import type { Download } from './download.js';
 import { openHttp } from './http.js';
 
@@ -12,7 +13,7 @@ export function huggingFaceUrl(url: string, env: NodeJS.ProcessEnv = process.env
   if (!match) {
     throw new RocketError(
       'ROCKET_URL_INVALID',
-      `ROCKET_URL "${url}" must look like hf://owner/repo/path/to/model.onnx[@revision]`,
+      `ROCKET_URL "${redactUrl(url)}" must look like hf://owner/repo/path/to/model.onnx[@revision]`,
     );
   }
   const [, owner, repo, path, revision] = match as unknown as [string, string, string, string, string?];
@@ -25,5 +26,6 @@ export function huggingFaceUrl(url: string, env: NodeJS.ProcessEnv = process.env
 export function openHuggingFace(url: string): Promise<Download> {
   const token = process.env.HF_TOKEN?.trim();
   const resolved = huggingFaceUrl(url);
-  return openHttp(resolved, token ? { authorization: `Bearer ${token}` } : {}, `${url} (${resolved})`);
+  const shown = `${redactUrl(url)} (${redactUrl(resolved)})`;
+  return openHttp(resolved, token ? { authorization: `Bearer ${token}` } : {}, shown);
 }

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { RocketError } from '../../errors.js';
+import { redactUrl } from '../redact.js';
 import { type Download, downloadFailed, reasonOf } from './download.js';
 
 /** Checks that `url` is an absolute http(s) URL with a host; ROCKET_URL_INVALID otherwise. */
-export function checkHttpUrl(url: string, shown = url): URL {
+export function checkHttpUrl(url: string, shown = redactUrl(url)): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -25,12 +26,13 @@ export function checkHttpUrl(url: string, shown = url): URL {
 
 /**
  * GETs an http(s) URL (following redirects) and returns its body as a stream. An unreachable host
- * or an error status is ROCKET_DOWNLOAD_FAILED naming `shown` (the URL as the user wrote it).
+ * or an error status is ROCKET_DOWNLOAD_FAILED naming `shown` (the URL as the user wrote it,
+ * redacted).
  */
 export async function openHttp(
   url: string,
   headers: Record<string, string> = {},
-  shown = url,
+  shown = redactUrl(url),
 ): Promise<Download> {
   checkHttpUrl(url, shown);
   let res: Response;

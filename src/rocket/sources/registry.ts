@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { RocketError } from '../../errors.js';
 import { fetchIntoCache } from '../cache.js';
+import { redactUrl } from '../redact.js';
 import { downloadFailed } from './download.js';
 import { receiveText } from './receive.js';
 import { openRemote } from './remote.js';
@@ -75,13 +76,13 @@ export const registrySource: RocketSource = {
     if (!/^(https?|gs|s3):\/\/./i.test(ctx.registry)) {
       throw new RocketError(
         'ROCKET_URL_INVALID',
-        `ROCKET_REGISTRY "${ctx.registry}" must be an https://, http://, gs:// or s3:// URL`,
+        `ROCKET_REGISTRY "${redactUrl(ctx.registry)}" must be an https://, http://, gs:// or s3:// URL`,
       );
     }
     const { archive, checksum } = registryLocation(ctx.registry, rocket);
     return fetchIntoCache(
       {
-        url: `${url} (${archive})`,
+        url: `${url} (${redactUrl(archive)})`,
         key: archive,
         fileName: 'model.onnx',
         sha256: () => fetchChecksum(url, checksum),

@@ -1,0 +1,155 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
+import { writeDemoRocket } from '../../src/demo/rocket.js';
+import { json, multipart, postImage } from '../helpers/http.js';
+import { ENTRY_POINTS, freePort } from '../helpers/server.js';
+
+let scene: Buffer;
+let model: Buffer;
+beforeAll(async () => {
+  scene = await renderDemoScene(demoScenes.shapes, { format: 'jpeg', quality: 90 });
+  model = readFileSync(await writeDemoRocket(mkdtempSync(join(tmpdir(), 'startup-rocket-'))));
+});
+
+/**
+ * A remote rocket whose download is held until the test answers it: `answer(200)` sends the demo
+ * detector, any other status fails the load. `requested` settles when the server asks for it.
+ */
+async function heldRocket() {
+  let answer: (status: number) => void = () => {};
+  const answered = new Promise<number>((resolve) => (answer = resolve));
+  let requested: () => void = () => {};
+  const asked = new Promise<void>((resolve) => (requested = resolve));
+  const server: Server = createServer((_req, res) => {
+    requested();
+    void answered.then((status) =>
+      status === 200 ? res.end(model) : res.writeHead(status).end('no rocket here'),
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/demo-detector.onnx`, asked, answer, server };
+}
+
+const running: ChildProcess[] = [];
+const servers: Server[] = [];
+afterEach(() => {
+  for (const proc of running.splice(0)) if (proc.exitCode === null) proc.kill('SIGKILL');
+  for (const server of servers.splice(0)) server.close();
+});
+
+/**
+ * Starts `rocket serve` on a rocket held by `heldRocket()` and returns once it listens and has
+ * asked for the rocket: the rocket is loading from then on.
+ */
+async function coldServer(env: Record<string, string>) {
+  const rocket = await heldRocket();
+  servers.push(rocket.server);
+  const port = await freePort();
+  const { args, env: entryEnv } = ENTRY_POINTS['npm start server'](port);
+  const proc = spawn(process.execPath, args, {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      WORKERS: '1',
+      ROCKET_URL: rocket.url,
+      CACHE_DIR: mkdtempSync(join(tmpdir(), 'startup-cache-')),
+      ...entryEnv,
+      ...env,
+    },
+    stdio: 'ignore',
+  });
+  running.push(proc);
+  const url = `http://127.0.0.1:${port}`;
+  while (!(await fetch(`${url}/livez`).catch(() => undefined))?.ok) {
+    if (proc.exitCode !== null) throw new Error(`rocket serve exited with ${proc.exitCode}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await rocket.asked;
+  return { url, answer: rocket.answer, proc };
+}
+
+/** A request's outcome, and how many milliseconds it took. */
+async function timed(request: Promise<Response>) {
+  const started = Date.now();
+  const res = await request;
+  const body = await json(res);
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body, ms: Date.now() - started };
+}
+
+describe('requests during a cold start', () => {
+  it('holds /process until the rocket is ready, while the probes answer at once', async () => {
+    const { url, answer } = await coldServer({});
+    const early = timed(postImage(url, scene));
+    // The probes do not wait: alive, not ready.
+    const livez = await timed(fetch(`${url}/livez`));
+    expect(livez).toMatchObject({ status: 200, body: { status: 'alive' } });
+    expect(livez.ms).toBeLessThan(2000);
+    expect((await timed(fetch(`${url}/readyz`))).status).toBe(503);
+    expect((await timed(fetch(`${url}/health`))).body).toEqual({ status: 'loading' });
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+    answer(200);
+    const served = await early;
+    expect(served.status, JSON.stringify(served.body)).toBe(200);
+    expect(served.body.detections).toHaveLength(3);
+  }, 60_000);
+
+  it('answers 503 NOT_READY with Retry-After once STARTUP_WAIT_S has passed', async () => {
+    const { url, answer } = await coldServer({ STARTUP_WAIT_S: '1' });
+    const refused = await timed(postImage(url, scene));
+    expect(refused).toMatchObject({ status: 503, retryAfter: '1', body: { error: { code: 'NOT_READY' } } });
+    // The wait is STARTUP_WAIT_S, give or take scheduling (generous bounds).
+    expect(refused.ms).toBeGreaterThanOrEqual(900);
+    expect(refused.ms).toBeLessThan(10_000);
+    answer(200);
+  }, 60_000);
+
+  it('counts held requests against the queue, and frees the place of a client that went away', async () => {
+    const { url, answer } = await coldServer({ MAX_INFLIGHT: '1', MAX_QUEUE: '0' });
+    const queueDepth = async () =>
+      Number(/^rocket_queue_depth (\d+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    const until = async (depth: number) => {
+      while ((await queueDepth()) !== depth) await new Promise((r) => setTimeout(r, 20));
+    };
+    const client = new AbortController();
+    const { body, contentType } = multipart([{ name: 'input', filename: 's.jpg', data: scene }]);
+    const gone = fetch(`${url}/process`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+      signal: client.signal,
+    }).catch(() => 'aborted');
+    await until(1);
+    // The one place is held: the next request is refused at once, not held too.
+    const refused = await timed(postImage(url, scene));
+    expect(refused).toMatchObject({ status: 503, retryAfter: '1', body: { error: { code: 'OVERLOADED' } } });
+    client.abort();
+    expect(await gone).toBe('aborted');
+    await until(0);
+    const later = timed(postImage(url, scene));
+    await until(1);
+    answer(200);
+    expect((await later).status).toBe(200);
+  }, 60_000);
+
+  it('answers 503 NOT_READY as soon as the rocket fails to load, not after STARTUP_WAIT_S', async () => {
+    const { url, answer, proc } = await coldServer({ STARTUP_WAIT_S: '120' });
+    const held = timed(postImage(url, scene));
+    const pending = new Promise((r) => setTimeout(() => r('pending'), 300));
+    expect(await Promise.race([held, pending])).toBe('pending');
+    const exited = once(proc, 'exit');
+    answer(404);
+    const refused = await held;
+    expect(refused).toMatchObject({ status: 503, retryAfter: '1', body: { error: { code: 'NOT_READY' } } });
+    expect(refused.ms).toBeLessThan(60_000);
+    // rocket serve then exits, so that the platform restarts it or reports the failure.
+    expect((await exited)[0]).toBe(1);
+  }, 60_000);
+});
