@@ -16,7 +16,8 @@ import { startTracing } from './serving/tracing.js';
 /**
  * The functions-framework target `process` (Cloud Functions / Cloud Run functions convention):
  * `npx functions-framework --target=process`. The rocket starts loading when this module is
- * imported; requests before it is ready get 503 NOT_READY, /health included.
+ * imported; model requests that arrive before it is ready are held for up to STARTUP_WAIT_S (503
+ * NOT_READY after that, or as soon as loading fails), and probes answer at once.
  *
  * The framework owns the HTTP server (its port, its Express body parsers, its SIGTERM handler that
  * exits at once) and offers no hook into it. This module adopts that server when its first
@@ -31,8 +32,10 @@ log.info('event loop priority', { ...applyEventLoopPriority(config.EVENT_LOOP_PR
 applyProcessSettings();
 const app = new RocketApp(config, log);
 app.tracing = await startTracing(process.env, log);
-app.ready.catch((err: Error) => {
+app.ready.catch(async (err: Error) => {
   app.log.error('rocket failed to load', { error: err.message });
+  // The requests held for the load get their 503 before the process goes.
+  if (adopted) await stopServer(adopted, app);
   process.exit(1);
 });
 

@@ -27,7 +27,7 @@ export class Cors {
     if (!origin || !(this.any || this.origins.has(origin))) return false;
     res.setHeader('access-control-allow-origin', this.any ? '*' : origin);
     if (!this.any) res.setHeader('vary', 'Origin');
-    res.setHeader('access-control-expose-headers', 'retry-after, content-type, traceparent');
+    res.setHeader('access-control-expose-headers', 'retry-after, content-type, traceparent, x-error-code');
     if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
     res.writeHead(204, {
       'access-control-allow-methods': 'GET, POST, OPTIONS',

@@ -236,6 +236,16 @@ describe('CORS and request logs', () => {
     expect(other.status).toBe(405);
   });
 
+  it('lets a browser read the error code and retry hints of an answer', async () => {
+    const res = await fetch(`${server().url}/v2/nope`, {
+      headers: { origin: 'https://app.example.com' },
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-error-code')).toBe('ROUTE_NOT_FOUND');
+    const exposed = res.headers.get('access-control-expose-headers')?.split(/,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['x-error-code', 'retry-after', 'traceparent']));
+  });
+
   it('writes one structured log line per request, with the trace from X-Cloud-Trace-Context', async () => {
     const trace = 'a'.repeat(32);
     const res = await postImage(server().url, scene, '', 's.jpg', {

@@ -8,7 +8,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { writeDemoRocket } from '../../src/demo/rocket.js';
 import { json, multipart, postImage } from '../helpers/http.js';
-import { ENTRY_POINTS, freePort } from '../helpers/server.js';
+import { ENTRY_POINTS, type EntryPoint, freePort } from '../helpers/server.js';
+
+const ENTRIES = Object.keys(ENTRY_POINTS) as EntryPoint[];
 
 let scene: Buffer;
 let model: Buffer;
@@ -46,14 +48,14 @@ afterEach(() => {
 });
 
 /**
- * Starts `rocket serve` on a rocket held by `heldRocket()` and returns once it listens and has
- * asked for the rocket: the rocket is loading from then on.
+ * Starts `rocket serve` (or the functions-framework target) on a rocket held by `heldRocket()` and
+ * returns once it listens and has asked for the rocket: the rocket is loading from then on.
  */
-async function coldServer(env: Record<string, string>) {
+async function coldServer(env: Record<string, string>, entry: EntryPoint = 'npm start server') {
   const rocket = await heldRocket();
   servers.push(rocket.server);
   const port = await freePort();
-  const { args, env: entryEnv } = ENTRY_POINTS['npm start server'](port);
+  const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
   const proc = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH,
@@ -139,17 +141,21 @@ describe('requests during a cold start', () => {
     expect((await later).status).toBe(200);
   }, 60_000);
 
-  it('answers 503 NOT_READY as soon as the rocket fails to load, not after STARTUP_WAIT_S', async () => {
-    const { url, answer, proc } = await coldServer({ STARTUP_WAIT_S: '120' });
-    const held = timed(postImage(url, scene));
-    const pending = new Promise((r) => setTimeout(() => r('pending'), 300));
-    expect(await Promise.race([held, pending])).toBe('pending');
-    const exited = once(proc, 'exit');
-    answer(404);
-    const refused = await held;
-    expect(refused).toMatchObject({ status: 503, retryAfter: '1', body: { error: { code: 'NOT_READY' } } });
-    expect(refused.ms).toBeLessThan(60_000);
-    // rocket serve then exits, so that the platform restarts it or reports the failure.
-    expect((await exited)[0]).toBe(1);
-  }, 60_000);
+  it.each(ENTRIES)(
+    '%s: answers 503 NOT_READY as soon as the rocket fails to load, not after STARTUP_WAIT_S',
+    async (entry) => {
+      const { url, answer, proc } = await coldServer({ STARTUP_WAIT_S: '120' }, entry);
+      const held = timed(postImage(url, scene));
+      const pending = new Promise((r) => setTimeout(() => r('pending'), 300));
+      expect(await Promise.race([held, pending])).toBe('pending');
+      const exited = once(proc, 'exit');
+      answer(404);
+      const refused = await held;
+      expect(refused).toMatchObject({ status: 503, retryAfter: '1', body: { error: { code: 'NOT_READY' } } });
+      expect(refused.ms).toBeLessThan(60_000);
+      // The server then exits, so that the platform restarts it or reports the failure.
+      expect((await exited)[0]).toBe(1);
+    },
+    60_000,
+  );
 });
