@@ -51,8 +51,9 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       current.log.error('rocket failed to load', { error: (err as Error).message });
       return errorResult(err);
     }
-    const res = new LambdaResponse();
-    await handleRequest(toRequest(event, eventBody(event)), res.asServerResponse(), current);
+    const req = toRequest(event, eventBody(event));
+    const res = new LambdaResponse(req.method === 'HEAD');
+    await handleRequest(req, res.asServerResponse(), current);
     await res.finished;
     const result = res.toResult();
     if (Buffer.byteLength(result.body, 'utf8') > limit) {

@@ -23,7 +23,8 @@ export class LambdaResponse extends EventEmitter {
   private readonly chunks: Buffer[] = [];
   private resolveFinished!: () => void;
 
-  constructor() {
+  /** `head`: the answer to a HEAD request, whose body is left out (its headers stay, Content-Length too). */
+  constructor(private readonly head = false) {
     super();
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;
@@ -94,7 +95,7 @@ export class LambdaResponse extends EventEmitter {
       if (name === 'set-cookie') cookies = ([] as string[]).concat(value as string | string[]);
       else headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
     }
-    const body = this.body();
+    const body = this.head ? Buffer.alloc(0) : this.body();
     const text = body.length === 0 || TEXT_TYPE.test(headers['content-type'] ?? '');
     const result: LambdaHttpResult = {
       statusCode: this.statusCode,

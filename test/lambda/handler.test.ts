@@ -105,6 +105,17 @@ describe('Lambda handler (payload v2.0 events)', () => {
     expect(JSON.parse(result.body)).toMatchObject({ status: 'ok', device: 'cpu', executionProvider: 'cpu' });
   });
 
+  it('answers HEAD /health as GET without the body', async () => {
+    const get = await lambda.handle(fixture('function-url-get-health'));
+    const head = fixture('function-url-get-health');
+    head.requestContext.http.method = 'HEAD';
+    const result = await lambda.handle(head);
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toBe('');
+    expect(result.headers['content-type']).toBe(get.headers['content-type']);
+    expect(result.headers['content-length']).toBe(String(Buffer.byteLength(get.body)));
+  });
+
   it('holds bodies to MAX_UPLOAD_BYTES, not to a 6 MB check Lambda makes before the handler', async () => {
     const small = createLambdaHandler({
       createApp: () =>
