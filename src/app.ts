@@ -4,7 +4,7 @@ import { RocketError } from './errors.js';
 import { InferencePool } from './inference/pool.js';
 import { providerCandidates } from './inference/providers.js';
 import { probeGpus } from './kernels/native.js';
-import type { Logger } from './log.js';
+import { exceptionFields, type Logger } from './log.js';
 import { RocketPipeline } from './pipeline/pipeline.js';
 import { loadRocket } from './rocket/load.js';
 import { redactUrl } from './rocket/redact.js';
@@ -192,6 +192,12 @@ export class RocketApp {
       });
     } catch (err) {
       this.state = { status: 'failed', error: (err as Error).message };
+      // Logged here once for every entry point, with its stack where Error Reporting reads it.
+      log.error('rocket failed to load', {
+        code: err instanceof RocketError ? err.code : 'INTERNAL',
+        error: (err as Error).message,
+        ...exceptionFields(err),
+      });
       throw err;
     }
   }

@@ -32,9 +32,8 @@ log.info('event loop priority', { ...applyEventLoopPriority(config.EVENT_LOOP_PR
 applyProcessSettings();
 const app = new RocketApp(config, log);
 app.tracing = await startTracing(process.env, log);
-app.ready.catch(async (err: Error) => {
-  app.log.error('rocket failed to load', { error: err.message });
-  // The requests held for the load get their 503 before the process goes.
+app.ready.catch(async () => {
+  // The load logged its error (app.ts). The requests held for the load get their 503 before the process goes.
   if (adopted) await stopServer(adopted, app);
   process.exit(1);
 });

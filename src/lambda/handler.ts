@@ -48,8 +48,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     try {
       await current.ready;
     } catch (err) {
-      current.log.error('rocket failed to load', { error: (err as Error).message });
-      return errorResult(err);
+      return errorResult(err); // logged once by the load (app.ts)
     }
     const req = toRequest(event, eventBody(event));
     const res = new LambdaResponse(req.method === 'HEAD');

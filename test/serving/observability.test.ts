@@ -10,7 +10,7 @@ import { REPORTED_ERROR_EVENT } from '../../src/log.js';
 import { GraphBuilder } from '../../src/onnx/build.js';
 import { DataType } from '../../src/onnx/proto.js';
 import { json } from '../helpers/http.js';
-import { useServer } from '../helpers/server.js';
+import { ENTRY_POINTS, type EntryPoint, failedStartup, useServer } from '../helpers/server.js';
 
 /**
  * A one-feature tabular rocket that looks its feature up in a table of 4: `table[int(f)]`. Rows
@@ -170,3 +170,20 @@ describe.each(['npm start server', 'functions-framework'] as const)(
     });
   },
 );
+
+describe.each(Object.keys(ENTRY_POINTS) as EntryPoint[])('a rocket that fails to load (%s)', (entry) => {
+  it('logs one Error Reporting event with the code and the stack', async () => {
+    const missing = join(tmpdir(), 'no-such-rocket.onnx');
+    const { code, output } = await failedStartup(entry, { ROCKET_URL: missing });
+    expect(code).not.toBe(0);
+    const lines = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.message === 'rocket failed to load');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ severity: 'ERROR', '@type': REPORTED_ERROR_EVENT });
+    expect(lines[0].code).toMatch(/^[A-Z_]+$/);
+    expect(lines[0].stack_trace).toMatch(/\n\s+at /);
+  });
+});
