@@ -64,6 +64,14 @@ const infer = (pathParams: Record<string, string>): OperationDoc => ({
     '400': v2Error('Bad request: malformed JSON, unknown input or output, wrong datatype or shape.'),
     '404': v2Error('Unknown model or version.'),
     '413': v2Error('The body is larger than MAX_UPLOAD_BYTES.'),
+    '401': v2Error('API_KEY is set and the request has no valid key (X-Error-Code: UNAUTHORIZED).'),
+    '429': v2Error(
+      'Too many requests in flight or queued; retry after Retry-After (X-Error-Code: OVERLOADED).',
+    ),
+    '500': v2Error('The model run failed (X-Error-Code names the catalogue code).'),
+    '503': v2Error(
+      'Not ready within STARTUP_WAIT_S, failed to load, or draining; retry after Retry-After (X-Error-Code: NOT_READY).',
+    ),
   },
 });
 
