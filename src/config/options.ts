@@ -132,7 +132,7 @@ export const OPTIONS = {
     parse: integer(0, 19),
   },
   EVENT_LOOP_PRIORITY: {
-    doc: 'realtime: the event-loop thread of rocket serve asks Linux for SCHED_RR priority 1, so probes and uploads are answered at once on a saturated CPU (needs CAP_SYS_NICE or RLIMIT_RTPRIO >= 1; where refused it stays normal and logs why). Threads it starts later run at normal priority. normal: never ask.',
+    doc: 'realtime: the event-loop thread of the server (rocket serve, or the functions-framework target) asks Linux for SCHED_RR priority 1, so probes and uploads are answered at once on a saturated CPU (needs CAP_SYS_NICE or RLIMIT_RTPRIO >= 1; where refused it stays normal and logs why). Threads it starts later run at normal priority. normal: never ask.',
     allowed: EVENT_LOOP_PRIORITIES.join(', '),
     default: 'realtime' as EventLoopPriority,
     parse: oneOf(EVENT_LOOP_PRIORITIES),

@@ -1,9 +1,10 @@
 import type { RocketApp } from '../app.js';
 import { RocketError } from '../errors.js';
-import { errorResponse } from '../http/error-response.js';
+import { errorResponse, ROCKET_ERRORS } from '../http/error-response.js';
 import { handleRequest } from '../http/router.js';
+import { isV2Path, V2_ERRORS } from '../v2/errors.js';
 import { LAMBDA_PAYLOAD_LIMIT_BYTES, type LambdaHttpEvent, type LambdaHttpResult } from './events.js';
-import { eventBody, toRequest } from './request.js';
+import { eventBody, eventUrl, toRequest } from './request.js';
 import { LambdaResponse } from './response.js';
 
 /** How a Lambda handler gets its app, and the response size limit it enforces. */
@@ -21,9 +22,13 @@ export interface LambdaHandler {
   warm(): RocketApp;
 }
 
-/** An error as a Lambda result: the same status, headers and body the HTTP server sends. */
-function errorResult(err: unknown): LambdaHttpResult {
-  const { status, headers, body } = errorResponse(err);
+/**
+ * An error as a Lambda result: the same status, headers and body the HTTP server sends, in the
+ * Open Inference Protocol's shape on /v2 paths.
+ */
+function errorResult(err: unknown, event: LambdaHttpEvent): LambdaHttpResult {
+  const path = new URL(eventUrl(event), 'http://lambda').pathname;
+  const { status, headers, body } = errorResponse(err, isV2Path(path) ? V2_ERRORS : ROCKET_ERRORS);
   return { statusCode: status, headers, body, isBase64Encoded: false };
 }
 
@@ -48,7 +53,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     try {
       await current.ready;
     } catch (err) {
-      return errorResult(err); // logged once by the load (app.ts)
+      return errorResult(err, event); // logged once by the load (app.ts)
     }
     const req = toRequest(event, eventBody(event));
     const res = new LambdaResponse(req.method === 'HEAD');
@@ -59,6 +64,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       current.log.error('response exceeds the Lambda payload limit', { bytes: result.body.length, limit });
       return errorResult(
         new RocketError('INTERNAL', `The response is larger than AWS Lambda's ${limit}-byte payload limit`),
+        event,
       );
     }
     return result;

@@ -160,5 +160,12 @@ describe('Lambda handler when the rocket cannot load', () => {
     const result = await lambda.handle(fixture('function-url-get-health'));
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(result.body).error.code).toBe('ROCKET_NOT_FOUND');
+    // On /v2 paths the error is the protocol's string, its code in X-Error-Code.
+    const v2 = fixture('function-url-get-health');
+    v2.rawPath = '/v2/health/ready';
+    const onV2 = await lambda.handle(v2);
+    expect(onV2.statusCode).toBe(500);
+    expect(typeof JSON.parse(onV2.body).error).toBe('string');
+    expect(onV2.headers['x-error-code']).toBe('ROCKET_NOT_FOUND');
   });
 });
