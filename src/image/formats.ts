@@ -31,12 +31,13 @@ export function isHeic(bytes: Uint8Array): boolean {
 
 /**
  * Refuses HEIC: told by its `ftyp` brands before sharp reads it (sharp then reports a corrupt
- * header), or by sharp's metadata (`heif` with a `compression` other than `av1`) where it can read
- * the header.
+ * header), or, once sharp has read the header, by its metadata (`heif` with a `compression` other
+ * than `av1`).
  * @throws RocketError UNSUPPORTED_IMAGE_FORMAT
  */
 export function refuseHeic(bytes: Uint8Array, meta?: { format?: string; compression?: string }): void {
-  if (!isHeic(bytes) && !(meta?.format === 'heif' && meta.compression !== 'av1')) return;
+  const heic = meta ? meta.format === 'heif' && meta.compression !== 'av1' : isHeic(bytes);
+  if (!heic) return;
   throw new RocketError(
     'UNSUPPORTED_IMAGE_FORMAT',
     'HEIC/HEIF images are not supported; convert the image to JPEG, PNG, WebP or AVIF',

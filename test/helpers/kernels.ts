@@ -4,7 +4,7 @@
  * the random values they are fed.
  */
 import { expect } from 'vitest';
-import type { Candidates } from '../../src/kernels/index.js';
+import type { Candidates, Kernels, NmsOptions } from '../../src/kernels/index.js';
 import type { createRandom } from './random.js';
 
 export type Random = ReturnType<typeof createRandom>;
@@ -140,4 +140,28 @@ export function scores(r: Random, n: number, lo = 0, hi = 1): Float32Array {
 export function extrasBuffers(n: number, numExtras: number): [Required<Candidates>, Required<Candidates>] {
   const make = () => ({ ...candidates(n), extras: new Float32Array(numExtras * n).fill(-7) });
   return [make(), make()];
+}
+
+/**
+ * The indices an NMS kernel keeps of boxes given as plain arrays (`nms`: 4 floats per box,
+ * `nmsRotated`: 5), by default at IoU 0.5, 100 detections, class-aware.
+ */
+export function keptBy(
+  k: Kernels,
+  kernel: 'nms' | 'nmsRotated',
+  boxes: readonly (readonly number[])[],
+  scores: number[],
+  classes: number[],
+  o: Partial<NmsOptions> = {},
+): number[] {
+  const options = { count: scores.length, iouThreshold: 0.5, maxDetections: 100, classAware: true, ...o };
+  const out = new Int32Array(scores.length);
+  const n = k[kernel](
+    Float32Array.from(boxes.flat()),
+    Float32Array.from(scores),
+    Int32Array.from(classes),
+    options,
+    out,
+  );
+  return Array.from(out.subarray(0, n));
 }

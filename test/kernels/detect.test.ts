@@ -5,32 +5,13 @@ import {
   type NmsOptions,
   type YoloDecodeOptions,
 } from '../../src/kernels/index.js';
-import { candidates, decoded } from '../helpers/kernels.js';
+import { candidates, decoded, keptBy } from '../helpers/kernels.js';
 
 const f = Math.fround;
 
 function decode(k: Kernels, output: number[], o: YoloDecodeOptions, capacity = o.numAnchors) {
   const out = candidates(capacity);
   return decoded(out, k.decodeYolo(Float32Array.from(output), o, out));
-}
-
-function nms(
-  k: Kernels,
-  boxes: number[][],
-  scores: number[],
-  classes: number[],
-  o: Partial<NmsOptions> = {},
-) {
-  const options = { count: scores.length, iouThreshold: 0.5, maxDetections: 100, classAware: true, ...o };
-  const out = new Int32Array(scores.length);
-  const n = k.nms(
-    Float32Array.from(boxes.flat()),
-    Float32Array.from(scores),
-    Int32Array.from(classes),
-    options,
-    out,
-  );
-  return Array.from(out.subarray(0, n));
 }
 
 // v8 head, N = 3 anchors, C = 2 classes: rows cx, cy, w, h, class 0, class 1.
@@ -121,13 +102,17 @@ describe.each(['reference', 'native'] as const)('%s nms', (kind) => {
   ];
 
   it('suppresses within a class when class-aware, across classes when agnostic', () => {
-    expect(nms(k, boxes, [0.9, 0.8, 0.7, 0.6], [0, 0, 1, 0])).toEqual([0, 2, 3]);
-    expect(nms(k, boxes, [0.9, 0.8, 0.7, 0.6], [0, 0, 1, 0], { classAware: false })).toEqual([0, 3]);
+    expect(keptBy(k, 'nms', boxes, [0.9, 0.8, 0.7, 0.6], [0, 0, 1, 0])).toEqual([0, 2, 3]);
+    expect(keptBy(k, 'nms', boxes, [0.9, 0.8, 0.7, 0.6], [0, 0, 1, 0], { classAware: false })).toEqual([
+      0, 3,
+    ]);
   });
 
   it('orders by score, then by index on ties', () => {
-    expect(nms(k, [boxes[0], boxes[3], boxes[0]] as number[][], [0.5, 0.9, 0.5], [0, 0, 0])).toEqual([1, 0]);
-    expect(nms(k, boxes, [0.5, 0.5, 0.5, 0.5], [0, 1, 2, 3])).toEqual([0, 1, 2, 3]);
+    expect(
+      keptBy(k, 'nms', [boxes[0], boxes[3], boxes[0]] as number[][], [0.5, 0.9, 0.5], [0, 0, 0]),
+    ).toEqual([1, 0]);
+    expect(keptBy(k, 'nms', boxes, [0.5, 0.5, 0.5, 0.5], [0, 1, 2, 3])).toEqual([0, 1, 2, 3]);
   });
 
   it('suppresses only above the threshold (strictly)', () => {
@@ -135,8 +120,8 @@ describe.each(['reference', 'native'] as const)('%s nms', (kind) => {
       [0, 0, 2, 1],
       [0, 0, 1, 1],
     ];
-    expect(nms(k, pair, [0.9, 0.8], [0, 0], { iouThreshold: 0.5 })).toEqual([0, 1]);
-    expect(nms(k, pair, [0.9, 0.8], [0, 0], { iouThreshold: 0.49 })).toEqual([0]);
+    expect(keptBy(k, 'nms', pair, [0.9, 0.8], [0, 0], { iouThreshold: 0.5 })).toEqual([0, 1]);
+    expect(keptBy(k, 'nms', pair, [0.9, 0.8], [0, 0], { iouThreshold: 0.49 })).toEqual([0]);
   });
 
   it('treats zero-union and inverted boxes as IoU 0', () => {
@@ -146,14 +131,16 @@ describe.each(['reference', 'native'] as const)('%s nms', (kind) => {
       [10, 10, 0, 0],
       [0, 0, 10, 10],
     ];
-    expect(nms(k, points, [0.9, 0.8, 0.7, 0.6], [0, 0, 0, 0], { iouThreshold: 0 })).toEqual([0, 1, 2, 3]);
+    expect(keptBy(k, 'nms', points, [0.9, 0.8, 0.7, 0.6], [0, 0, 0, 0], { iouThreshold: 0 })).toEqual([
+      0, 1, 2, 3,
+    ]);
   });
 
   it('stops at maxDetections and honours count', () => {
-    expect(nms(k, boxes, [0.1, 0.2, 0.3, 0.4], [0, 1, 2, 3], { maxDetections: 2 })).toEqual([3, 2]);
-    expect(nms(k, boxes, [0.1, 0.2, 0.3, 0.4], [0, 1, 2, 3], { maxDetections: 0 })).toEqual([]);
-    expect(nms(k, boxes, [0.1, 0.2, 0.3, 0.4], [0, 1, 2, 3], { count: 2 })).toEqual([1, 0]);
-    expect(nms(k, [], [], [])).toEqual([]);
+    expect(keptBy(k, 'nms', boxes, [0.1, 0.2, 0.3, 0.4], [0, 1, 2, 3], { maxDetections: 2 })).toEqual([3, 2]);
+    expect(keptBy(k, 'nms', boxes, [0.1, 0.2, 0.3, 0.4], [0, 1, 2, 3], { maxDetections: 0 })).toEqual([]);
+    expect(keptBy(k, 'nms', boxes, [0.1, 0.2, 0.3, 0.4], [0, 1, 2, 3], { count: 2 })).toEqual([1, 0]);
+    expect(keptBy(k, 'nms', [], [], [])).toEqual([]);
   });
 
   it('validates lengths and options', () => {

@@ -1,16 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Kernels, loadKernels, type NmsOptions } from '../../src/kernels/index.js';
-import { covariances, probiou } from '../../src/kernels/rotated-nms.js';
-import { message } from '../helpers/kernels.js';
+import { boxCovariance, probiou } from '../../src/kernels/probiou.js';
+import { keptBy, message } from '../helpers/kernels.js';
 
 type Box = [number, number, number, number, number]; // cx, cy, w, h, angle (radians)
 
 const QUARTER = Math.PI / 2;
 
-/** probiou of two boxes, as the reference computes it. */
+/** probiou of two boxes, as the reference computes it (from float32 boxes). */
 function pair(a: Box, b: Box): number {
-  const boxes = Float32Array.from([...a, ...b]);
-  return probiou(boxes, covariances(boxes, 2), 0, 1);
+  const [px = 0, py = 0, pw = 0, ph = 0, pa = 0] = Float32Array.from(a);
+  const [qx = 0, qy = 0, qw = 0, qh = 0, qa = 0] = Float32Array.from(b);
+  return probiou(px, py, ...boxCovariance(pw, ph, pa), qx, qy, ...boxCovariance(qw, qh, qa));
 }
 
 /** 1 − √(1 − e^−bd + eps): probiou at Bhattacharyya distance bd. */
@@ -55,25 +56,6 @@ describe('probiou', () => {
   });
 });
 
-function nmsRotated(
-  k: Kernels,
-  boxes: Box[],
-  scores: number[],
-  classes: number[],
-  o: Partial<NmsOptions> = {},
-) {
-  const options = { count: scores.length, iouThreshold: 0.5, maxDetections: 100, classAware: true, ...o };
-  const out = new Int32Array(scores.length);
-  const n = k.nmsRotated(
-    Float32Array.from(boxes.flat()),
-    Float32Array.from(scores),
-    Int32Array.from(classes),
-    options,
-    out,
-  );
-  return Array.from(out.subarray(0, n));
-}
-
 describe.each(['reference', 'native'] as const)('%s nmsRotated', (kind) => {
   let k: Kernels;
   beforeAll(() => {
@@ -86,7 +68,9 @@ describe.each(['reference', 'native'] as const)('%s nmsRotated', (kind) => {
       [10, 10, 4, 4, 0],
       [200, 10, 4, 4, 0],
     ];
-    expect(nmsRotated(k, boxes, [0.9, 0.8, 0.7], [0, 0, 0], { iouThreshold: 0.99 })).toEqual([0, 2]);
+    expect(keptBy(k, 'nmsRotated', boxes, [0.9, 0.8, 0.7], [0, 0, 0], { iouThreshold: 0.99 })).toEqual([
+      0, 2,
+    ]);
   });
 
   it('suppresses a box given as h × w at θ + 90°', () => {
@@ -94,7 +78,7 @@ describe.each(['reference', 'native'] as const)('%s nmsRotated', (kind) => {
       [10, 10, 6, 2, QUARTER - 0.01],
       [10, 10, 2, 6, -0.01],
     ];
-    expect(nmsRotated(k, boxes, [0.8, 0.9], [0, 0], { iouThreshold: 0.9 })).toEqual([1]);
+    expect(keptBy(k, 'nmsRotated', boxes, [0.8, 0.9], [0, 0], { iouThreshold: 0.9 })).toEqual([1]);
   });
 
   it('merges or keeps overlapping rotated boxes by the threshold (strictly above suppresses)', () => {
@@ -102,14 +86,14 @@ describe.each(['reference', 'native'] as const)('%s nmsRotated', (kind) => {
       [0, 0, 4, 2, 0],
       [0, 0, 4, 2, QUARTER],
     ]; // probiou 1 − √0.2 ≈ 0.553
-    expect(nmsRotated(k, crossed, [0.9, 0.8], [0, 0], { iouThreshold: 0.55 })).toEqual([0]);
-    expect(nmsRotated(k, crossed, [0.9, 0.8], [0, 0], { iouThreshold: 0.56 })).toEqual([0, 1]);
+    expect(keptBy(k, 'nmsRotated', crossed, [0.9, 0.8], [0, 0], { iouThreshold: 0.55 })).toEqual([0]);
+    expect(keptBy(k, 'nmsRotated', crossed, [0.9, 0.8], [0, 0], { iouThreshold: 0.56 })).toEqual([0, 1]);
     const beside: Box[] = [
       [0, 0, 4, 2, 0],
       [4, 0, 4, 2, 0],
     ]; // probiou ≈ 0.1186
-    expect(nmsRotated(k, beside, [0.9, 0.8], [0, 0], { iouThreshold: 0.11 })).toEqual([0]);
-    expect(nmsRotated(k, beside, [0.9, 0.8], [0, 0], { iouThreshold: 0.12 })).toEqual([0, 1]);
+    expect(keptBy(k, 'nmsRotated', beside, [0.9, 0.8], [0, 0], { iouThreshold: 0.11 })).toEqual([0]);
+    expect(keptBy(k, 'nmsRotated', beside, [0.9, 0.8], [0, 0], { iouThreshold: 0.12 })).toEqual([0, 1]);
   });
 
   it('is greedy: a suppressed box suppresses nothing', () => {
@@ -119,7 +103,7 @@ describe.each(['reference', 'native'] as const)('%s nmsRotated', (kind) => {
       [4, 0, 4, 2, 0],
       [8, 0, 4, 2, 0],
     ];
-    expect(nmsRotated(k, chain, [0.9, 0.8, 0.7], [0, 0, 0], { iouThreshold: 0.1 })).toEqual([0, 2]);
+    expect(keptBy(k, 'nmsRotated', chain, [0.9, 0.8, 0.7], [0, 0, 0], { iouThreshold: 0.1 })).toEqual([0, 2]);
   });
 
   it('suppresses within a class when class-aware, across classes when agnostic', () => {
@@ -128,17 +112,19 @@ describe.each(['reference', 'native'] as const)('%s nmsRotated', (kind) => {
       [10, 10, 6, 3, 0.55],
       [10, 10, 6, 3, 0.6],
     ];
-    expect(nmsRotated(k, boxes, [0.9, 0.8, 0.7], [0, 1, 0])).toEqual([0, 1]);
-    expect(nmsRotated(k, boxes, [0.9, 0.8, 0.7], [0, 1, 0], { classAware: false })).toEqual([0]);
+    expect(keptBy(k, 'nmsRotated', boxes, [0.9, 0.8, 0.7], [0, 1, 0])).toEqual([0, 1]);
+    expect(keptBy(k, 'nmsRotated', boxes, [0.9, 0.8, 0.7], [0, 1, 0], { classAware: false })).toEqual([0]);
   });
 
   it('orders by score (NaN lowest), then index; stops at maxDetections; honours count', () => {
     const far = (x: number): Box => [x, 0, 2, 2, 0];
     const boxes = [far(0), far(100), far(200), far(300)];
-    expect(nmsRotated(k, boxes, [0.5, Number.NaN, 0.5, 0.9], [0, 0, 0, 0])).toEqual([3, 0, 2, 1]);
-    expect(nmsRotated(k, boxes, [0.1, 0.2, 0.3, 0.4], [0, 0, 0, 0], { maxDetections: 2 })).toEqual([3, 2]);
-    expect(nmsRotated(k, boxes, [0.1, 0.2, 0.3, 0.4], [0, 0, 0, 0], { count: 2 })).toEqual([1, 0]);
-    expect(nmsRotated(k, [], [], [])).toEqual([]);
+    expect(keptBy(k, 'nmsRotated', boxes, [0.5, Number.NaN, 0.5, 0.9], [0, 0, 0, 0])).toEqual([3, 0, 2, 1]);
+    expect(keptBy(k, 'nmsRotated', boxes, [0.1, 0.2, 0.3, 0.4], [0, 0, 0, 0], { maxDetections: 2 })).toEqual([
+      3, 2,
+    ]);
+    expect(keptBy(k, 'nmsRotated', boxes, [0.1, 0.2, 0.3, 0.4], [0, 0, 0, 0], { count: 2 })).toEqual([1, 0]);
+    expect(keptBy(k, 'nmsRotated', [], [], [])).toEqual([]);
   });
 
   it('never suppresses with a NaN overlap', () => {
@@ -146,7 +132,7 @@ describe.each(['reference', 'native'] as const)('%s nmsRotated', (kind) => {
       [10, 10, 4, 2, Number.NaN],
       [10, 10, 4, 2, 0],
     ];
-    expect(nmsRotated(k, boxes, [0.9, 0.8], [0, 0], { iouThreshold: 0 })).toEqual([0, 1]);
+    expect(keptBy(k, 'nmsRotated', boxes, [0.9, 0.8], [0, 0], { iouThreshold: 0 })).toEqual([0, 1]);
   });
 
   it('validates lengths and options', () => {

@@ -179,4 +179,5 @@ function toDetections(
 }
 
 const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), max);
-const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+/** `v` rounded to `digits` decimals, as every detection family reports coordinates and scores. */
+export const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -5,7 +5,7 @@
  */
 import type { Candidates, Kernels } from '../../kernels/types.js';
 import type { ImageRocketSpec } from '../../rocket/types.js';
-import type { DetectionExtension } from '../detect/postprocess.js';
+import { type DetectionExtension, round } from '../detect/postprocess.js';
 import { outputInvalid, shownValue } from '../validate.js';
 import { type Point, toOriginal } from './geometry.js';
 import type { ObbDetection } from './schema.js';
@@ -90,5 +90,3 @@ function anglesOf(c: Candidates): Float32Array {
   if (!c.extras) throw new Error('obb: the decoder wrote no angles (numExtras must be 1)');
   return c.extras;
 }
-
-const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -6,7 +6,7 @@
 import type { Job } from '../../inference/messages.js';
 import type { Candidates } from '../../kernels/types.js';
 import type { ImageRocketSpec } from '../../rocket/types.js';
-import type { DetectionExtension } from '../detect/postprocess.js';
+import { type DetectionExtension, round } from '../detect/postprocess.js';
 import type { Detection } from '../detect/schema.js';
 import { outputInvalid, shownValue } from '../validate.js';
 import type { PoseHead } from './layout.js';
@@ -78,5 +78,3 @@ function toImage({ placement: p, original }: Job, x: number, y: number) {
     y: within((y - p.offsetY) / p.scaleY, original.height),
   };
 }
-
-const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
