@@ -68,6 +68,25 @@ export const ERROR_CATALOGUE = {
     summary:
       'The rocket did not become ready within STARTUP_WAIT_S, failed to load, or the server is shutting down; retry after Retry-After seconds.',
   },
+  JOB_NOT_FOUND: { status: 404, summary: 'No job has this id (it never existed, was deleted or has expired).' },
+  JOB_NOT_FINISHED: {
+    status: 409,
+    summary: 'The job has not finished yet (its result), or has (cancel), or is still queued or running (delete).',
+  },
+  JOB_CANCELED: { status: 409, summary: 'The job was canceled, so it has no result.' },
+  IDEMPOTENCY_CONFLICT: {
+    status: 422,
+    summary: 'This Idempotency-Key was already used with a different request.',
+  },
+  QUEUE_FULL: {
+    status: 429,
+    summary: 'MAX_JOBS_QUEUED jobs are waiting; retry after Retry-After seconds.',
+  },
+  WEBHOOK_URL_INVALID: {
+    status: 400,
+    summary:
+      'The webhook URL is not http(s), or resolves to a private, loopback or link-local address (WEBHOOK_ALLOW_PRIVATE=false).',
+  },
   INFERENCE_FAILED: { status: 500, summary: 'The model failed while running on this input.' },
   OUTPUT_INVALID: {
     status: 500,
@@ -98,6 +117,11 @@ export const ERROR_CATALOGUE = {
     summary: 'A rocket archive cannot be unpacked, or has an entry that would land outside it.',
   },
   ROCKET_INVALID: { status: 500, summary: 'The rocket manifest or the model signature is not usable.' },
+  DATA_DIR_IN_USE: {
+    status: 500,
+    summary: 'DATA_DIR (or JOB_STORE) holds the jobs of another rocket; sharing it between models corrupts data.',
+  },
+  JOB_STORE_UNAVAILABLE: { status: 500, summary: 'The job store (SQLite in DATA_DIR, or JOB_STORE) cannot be opened.' },
   MODEL_LOAD_FAILED: { status: 500, summary: 'onnxruntime could not load the model.' },
   PROVIDER_UNAVAILABLE: { status: 500, summary: 'The execution provider DEVICE asks for cannot be created.' },
   NATIVE_ADDON_UNAVAILABLE: { status: 500, summary: 'The native kernel addon could not be loaded.' },

@@ -167,6 +167,66 @@ export const OPTIONS = {
     default: join(homedir(), '.cache', 'rocketserve'),
     parse: nonEmpty('path'),
   },
+  DATA_DIR: {
+    doc: 'Where the embedded job store keeps its SQLite database and the inputs and results of jobs (POST /jobs). Mount a volume here so jobs survive restarts; processes on one host may share it. It belongs to one rocket: a folder created by another rocket is refused at startup.',
+    allowed: 'a directory path',
+    default: join(homedir(), '.local', 'share', 'rocketserve'),
+    parse: nonEmpty('path'),
+  },
+  JOB_STORE: {
+    doc: 'Where jobs live: empty for SQLite in DATA_DIR, or a postgres://user:password@host:port/db URL to share one queue between the containers of a deployment on any host.',
+    allowed: 'empty, or a postgres:// or postgresql:// URL',
+    default: '',
+    parse: (raw: string) =>
+      raw.trim() === '' || /^postgres(ql)?:\/\/./.test(raw.trim())
+        ? ok(raw.trim())
+        : { ok: false, expected: 'empty, or a postgres:// URL' },
+  },
+  JOBS: {
+    doc: 'true: this server works the job queue as well as answering requests, with synchronous requests first. false: it only accepts and reports jobs (run `rocket worker` elsewhere to process them).',
+    allowed: 'true or false',
+    default: true,
+    parse: flag,
+  },
+  MAX_JOBS_QUEUED: {
+    doc: 'Jobs that may wait in the queue; past it, POST /jobs gets 429 QUEUE_FULL with Retry-After.',
+    allowed: 'an integer from 1 to 10000000',
+    default: 10_000,
+    parse: integer(1, 10_000_000),
+  },
+  JOB_RETENTION_H: {
+    doc: 'Hours a finished job, its input and its result are kept before they are removed.',
+    allowed: 'an integer from 1 to 8760',
+    default: 24,
+    parse: integer(1, 8760),
+  },
+  JOB_MAX_ATTEMPTS: {
+    doc: 'Times a job is started before it fails: a job whose worker died (its lease expired) is started again until then.',
+    allowed: 'an integer from 1 to 100',
+    default: 3,
+    parse: integer(1, 100),
+  },
+  JOB_LEASE_S: {
+    doc: 'Seconds a worker holds a running job without renewing its lease (it renews every third of it); a job whose lease expires is taken again.',
+    allowed: 'an integer from 2 to 3600',
+    default: 30,
+    parse: integer(2, 3600),
+  },
+  WEBHOOK_SECRET: {
+    doc: 'The Standard Webhooks secret (whsec_ + base64) job webhooks are signed with. Empty: webhooks are sent unsigned. Prefer the environment to the file.',
+    allowed: 'empty, or whsec_ followed by base64',
+    default: '',
+    parse: (raw: string) =>
+      raw.trim() === '' || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(raw.trim())
+        ? ok(raw.trim())
+        : { ok: false, expected: 'whsec_ followed by base64' },
+  },
+  WEBHOOK_ALLOW_PRIVATE: {
+    doc: 'true: webhooks may go to loopback, private, link-local, CGNAT and ULA addresses (in-cluster receivers, tests). false: those are refused, as a guard against server-side request forgery.',
+    allowed: 'true or false',
+    default: false,
+    parse: flag,
+  },
   ROCKET_REGISTRY: {
     doc: 'Base URL (https, gs or s3) that owner/name[@version] rockets resolve against.',
     allowed: 'empty, or an https://, http://, gs:// or s3:// URL',
