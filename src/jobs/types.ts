@@ -147,7 +147,8 @@ export interface JobStore {
    * Takes the oldest queued job, or a running one whose lease has expired (its worker died), and
    * leases it for `leaseMs`; increments `attempts` and sets `startedAt`. A job whose lease
    * expired after JOB_MAX_ATTEMPTS attempts is failed instead (with its last error, or
-   * INFERENCE_FAILED "the worker stopped") and not returned. Returns undefined when none is ready.
+   * INFERENCE_FAILED "the worker stopped") and not returned. Queues the `started` delivery when the
+   * job's webhook asks for it, in the same transaction. Returns undefined when none is ready.
    */
   claim(leaseMs: number, maxAttempts: number): Promise<Claim | undefined>;
 
@@ -155,8 +156,9 @@ export interface JobStore {
   renew(id: string, leaseToken: string, leaseMs: number): Promise<boolean>;
 
   /**
-   * Records how a claimed job ended, and queues the webhook deliveries its events ask for, in one
-   * transaction. False (and nothing changes) when the token is no longer current: the late result
+   * Records how a claimed job ended, and queues the webhook delivery its events ask for
+   * (`completed` for succeeded, `failed` for failed; none for canceled), in one transaction; the
+   * payload is webhookPayload() of the finished record. False (and nothing changes) when the token is no longer current: the late result
    * of a worker that lost its lease is discarded.
    */
   finish(id: string, leaseToken: string, outcome: Outcome): Promise<boolean>;
@@ -179,9 +181,6 @@ export interface JobStore {
 
   /** Removes jobs that finished before `before` (epoch ms), with their inputs, results and deliveries. Returns how many. */
   purge(before: number): Promise<number>;
-
-  /** Queues one delivery (the `started` event, written when a job is claimed). */
-  addDelivery(delivery: Omit<Delivery, 'attempts'>): Promise<void>;
 
   /** Takes the next delivery due by now, for `leaseMs` (so one sender at a time has it); undefined when none. */
   claimDelivery(leaseMs: number): Promise<Delivery | undefined>;
