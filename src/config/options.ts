@@ -168,10 +168,10 @@ export const OPTIONS = {
     parse: nonEmpty('path'),
   },
   DATA_DIR: {
-    doc: 'Where the embedded job store keeps its SQLite database and the inputs and results of jobs (POST /jobs). Mount a volume here so jobs survive restarts; processes on one host may share it. It belongs to one rocket: a folder created by another rocket is refused at startup.',
-    allowed: 'a directory path',
-    default: join(homedir(), '.local', 'share', 'rocketserve'),
-    parse: nonEmpty('path'),
+    doc: 'Where the embedded job store keeps its SQLite database and the inputs and results of jobs (POST /jobs). Mount a volume here so jobs survive restarts; processes on one host may share it. It belongs to one rocket: a folder created by another rocket is refused at startup. Empty: a folder per rocket (name and model sha256) under ~/.local/share/rocketserve/jobs.',
+    allowed: 'empty, or a directory path',
+    default: '',
+    parse: text,
   },
   JOB_STORE: {
     doc: 'Where jobs live: empty for SQLite in DATA_DIR, or a postgres://user:password@host:port/db URL to share one queue between the containers of a deployment on any host.',
