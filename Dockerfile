@@ -20,7 +20,11 @@ RUN command -v cmake >/dev/null && command -v g++ >/dev/null \
       && rm -rf /var/lib/apt/lists/*)
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+# better-sqlite3 (the job store) compiles its addon from the npm package's own sources in its install
+# script, never downloading a prebuilt binary (build_from_source), against this image's Node headers
+# (nodedir) rather than headers fetched from nodejs.org. The runtime copies the addon from here.
+RUN npm_config_build_from_source=better-sqlite3 npm_config_nodedir=/usr/local npm ci --no-audit --no-fund \
+  && npm cache clean --force
 # Everything `npm run build` reads (native/, src/, web/, configs); .dockerignore keeps the rest out.
 COPY . .
 # The addon, TypeScript, build/demo (the demo rocket and its images), build/web (the playground).
@@ -33,8 +37,9 @@ RUN npm run typecheck && npm run lint && npx vitest run
 FROM ${BUILD_IMAGE} AS prod-deps
 WORKDIR /src
 COPY package.json package-lock.json ./
-# --ignore-scripts: no production dependency needs its install script (onnxruntime-node's only
-# downloads CUDA binaries). Then drop onnxruntime binaries for other operating systems and CPUs.
+# --ignore-scripts: onnxruntime-node's install script only downloads CUDA binaries, and better-sqlite3's
+# addon, which its script compiles, is copied from the build stage. Then drop onnxruntime binaries for
+# other operating systems and CPUs.
 RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
   && npm cache clean --force \
   && keep="linux/$(node -p process.arch)" \
@@ -61,6 +66,8 @@ COPY --from=prod-deps /src/node_modules node_modules
 COPY package.json ./
 COPY --from=build /src/dist dist
 COPY --from=build /src/build/native/Release/rocketserve_native.node build/native/Release/
+COPY --from=build /src/node_modules/better-sqlite3/build/Release/better_sqlite3.node \
+  node_modules/better-sqlite3/build/Release/
 COPY --from=rocket /opt/rocket /opt/rocket
 # /out holds config.ini only when a rocket was baked in (mount your own over /app/config.ini to change it).
 COPY --from=rocket /out/ ./
@@ -71,7 +78,12 @@ COPY scripts/healthcheck.mjs scripts/
 # CACHE_DIR (default ~/.cache/rocketserve): where remote rockets (ROCKET_URL=https://..., gs://,
 # s3://) are fetched at start. Created here, owned by the runtime user, so a volume mounted on it
 # (docker run -v rockets:/home/node/.cache/rocketserve) keeps them across restarts.
-RUN mkdir -p /home/node/.cache/rocketserve && chown -R 1000:1000 /home/node/.cache
+RUN mkdir -p /home/node/.cache/rocketserve /data && chown -R 1000:1000 /home/node/.cache /data
+# DATA_DIR: the job store (POST /jobs): its SQLite database and the inputs and results of jobs. A
+# volume owned by the runtime user, so jobs survive restarts (docker run -v jobs:/data); containers of
+# the same rocket on one host may share it. JOB_STORE=postgres://... shares a queue across hosts instead.
+ENV DATA_DIR=/data
+VOLUME /data
 # The node user of the base image (uid 1000), numeric so Kubernetes can check runAsNonRoot.
 USER 1000:1000
 EXPOSE 5042

@@ -20,16 +20,21 @@ export interface LoadResult {
   probeRealtime: boolean;
 }
 
+/** Spawns `rocket serve` as a child process on `port`, without waiting for it. */
+export function spawnServer(root: string, env: Record<string, string>, port: number): ChildProcess {
+  return spawn(process.execPath, [join(root, 'dist', 'src', 'cli.js'), 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 /** Starts `rocket serve` as a child process on `port` and waits for /health to answer 200. */
 export async function startServer(
   root: string,
   env: Record<string, string>,
   port: number,
 ): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [join(root, 'dist', 'src', 'cli.js'), 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const proc = spawnServer(root, env, port);
   await waitHealthy(proc, port);
   return proc;
 }

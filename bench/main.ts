@@ -4,15 +4,17 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVENT_LOOP_PRIORITIES, type EventLoopPriority } from '../src/config/options.js';
 import { ensureDemoRocket } from '../src/demo/embedded.js';
+import { type ColdStartResult, measureColdStart } from './cold-start.js';
 import { type FloorResult, measureFloor } from './floor.js';
 import { freePort } from './health.js';
-import { type LoadResult, measureLoad, peakRssMb, startServer, stopProcess } from './load.js';
+import { type LoadResult, measureLoad, peakRssMb, spawnServer, startServer, stopProcess } from './load.js';
 import {
   checkPeerAnswer,
   defaultPeerDir,
   localOnnx,
   type PeerSetup,
   preparePeer,
+  spawnPeer,
   startPeer,
   yoloV8Mismatch,
 } from './peer.js';
@@ -21,9 +23,11 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const HELP = `Usage: npm run bench -- [--rocket URL] [--image FILE] [--seconds N] [--out FILE]
                        [--probe-priority realtime|normal] [--peer DIR|none]
 
-Measures the in-process floor (decode, preprocess, inference, postprocess; no HTTP) and the HTTP
-server under load (concurrency 1 and 4, with /health probes), then prints the ratios to the floor.
-With a peer, it then loads the peer server the same way and prints the ratios ours / peer.
+Measures the cold start (the median of 5 fresh processes: from the spawn to /readyz, and to the
+first POST /process answered), the in-process floor (decode, preprocess, inference, postprocess;
+no HTTP) and the HTTP server under load (concurrency 1 and 4, with /health probes), then prints the
+ratios to the floor. With a peer, it measures the peer's cold start and load the same way, and
+prints every goal of the table in docs/operations.md with ours, the peer's and the ratio.
 Server settings (WORKERS, INTRA_OP_THREADS, BATCH_MAX, ...) come from the environment.
 
   --rocket   ROCKET_URL to serve (default: the embedded demo rocket)
@@ -93,6 +97,32 @@ if (values.peer !== 'none') {
   if (peerSkipped !== undefined) process.stderr.write(`peer: skipped: ${peerSkipped}\n`);
 }
 
+// Cold starts first, on idle cores: ours, then the peer's, each the median of COLD_STARTS processes.
+const COLD_STARTS = 5;
+const coldPort = await freePort();
+const cold = await measureColdStart(
+  () => spawnServer(ROOT, { ...env, ROCKET_URL: rocket }, coldPort),
+  coldPort,
+  values.image,
+  '/readyz',
+  COLD_STARTS,
+);
+let peerCold: ColdStartResult | undefined;
+if (peer !== undefined) {
+  const setup = peer;
+  try {
+    peerCold = await measureColdStart(
+      () => spawnPeer(setup, coldPort),
+      coldPort,
+      values.image,
+      '/health',
+      COLD_STARTS,
+    );
+  } catch (e) {
+    process.stderr.write(`peer: cold start not measured: ${(e as Error).message}\n`);
+  }
+}
+
 // The floor: the server's own thread plan, plus the other extreme, to find the best the cores allow.
 const plans: Record<string, string>[] = [
   {},
@@ -151,6 +181,65 @@ const peerRatios =
         c4ThroughputOursOverPeer: c4.throughputRps / p4.throughputRps,
       }
     : undefined;
+/** One row of the goals table: the peer's figure, ours, ours / peer, and whether the goal is met. */
+function goalRow(
+  what: string,
+  unit: string,
+  theirs: number | undefined,
+  ours: number,
+  goal: string,
+  met: (ours: number, ratio: number | undefined) => boolean,
+  digits = 1,
+): string {
+  const figure = (n: number | undefined) =>
+    (n === undefined || Number.isNaN(n) ? '-' : `${n.toFixed(digits)} ${unit}`).padStart(11);
+  const ratio = theirs === undefined || Number.isNaN(theirs) ? undefined : ours / theirs;
+  const verdict = met(ours, ratio)
+    ? 'met'
+    : ratio === undefined && goal.includes('tutorial')
+      ? 'no peer'
+      : 'NOT MET';
+  return `${what.padEnd(40)}${figure(theirs)} ${figure(ours)} ${(ratio === undefined ? '-' : ratio.toFixed(3)).padStart(7)}   ${goal.padEnd(20)} ${verdict}`;
+}
+const goals = [
+  `${`goal (median of ${COLD_STARTS} cold starts)`.padEnd(40)}${'tutorial'.padStart(11)} ${'ours'.padStart(11)} ${'ratio'.padStart(7)}   ${'goal'.padEnd(20)} verdict`,
+  goalRow(
+    'process start -> first /process answered',
+    's',
+    peerCold && peerCold.firstAnswerMs / 1000,
+    cold.firstAnswerMs / 1000,
+    '<= tutorial',
+    (_, r) => r !== undefined && r <= 1,
+    2,
+  ),
+  goalRow(
+    'process start -> ready',
+    's',
+    peerCold && peerCold.readyMs / 1000,
+    cold.readyMs / 1000,
+    '-',
+    () => true,
+    2,
+  ),
+  goalRow(
+    'c=1 p50',
+    'ms',
+    p1?.latencyP50Ms,
+    c1.latencyP50Ms,
+    '<= 0.75 x tutorial',
+    (_, r) => r !== undefined && r <= 0.75,
+  ),
+  goalRow(
+    'c=4 throughput',
+    'req/s',
+    p4?.throughputRps,
+    c4.throughputRps,
+    '>= 1.4 x tutorial',
+    (_, r) => r !== undefined && r >= 1.4,
+  ),
+  goalRow('/health p99 under c=4', 'ms', p4?.healthP99Ms, c4.healthP99Ms, '<= 5 ms', (o) => o <= 5, 2),
+  goalRow('peak RSS under c=4', 'MB', p4 ? peerRssMb : undefined, rssMb, '<= 400 MB', (o) => o <= 400, 0),
+];
 const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
 const header = '                 p50 ms   p99 ms    req/s  health p50  health p99   non-2xx  errors';
 const row = (label: string, l: LoadResult) =>
@@ -158,6 +247,10 @@ const row = (label: string, l: LoadResult) =>
 const lines = [
   `rocketserve bench: ${rocket} on ${values.image}`,
   `machine: ${cores} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+  '',
+  ...goals,
+  '',
+  `cold starts, first /process answered (s): ours ${cold.runs.map((r) => (r.firstAnswerMs / 1000).toFixed(2)).join(' ')}${peerCold ? `; tutorial ${peerCold.runs.map((r) => (r.firstAnswerMs / 1000).toFixed(2)).join(' ')}` : ''}`,
   '',
   `floor (in-process, no HTTP), sequential p50 ms: decode ${floor.stagesP50.decodeMs.toFixed(1)}, preprocess ${floor.stagesP50.preprocessMs.toFixed(1)}, inference ${floor.stagesP50.inferenceMs.toFixed(1)}, postprocess ${floor.stagesP50.postprocessMs.toFixed(1)}, total ${floor.latencyP50Ms.toFixed(1)}`,
   ...floors.map(
@@ -205,6 +298,7 @@ const report = {
   floors,
   loads,
   peakRssMb: rssMb,
+  coldStart: cold,
   ratios,
   peer:
     peer !== undefined && peerRatios !== undefined
@@ -216,6 +310,7 @@ const report = {
           detections: peerDetections,
           loads: peerLoads,
           peakRssMb: peerRssMb,
+          coldStart: peerCold ?? null,
           ratios: peerRatios,
         }
       : peerSkipped !== undefined

@@ -131,13 +131,18 @@ export function preparePeer(source: string, root: string, model: string): PeerSe
   return { name, source, dir, model };
 }
 
-/** Starts the peer on `port` (MODEL = the rocket's .onnx) and waits for GET /health to answer 200. */
-export async function startPeer(setup: PeerSetup, port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['server.js'], {
+/** Spawns the peer on `port` (MODEL = the rocket's .onnx), without waiting for it. */
+export function spawnPeer(setup: PeerSetup, port: number): ChildProcess {
+  return spawn(process.execPath, ['server.js'], {
     cwd: setup.dir,
     env: { ...peerEnv(), MODEL: setup.model, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+}
+
+/** Starts the peer on `port` (MODEL = the rocket's .onnx) and waits for GET /health to answer 200. */
+export async function startPeer(setup: PeerSetup, port: number): Promise<ChildProcess> {
+  const proc = spawnPeer(setup, port);
   let stderr = '';
   proc.stderr?.on('data', (d) => {
     stderr = (stderr + d).slice(-4000);

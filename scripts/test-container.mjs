@@ -2,12 +2,15 @@
 // npm run test:container: builds the CPU Dockerfile with buildah (no Docker engine needed), runs the
 // image, and checks it end to end:
 //   - the runtime: Node.js 24 (NODE_MAJOR) runs the image; the V8 flags src/serving/gc.ts sets are
-//     known to its V8; sharp, onnxruntime-node and the addon (Node-API 8) load under it
+//     known to its V8; sharp, onnxruntime-node, better-sqlite3 and the addon (Node-API 8) load under it;
+//     the job store opens in DATA_DIR=/data (a VOLUME) as the runtime user
 //   - the image config: non-root numeric USER, HEALTHCHECK, NODE_ENV=production, port 5042
 //   - no build toolchain and no dev dependencies (by package-lock.json's "dev" flags) in the image
 //   - the embedded demo rocket serves and detects; a mounted config.ini is read; the HEALTHCHECK
 //     command passes; the server runs as non-root and exits cleanly on SIGTERM
 //   - a real YOLOv8n from ../shared, mounted read-only, finds 4 persons and 1 bus in bus.jpg
+//   - rocket batch as 3 shards (--shard, CLOUD_RUN_TASK_INDEX, JOB_COMPLETION_INDEX) over one
+//     mounted folder: the three results files together hold every input exactly once
 // Skips (exit 0, with the reason) where buildah is missing and cannot be installed, or where the
 // base images are missing and ../shared/tools cannot build them. The base images are local
 // stand-ins for node:24-bookworm(-slim), built by ../shared/tools/local-base-images.sh --node 24.
@@ -15,7 +18,7 @@
 // stands in, the CUDA provider download is skipped): DEVICE=cuda must fail with PROVIDER_UNAVAILABLE
 // and say why. Env: ROCKET_TEST_IMAGE (tag), ROCKET_TEST_GPU_IMAGE=0 (skip the GPU image).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +108,7 @@ function inspectConfig() {
   const config = imageConfig(IMAGE);
   check(/^[1-9]\d*(:\d+)?$/.test(config.User), `USER is a non-root numeric uid (${config.User})`);
   check(config.Env.includes('NODE_ENV=production'), 'NODE_ENV=production');
+  check(config.Env.includes('DATA_DIR=/data') && '/data' in (config.Volumes ?? {}), 'DATA_DIR=/data, a VOLUME');
   check(config.Healthcheck?.Test?.join(' ').includes('healthcheck.mjs'), 'HEALTHCHECK runs scripts/healthcheck.mjs');
   check(Object.keys(config.ExposedPorts ?? {}).includes('5042/tcp'), 'EXPOSE 5042');
   check(config.Cmd?.join(' ') === 'node dist/src/cli.js serve', `CMD ${config.Cmd?.join(' ')}`);
@@ -153,8 +157,14 @@ const sharp = require('sharp');
 const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f00' } }).png().toBuffer();
 const ort = require('onnxruntime-node');
 const addon = require('/app/build/native/Release/rocketserve_native.node');
+const sqlite = require('better-sqlite3')(':memory:').prepare('SELECT sqlite_version() AS v').get().v;
+const { openJobStore } = await import('/app/dist/src/jobs/store/open.js');
+const store = await openJobStore({ JOB_STORE: '' }, { dataDir: process.env.DATA_DIR });
+const jobs = Object.keys(await store.counts()).length;
+await store.close();
 console.log(JSON.stringify({ node: process.version, napi: process.versions.napi, flags, unknownFlags,
-  vips: sharp.versions.vips, png: png.length, ort: ort.env.versions.node, addon: Object.keys(addon).length }));
+  vips: sharp.versions.vips, png: png.length, ort: ort.env.versions.node, addon: Object.keys(addon).length,
+  sqlite, jobs }));
 `;
 
 function runtime(c) {
@@ -169,6 +179,8 @@ function runtime(c) {
   check(probe.stderr.trim() === '', `setting them warns of nothing${probe.stderr.trim() ? `: ${probe.stderr.trim()}` : ''}`);
   check(r.png > 0, `sharp loads and encodes (libvips ${r.vips})`);
   check(typeof r.ort === 'string' && r.addon > 0, `onnxruntime-node ${r.ort} and the addon (${r.addon} exports) load`);
+  check(typeof r.sqlite === 'string', `better-sqlite3 loads (SQLite ${r.sqlite}), built in the build stage`);
+  check(r.jobs === 5, 'the job store opens in DATA_DIR (/data, writable by the runtime user)');
 }
 
 /** Starts `rocket serve` in the container; resolves once /health answers 200. */
@@ -235,9 +247,16 @@ async function realModel(c) {
   }
   step('YOLOv8n from ../shared mounted read-only at /models, bus.jpg');
   const port = await freePort();
+  // Its own DATA_DIR: this container's /data already holds the demo rocket's jobs, which another
+  // rocket must not share (DATA_DIR_IN_USE); `docker run` would give each container its own volume.
   const server = await serve(c, {
     port,
-    env: { PORT: String(port), WORKERS: '1', ROCKET_URL: '/models/yolov8n_int8_640.onnx' },
+    env: {
+      PORT: String(port),
+      WORKERS: '1',
+      ROCKET_URL: '/models/yolov8n_int8_640.onnx',
+      DATA_DIR: '/tmp/yolov8n-jobs',
+    },
     volumes: [`${models}:/models:ro`],
   });
   try {
@@ -251,6 +270,38 @@ async function realModel(c) {
   } finally {
     await stop(server);
   }
+}
+
+/**
+ * `rocket batch` in the image as the three tasks of a Cloud Run job or Indexed Job would run it:
+ * one folder (the demo images, a broken file) mounted read-only, one output folder, a shard each.
+ */
+function batchShards(c) {
+  step('rocket batch as 3 shards over one mounted folder');
+  const input = join(work, 'batch-in');
+  const out = join(work, 'batch-out');
+  mkdirSync(join(input, 'more'), { recursive: true });
+  mkdirSync(out, { mode: 0o777 });
+  chmodSync(out, 0o777); // written by the image's non-root user
+  const demoImages = readdirSync(join(ROOT, 'build', 'demo')).filter((f) => f.endsWith('.jpg'));
+  for (const f of demoImages) {
+    copyFileSync(join(ROOT, 'build', 'demo', f), join(input, f));
+    copyFileSync(join(ROOT, 'build', 'demo', f), join(input, 'more', f));
+  }
+  writeFileSync(join(input, 'broken.jpg'), 'not a jpeg');
+  const inputs = [...demoImages.flatMap((f) => [`/in/${f}`, `/in/more/${f}`]), '/in/broken.jpg'];
+  const shards = [['--shard', '0/3'], ['--env', 'CLOUD_RUN_TASK_INDEX=1', '--env', 'CLOUD_RUN_TASK_COUNT=3'], ['--env', 'JOB_COMPLETION_INDEX=2', '--env', 'JOB_COMPLETIONS=3']];
+  for (const [i, shard] of shards.entries()) {
+    const [flags, cli] = shard[0] === '--shard' ? [[], shard] : [shard, []];
+    const r = spawnSync('buildah', ['run', '--isolation=chroot', ...flags, '--volume', `${input}:/in:ro`, '--volume', `${out}:/out`, c, '--', 'node', 'dist/src/cli.js', 'batch', '/in', '--out', '/out', ...cli], { encoding: 'utf8' });
+    check([0, 3].includes(r.status), `shard ${i}/3 ran (exit ${r.status}): ${r.stdout.trim()}${[0, 3].includes(r.status) ? '' : `\n${r.stderr}`}`);
+    check(existsSync(join(out, `_SUCCESS-${i}-of-3`)), `shard ${i}/3 left _SUCCESS-${i}-of-3`);
+  }
+  const lines = [0, 1, 2].flatMap((i) => readFileSync(join(out, `results-${i}-of-3.jsonl`), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+  const seen = lines.map((l) => l.input).sort();
+  check(JSON.stringify(seen) === JSON.stringify([...inputs].sort()), `the 3 results files hold each of the ${inputs.length} inputs exactly once (${lines.length} lines)`);
+  const broken = lines.find((l) => l.input === '/in/broken.jpg');
+  check(broken?.error?.code === 'IMAGE_UNDECODABLE' && lines.filter((l) => l.ok).length === inputs.length - 1, 'every image has its result, the broken file its error');
 }
 
 const GPU_IMAGE = `${IMAGE.replace(/:[^:/]+$/, '')}-gpu:test`;
@@ -296,6 +347,7 @@ try {
   runtime(c);
   await demo(c);
   await realModel(c);
+  batchShards(c);
   if (process.env.ROCKET_TEST_GPU_IMAGE !== '0') {
     buildGpu();
     await gpuImage();

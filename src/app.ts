@@ -1,13 +1,13 @@
-import { type Config, threadPlan } from './config/options.js';
-import { ensureDemoRocket } from './demo/embedded.js';
+import { type Config, type ThreadPlan, threadPlan } from './config/options.js';
 import { RocketError } from './errors.js';
-import { InferencePool } from './inference/pool.js';
+import { discardWorker, InferencePool, type LaunchedWorker, launchWorker } from './inference/pool.js';
 import { providerCandidates } from './inference/providers.js';
+import type { JobQueue } from './jobs/types.js';
 import { probeGpus } from './kernels/native.js';
 import { exceptionFields, type Logger } from './log.js';
-import { RocketPipeline } from './pipeline/pipeline.js';
-import { loadRocket } from './rocket/load.js';
+import type { RocketPipeline } from './pipeline/pipeline.js';
 import { redactUrl } from './rocket/redact.js';
+import { resolveContext, resolveRocketUrl } from './rocket/resolve.js';
 import { Admission } from './serving/admission.js';
 import { Cors } from './serving/cors.js';
 import { GcpProject } from './serving/gcp-project.js';
@@ -32,7 +32,7 @@ export type Health =
  * One served rocket: loads it (resolve → spec → worker pool with warm-up) in the background and
  * exposes the pipeline once ready, with the admission control, metrics and CORS policy every
  * entry point shares. Entry points (our server, functions-framework, CLI, Lambda) wrap this; it
- * changes no process-wide setting: they apply those first, with applyProcessSettings().
+ * changes no process-wide setting: they apply those, with applyProcessSettings(), before the first request.
  */
 export class RocketApp {
   private state: Health = { status: 'loading' };
@@ -47,10 +47,14 @@ export class RocketApp {
   readonly cors: Cors;
   /** OpenTelemetry tracing, when the OTEL_* variables turn it on; set by the entry point (startTracing()). */
   tracing?: Tracing;
+  /** The job queue (POST /jobs), once startJobs() opened its store: under rocket serve and rocket worker only. */
+  jobs?: JobQueue;
+  /** Set by startJobs(): stops its runner (jobs still running after `graceMs` go back to the queue), webhooks and retention, and closes the store. Idempotent. */
+  stopJobs?: (graceMs: number) => Promise<boolean>;
   /** The Google Cloud project request logs link traces to, when known. */
   readonly project: GcpProject;
   /** Worker threads and intra-op threads per worker, resolved once from the config and CPU count. */
-  private readonly plan: { workers: number; intraOp: number };
+  private readonly plan: ThreadPlan;
 
   constructor(
     readonly config: Config,
@@ -59,7 +63,7 @@ export class RocketApp {
   ) {
     this.plan = threadPlan(config);
     this.admission = new Admission(
-      config.MAX_INFLIGHT || 2 * this.plan.workers * config.BATCH_MAX,
+      config.MAX_INFLIGHT || 2 * this.plan.threads.length * config.BATCH_MAX,
       config.MAX_QUEUE,
       config.MAX_INFLIGHT_PER_CLIENT,
     );
@@ -117,47 +121,75 @@ export class RocketApp {
 
   /**
    * Stops taking new work (readiness turns off), waits until every admitted request has been
-   * answered or `graceMs` passes, then stops the workers. Resolves true when nothing was cut off.
+   * answered or `graceMs` passes (running jobs too: those left then go back to the queue), then
+   * stops the workers. Resolves true when nothing was cut off.
    */
   async drain(graceMs: number): Promise<boolean> {
     this.draining = true;
     this.drainStarted.abort();
     const deadline = Date.now() + graceMs;
+    const jobsStopped = this.stopJobs?.(graceMs) ?? Promise.resolve(true);
     while (!this.admission.idle && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const clean = this.admission.idle;
+    const clean = this.admission.idle && (await jobsStopped);
     await this.close();
     return clean;
   }
 
-  /** Stops the workers, then exports the spans still buffered (when tracing is on). */
+  /** Stops the jobs and the workers, then exports the spans still buffered (when tracing is on). */
   async close(): Promise<void> {
+    await this.stopJobs?.(0);
     await this.loaded?.pool.close();
     await this.tracing?.shutdown();
   }
 
+  /**
+   * Resolves the rocket, starts the first worker's session on the model file at once, reads the
+   * spec meanwhile, and serves as soon as that worker is warm; the other workers warm behind it.
+   * The modules only loading needs (family recognition, the pipeline, the demo rocket's builder)
+   * are imported here, after the first worker has started, so that they load beside it.
+   */
   private async load(cwd: string): Promise<void> {
     const { config, log } = this;
+    let first: LaunchedWorker | undefined;
     try {
-      const url = config.ROCKET_URL || (await ensureDemoRocket());
+      const url = config.ROCKET_URL || (await (await import('./demo/embedded.js')).ensureDemoRocket());
       log.info('loading rocket', { rocketUrl: redactUrl(config.ROCKET_URL) || '(embedded demo rocket)' });
-      const spec = await loadRocket(url, cwd, config);
-      for (const warning of spec.warnings) log.warn(warning, { rocket: spec.name });
+      const { path, isDirectory } = await resolveRocketUrl(url, resolveContext(cwd, config));
       const gpus = probeGpus();
-      const { workers, intraOp } = this.plan;
-      const init = {
-        spec,
+      const { threads } = this.plan;
+      const session = {
         candidates: providerCandidates(config.DEVICE, gpus),
-        intraOpThreads: intraOp,
-        kernels: config.KERNELS,
-        batchMax: spec.dynamicBatch ? config.BATCH_MAX : 1,
+        intraOpThreads: threads[0] ?? 1,
+        spinning: threads.length === 1,
         nice: config.INFERENCE_NICE,
       };
-      const pool = await InferencePool.start(init, workers, {
+      // A rocket directory names its model in its manifest, read with the spec.
+      if (!isDirectory) {
+        first = launchWorker({ ...session, modelPath: path });
+        log.debug('first inference worker launched', { modelPath: path });
+      }
+      const { loadRocketSpec } = await import('./rocket/load.js');
+      const spec = await loadRocketSpec(path, isDirectory);
+      for (const warning of spec.warnings) log.warn(warning, { rocket: spec.name });
+      log.debug('rocket spec read', { task: spec.task });
+      const init = {
+        ...session,
+        modelPath: spec.modelPath,
+        spec,
+        kernels: config.KERNELS,
+        batchMax: spec.dynamicBatch ? config.BATCH_MAX : 1,
+      };
+      const pool = await InferencePool.start(init, threads, {
+        first,
         batchWaitMs: config.BATCH_WAIT_MS,
         onFallback: (reason) => log.warn('DEVICE=auto fell back to the CPU', { reason }),
         onBatch: (size, timing) => this.metrics.observeRun(size, timing),
         onFailure: (code) => this.metrics.inferenceFailures.inc({ code }),
+        onWorkerFailed: (err) =>
+          log.error('an inference worker could not start; serving with fewer', { error: err.message }),
       });
+      first = undefined; // the pool owns it now
+      const { RocketPipeline } = await import('./pipeline/pipeline.js');
       const device = config.DEVICE.kind === 'cuda' ? `cuda:${config.DEVICE.deviceId}` : config.DEVICE.kind;
       const health: Health = {
         status: 'ok',
@@ -169,7 +201,7 @@ export class RocketApp {
         },
         device,
         executionProvider: pool.provider,
-        workers,
+        workers: threads.length,
       };
       this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS, config.ALLOW_SVG), pool };
       this.state = health;
@@ -185,12 +217,14 @@ export class RocketApp {
       );
       log.info('rocket ready', {
         ...health,
-        intraOpThreads: intraOp,
+        intraOpThreads: threads,
         batchMax: init.batchMax,
         labels: spec.labelSource,
         gpus: gpus.devices,
       });
+      log.debug('first inference worker start, ms from its thread start', { ...pool.startup });
     } catch (err) {
+      if (first) await discardWorker(first);
       this.state = { status: 'failed', error: (err as Error).message };
       // Logged here once for every entry point, with its stack where Error Reporting reads it.
       log.error('rocket failed to load', {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { COMMANDS } from './commands/index.js';
+import type { CommandEntry } from './commands/types.js';
 import { isParseArgsError, UsageError } from './commands/usage.js';
-import { versionCommand } from './commands/version.js';
 import { RocketError } from './errors.js';
 
 function usage(): string {
@@ -20,10 +20,11 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(usage());
     return;
   }
-  if (name === '--version') return versionCommand.run([]);
+  if (name === '--version') return (await (COMMANDS.version as CommandEntry).load()).run([]);
   if (!name) throw new UsageError('Expected a command', usage());
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`Unknown command "${name}"`, usage());
+  const entry = COMMANDS[name];
+  if (!entry) throw new UsageError(`Unknown command "${name}"`, usage());
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(command.help);
     return;

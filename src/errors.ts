@@ -68,10 +68,14 @@ export const ERROR_CATALOGUE = {
     summary:
       'The rocket did not become ready within STARTUP_WAIT_S, failed to load, or the server is shutting down; retry after Retry-After seconds.',
   },
-  JOB_NOT_FOUND: { status: 404, summary: 'No job has this id (it never existed, was deleted or has expired).' },
+  JOB_NOT_FOUND: {
+    status: 404,
+    summary: 'No job has this id (it never existed, was deleted or has expired).',
+  },
   JOB_NOT_FINISHED: {
     status: 409,
-    summary: 'The job has not finished yet (its result), or has (cancel), or is still queued or running (delete).',
+    summary:
+      'The job has not finished yet (its result), or has (cancel), or is still queued or running (delete).',
   },
   JOB_CANCELED: { status: 409, summary: 'The job was canceled, so it has no result.' },
   IDEMPOTENCY_CONFLICT: {
@@ -94,6 +98,11 @@ export const ERROR_CATALOGUE = {
       "The model's output cannot be right (a confidence outside [0, 1], a class beyond the labels, a box far outside the image): its layout is misread; the message names the output and what would fix it.",
   },
   INTERNAL: { status: 500, summary: 'An unexpected server error; details are in the log.' },
+  // rocket batch (in a results line, never over HTTP)
+  INPUT_UNREADABLE: {
+    status: 502,
+    summary: 'rocket batch could not read an input: missing, unreachable, or access denied.',
+  },
   // Startup (reported on stderr and by a non-zero exit, never over HTTP)
   CONFIG_INVALID: { status: 500, summary: 'config.ini or the environment has an invalid or unknown key.' },
   ROCKET_URL_UNSUPPORTED: { status: 500, summary: 'ROCKET_URL uses a form that cannot be resolved here.' },
@@ -119,9 +128,13 @@ export const ERROR_CATALOGUE = {
   ROCKET_INVALID: { status: 500, summary: 'The rocket manifest or the model signature is not usable.' },
   DATA_DIR_IN_USE: {
     status: 500,
-    summary: 'DATA_DIR (or JOB_STORE) holds the jobs of another rocket; sharing it between models corrupts data.',
+    summary:
+      'DATA_DIR (or JOB_STORE) holds the jobs of another rocket; sharing it between models corrupts data.',
   },
-  JOB_STORE_UNAVAILABLE: { status: 500, summary: 'The job store (SQLite in DATA_DIR, or JOB_STORE) cannot be opened.' },
+  JOB_STORE_UNAVAILABLE: {
+    status: 500,
+    summary: 'The job store (SQLite in DATA_DIR, or JOB_STORE) cannot be opened.',
+  },
   MODEL_LOAD_FAILED: { status: 500, summary: 'onnxruntime could not load the model.' },
   PROVIDER_UNAVAILABLE: { status: 500, summary: 'The execution provider DEVICE asks for cannot be created.' },
   NATIVE_ADDON_UNAVAILABLE: { status: 500, summary: 'The native kernel addon could not be loaded.' },

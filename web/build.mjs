@@ -1,5 +1,6 @@
-// Builds the web playground: web/src/main.ts bundled by esbuild into build/web/app.js, with
-// web/index.html and web/app.css beside it. The server serves build/web/ (src/http/routes/playground.ts).
+// Builds the web playground: web/src/main.ts bundled by esbuild into build/web/app.js and the jobs
+// page's web/src/addjob.ts into build/web/addjob.js, with web/index.html, web/addjob.html and
+// web/app.css beside them. The server serves build/web/ (src/http/routes/playground.ts).
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,8 @@ const web = dirname(fileURLToPath(import.meta.url));
 const out = join(web, '..', 'build', 'web');
 await mkdir(out, { recursive: true });
 await build({
-  entryPoints: [join(web, 'src', 'main.ts')],
-  outfile: join(out, 'app.js'),
+  entryPoints: { app: join(web, 'src', 'main.ts'), addjob: join(web, 'src', 'addjob.ts') },
+  outdir: out,
   bundle: true,
   format: 'esm',
   target: ['es2022'],
@@ -18,5 +19,5 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await Promise.all(['index.html', 'app.css'].map((f) => copyFile(join(web, f), join(out, f))));
+await Promise.all(['index.html', 'addjob.html', 'app.css'].map((f) => copyFile(join(web, f), join(out, f))));
 console.log(`web playground built in ${out}`);

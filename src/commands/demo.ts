@@ -8,7 +8,6 @@ import type { Command } from './types.js';
 
 /** `rocket demo`: writes the demo detector and one JPEG per built-in demo scene. */
 export const demoCommand: Command = {
-  summary: 'Write the embedded demo rocket and demo images it detects',
   help: `Usage: rocket demo [--out DIR]
 
 Writes demo-detector.onnx, one JPEG per demo scene (shapes.jpg, near.jpg, ...) and the demo

@@ -199,7 +199,6 @@ export function formatReport(r: DoctorReport): string {
  * and whether the configured DEVICE can run (exit status 1 when not).
  */
 export const doctorCommand: Command = {
-  summary: 'Show the CPU, memory, GPUs and CUDA libraries, and whether DEVICE=cuda would work',
   help: `Usage: rocket doctor [--json] [--config FILE]
 
 Prints the CPU and memory; the GPUs the NVIDIA driver reports (name, memory, driver version); the

@@ -173,7 +173,6 @@ export function formatInspection(r: Inspection): string {
 
 /** `rocket inspect <model.onnx|rocket>`: the signature, metadata, and what rocketserve infers. */
 export const inspectCommand: Command = {
-  summary: 'Show a model’s inputs, outputs and metadata, and the task and preprocessing inferred',
   help: `Usage: rocket inspect <model.onnx|rocket directory|ROCKET_URL> [--json] [--config FILE]
 
 Prints the model's I/O signature (names, element types, shapes), its ONNX metadata, and the rocket

@@ -71,7 +71,6 @@ async function hashFile(path: string): Promise<string> {
 
 /** `rocket pack <dir>`: validates a rocket directory and writes rocket.tar.gz and its .sha256. */
 export const packCommand: Command = {
-  summary: 'Validate a rocket directory and write rocket.tar.gz plus its .sha256 for a registry',
   help: `Usage: rocket pack <dir> [--as owner/name[@version]] [--out DIR] [--registry DIR]
 
 Validates DIR's rocket.json (every field, the model's signature, the labels file, and that the

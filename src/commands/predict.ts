@@ -8,22 +8,15 @@ import { createLogger } from '../log.js';
 import { fieldsOf, resultJson } from '../pipeline/pipeline.js';
 import { applyProcessSettings } from '../process-settings.js';
 import { imageFamilyOf } from '../tasks/registry.js';
+import { QUERY_FLAG_HELP, QUERY_FLAG_OPTIONS, queryFromFlags } from './query-flags.js';
 import type { Command } from './types.js';
 import { UsageError } from './usage.js';
-
-const THRESHOLD_FLAGS = {
-  confidence: 'confidence',
-  iou: 'iou',
-  topk: 'topk',
-  'max-detections': 'maxDetections',
-} as const;
 
 /**
  * `rocket predict <image>`: loads the rocket once (the same RocketApp and pipeline the server
  * uses), runs one image, and prints the response JSON, or writes the annotated JPEG with --out.
  */
 export const predictCommand: Command = {
-  summary: 'Run the rocket on one image: print the JSON, or write the image with boxes (--out)',
   help: `Usage: rocket predict <image> [--rocket URL] [--out FILE] [options]
 
 Loads the rocket (ROCKET_URL from config.ini or the environment, or --rocket), runs it on one
@@ -35,12 +28,7 @@ Options:
   --rocket <url>          The rocket: a .onnx file, a rocket directory, https://, gs://, s3://,
                           hf:// or owner/name[@version] (default: ROCKET_URL, else the demo rocket)
   --out <file>            Write the annotated JPEG here instead of printing JSON
-  --confidence <0..1>     Minimum confidence (as the confidence query parameter)
-  --iou <0..1>            NMS IoU threshold
-  --topk <n>              Predictions returned (classify)
-  --max-detections <n>    Detections returned (detect)
-  --query <params>        Other POST /process query parameters of the rocket's task, as in a URL
-                          (e.g. masks=rle for segment, size=model for image-to-image)
+${QUERY_FLAG_HELP}
   --config <file>         Read this config.ini instead of ./config.ini
   -h, --help              Show this help
 `,
@@ -52,20 +40,12 @@ Options:
         rocket: { type: 'string' },
         out: { type: 'string' },
         config: { type: 'string' },
-        confidence: { type: 'string' },
-        iou: { type: 'string' },
-        topk: { type: 'string' },
-        'max-detections': { type: 'string' },
-        query: { type: 'string' },
+        ...QUERY_FLAG_OPTIONS,
       },
     });
     const [imagePath, ...extra] = positionals;
     if (!imagePath || extra.length > 0) throw new UsageError('Expected one image', predictCommand.help);
-    const query = new URLSearchParams(values.query ?? '');
-    for (const [flag, name] of Object.entries(THRESHOLD_FLAGS)) {
-      const value = values[flag as keyof typeof THRESHOLD_FLAGS];
-      if (value !== undefined) query.set(name, value);
-    }
+    const query = queryFromFlags(values);
     const bytes = await readFile(imagePath).catch((err: Error) => {
       throw new Error(`Cannot read image ${imagePath}: ${err.message}`);
     });

@@ -4,7 +4,6 @@ import type { Command } from './types.js';
 
 /** `rocket schema`: prints the JSON Schema of rocket.json. */
 export const schemaCommand: Command = {
-  summary: 'Print the JSON Schema of rocket.json',
   help: `Usage: rocket schema
 
 Prints the JSON Schema (draft 2020-12) that rocket.json manifests are validated against.

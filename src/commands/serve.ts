@@ -1,16 +1,14 @@
 import { parseArgs } from 'node:util';
 import { RocketApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
+import { OpeningJobQueue } from '../jobs/opening-queue.js';
 import { createLogger } from '../log.js';
-import { applyProcessSettings } from '../process-settings.js';
-import { startServer, stopServer } from '../server.js';
 import { applyEventLoopPriority } from '../serving/priority.js';
 import { startTracing } from '../serving/tracing.js';
 import type { Command } from './types.js';
 
 /** `rocket serve`: our own HTTP server around the rocket, until SIGTERM or SIGINT. */
 export const serveCommand: Command = {
-  summary: 'Serve the rocket named by config.ini / ROCKET_URL over HTTP (POST /process)',
   help: `Usage: rocket serve [--config FILE]
 
 Serves the rocket over HTTP until SIGTERM or SIGINT. Configuration comes from ./config.ini
@@ -26,8 +24,14 @@ Options:
     const log = createLogger(config.LOG_LEVEL);
     // First, so every request is served at this priority (threads started later reset to normal).
     log.info('event loop priority', { ...applyEventLoopPriority(config.EVENT_LOOP_PRIORITY) });
-    applyProcessSettings();
+    // The app starts loading the rocket at once: its first worker opens the model while the
+    // modules of the HTTP server and the image decoder load here (the cold start is their overlap).
     const app = new RocketApp(config, log);
+    const [{ applyProcessSettings }, { startServer, stopServer }] = await Promise.all([
+      import('../process-settings.js'),
+      import('../server.js'),
+    ]);
+    applyProcessSettings();
     app.tracing = await startTracing(process.env, log);
     const server = await startServer(app);
     log.info('listening', { port: config.PORT, host: config.HOST });
@@ -40,8 +44,13 @@ Options:
     };
     process.once('SIGTERM', (s) => void stop(s));
     process.once('SIGINT', (s) => void stop(s));
-    // A rocket that fails to load exits 1, after the requests held meanwhile got 503 NOT_READY.
-    await app.ready.catch(async (err: unknown) => {
+    // The job queue opens once the rocket is ready: neither it nor its modules delay the cold
+    // start; job requests wait for it meanwhile.
+    const jobs = app.ready.then(async () => (await import('../jobs/start.js')).startJobs(app, config.JOBS));
+    app.jobs = new OpeningJobQueue(jobs, config.STARTUP_WAIT_S * 1000);
+    // A rocket that fails to load, or a job store that cannot be opened, exits 1, after the
+    // requests held meanwhile got 503 NOT_READY.
+    await jobs.catch(async (err: unknown) => {
       await stopServer(server, app);
       throw err;
     });

@@ -1,7 +1,15 @@
-/** One `rocket <command>`: its one-line summary, its own help text, and what it does. */
+/** One `rocket <command>`: its own help text, and what it does. */
 export interface Command {
-  summary: string;
   /** Full help for `rocket <command> --help`: usage line and options. */
   help: string;
   run(argv: string[]): Promise<void>;
+}
+
+/**
+ * A command as the CLI lists it: its one-line summary, and a loader, so that `rocket serve` imports
+ * only what serving needs (a cold start pays for every module imported before the first answer).
+ */
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<Command>;
 }

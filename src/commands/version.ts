@@ -4,7 +4,6 @@ import type { Command } from './types.js';
 
 /** `rocket version` (also `rocket --version`): prints rocketserve's version from package.json. */
 export const versionCommand: Command = {
-  summary: 'Print the rocketserve version (also rocket --version)',
   help: `Usage: rocket version
 
 Prints rocketserve's version (from its package.json) on one line, e.g. 0.1.0.

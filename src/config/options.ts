@@ -351,15 +351,23 @@ export type OptionKey = keyof typeof OPTIONS;
 /** The validated configuration. Frozen; passed explicitly, never read from globals. */
 export type Config = { readonly [K in OptionKey]: (typeof OPTIONS)[K]['default'] };
 
+/** How inference is threaded: one worker per entry, each entry its session's intra-op threads. */
+export interface ThreadPlan {
+  threads: number[];
+}
+
 /** Resolves WORKERS / INTRA_OP_THREADS of 0 against the machine's CPU count. */
-export function threadPlan(
-  config: Config,
-  cpus = availableParallelism(),
-): { workers: number; intraOp: number } {
+export function threadPlan(config: Config, cpus = availableParallelism()): ThreadPlan {
   // CPU: one single-threaded session per core (up to 4, then more threads each) measured the best
   // throughput and the steadiest latency on shared vCPUs (docs/operations.md). CUDA: one session.
   const gpu = config.DEVICE.kind === 'cuda';
   const workers = config.WORKERS || (gpu ? 1 : Math.max(1, Math.min(cpus, 4)));
   const intraOp = config.INTRA_OP_THREADS || Math.max(1, Math.floor(cpus / workers));
-  return { workers, intraOp };
+  const threads = new Array<number>(workers).fill(intraOp);
+  // Automatic CPU plan: the first session gets twice the threads (up to the core count). The pool
+  // gives a lone request to it, so a request with the cores to itself runs on more than one; under
+  // load every worker is busy, and its threads do not spin, so they share the cores fairly.
+  if (!gpu && !config.WORKERS && !config.INTRA_OP_THREADS && workers > 1)
+    threads[0] = Math.min(cpus, 2 * intraOp);
+  return { threads };
 }

@@ -8,8 +8,9 @@ import { checkApiKey } from '../serving/auth.js';
 import type { RequestSpan } from '../serving/tracing.js';
 import { isV2Path, V2_ERRORS } from '../v2/errors.js';
 import { discardBody } from './discard-body.js';
-import { errorResponse, ROCKET_ERRORS, sendErrorResponse } from './error-response.js';
+import { type ErrorProtocol, errorResponse, ROCKET_ERRORS, sendErrorResponse } from './error-response.js';
 import { compilePath, headerValue, type Route } from './route.js';
+import { DATA_ERRORS } from './routes/data.js';
 import { ROUTES } from './routes/index.js';
 import type { BodyRequest } from './upload.js';
 
@@ -115,8 +116,7 @@ async function sendError(
   url: URL,
   err: unknown,
 ): Promise<void> {
-  // /v2 paths answer in the Open Inference Protocol's shape, even for errors raised before its handler.
-  const response = errorResponse(err, isV2Path(url.pathname) ? V2_ERRORS : ROCKET_ERRORS);
+  const response = errorResponse(err, errorProtocolOf(url.pathname));
   const { status, code, message } = response;
   if (status >= 500 && code !== 'OVERLOADED' && code !== 'NOT_READY') {
     app.log.error(message, { code, path: url.pathname, ...exceptionFields(err) });
@@ -126,6 +126,15 @@ async function sendError(
   // client is reset mid-upload (EPIPE) and never sees the 503 and its Retry-After.
   if (draining) await discardBody(req, app.config.MAX_UPLOAD_BYTES, DRAIN_DISCARD_MS);
   sendErrorResponse(req, res, response, code === 'PAYLOAD_TOO_LARGE' || draining);
+}
+
+/**
+ * The shape errors take on a path, even for errors raised before its handler (a 401, 404 or 405):
+ * the Open Inference Protocol's on /v2, the compatible job routes' wrapper on /data, ours elsewhere.
+ */
+function errorProtocolOf(pathname: string): ErrorProtocol {
+  if (isV2Path(pathname)) return V2_ERRORS;
+  return pathname.startsWith('/data/') ? DATA_ERRORS : ROCKET_ERRORS;
 }
 
 /** Who sent a request, for the per-client limit: the configured header's value, else the TCP peer. */

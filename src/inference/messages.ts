@@ -6,17 +6,33 @@ import type { RocketSpec, Thresholds } from '../rocket/types.js';
 import type { FamilyOptions, TaskFields } from '../tasks/types.js';
 import type { ProviderCandidate } from './providers.js';
 
-/** Sent once to a new worker: what to load and how. */
-export interface WorkerInit {
-  spec: RocketSpec;
+/**
+ * Sent first to a new worker: what its onnxruntime session needs, which is only the model file.
+ * The session then loads while the main thread is still reading the rocket's spec.
+ */
+export interface SessionInit {
+  modelPath: string;
   candidates: ProviderCandidate[];
   intraOpThreads: number;
-  kernels: KernelKind;
-  /** Largest batch a worker is sent (1 unless the model has a dynamic batch dimension). */
-  batchMax: number;
+  /**
+   * Whether idle intra-op threads spin. Only a lone worker may: beside other workers, a spinning
+   * thread takes a core from them.
+   */
+  spinning: boolean;
   /** Nice steps the worker thread (and the onnxruntime threads it creates) runs below the main thread. */
   nice: number;
 }
+
+/** Sent second: what the session serves, and how. */
+export interface ServeInit {
+  spec: RocketSpec;
+  kernels: KernelKind;
+  /** Largest batch a worker is sent (1 unless the model has a dynamic batch dimension). */
+  batchMax: number;
+}
+
+/** Everything a worker is told; the pool sends it as a SessionInit, then a ServeInit. */
+export type WorkerInit = SessionInit & ServeInit;
 
 /** One image to run, decoded and resized on the main thread. `pixels` is transferred, not copied. */
 export interface Job {
@@ -43,6 +59,18 @@ export interface WorkerTiming {
   tiles?: number;
 }
 
+/** Where a worker's start went, in ms from the thread's start: what a slow cold start is read from. */
+export interface WorkerStartup {
+  /** The worker's modules loaded (onnxruntime, the kernels). */
+  importedMs: number;
+  /** The onnxruntime session created. */
+  sessionMs: number;
+  /** The spec arrived from the main thread (`serve`). */
+  specMs: number;
+  /** The warm-up run finished: ready. */
+  readyMs: number;
+}
+
 /** One job's answer; `batchSize` is how many images shared its inference run. */
 export interface JobResult {
   fields: TaskFields;
@@ -61,12 +89,15 @@ export interface WireTensor {
 }
 
 export type WorkerRequest =
-  | { type: 'init'; init: WorkerInit }
+  | { type: 'open'; session: SessionInit }
+  | { type: 'serve'; serve: ServeInit }
   | { type: 'batch'; id: number; jobs: Job[] }
   | { type: 'tensors'; id: number; feeds: Record<string, WireTensor>; fetches: string[] };
 
 export type WorkerReply =
-  | { type: 'ready'; provider: string; fallbackReason?: string }
+  /** The session asked for by `open` exists, or failed (the failure is reported to `serve`). */
+  | { type: 'opened' }
+  | { type: 'ready'; provider: string; fallbackReason?: string; startup: WorkerStartup }
   | { type: 'init-error'; code: ErrorCode; message: string }
   | { type: 'results'; id: number; results: TaskFields[]; timing: WorkerTiming }
   | { type: 'tensors-result'; id: number; outputs: Record<string, WireTensor>; inferenceMs: number }

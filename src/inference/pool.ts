@@ -8,10 +8,14 @@ import { nextBatch } from './batching.js';
 import {
   type Job,
   type JobResult,
+  type ServeInit,
+  type SessionInit,
   transferList,
   type WireTensor,
   type WorkerInit,
   type WorkerReply,
+  type WorkerRequest,
+  type WorkerStartup,
   type WorkerTiming,
 } from './messages.js';
 
@@ -43,8 +47,46 @@ type Pending = {
 
 interface Slot {
   worker: Worker;
+  /** Its session's intra-op threads: an idle pool gives work to the slot with the most. */
+  threads: number;
   /** The batch the worker holds, and when it was handed over (performance.now(), ms). */
   busy?: { id: number; batch: Pending[]; startedAt: number };
+}
+
+/**
+ * A worker thread told to open its session (launchWorker), not yet told what to serve: started
+ * before the rocket's spec is read, so that onnxruntime loads the model meanwhile.
+ */
+export interface LaunchedWorker {
+  worker: Worker;
+  session: SessionInit;
+  /** Settles once its session has been created or has failed (or the thread has gone). */
+  opened: Promise<void>;
+}
+
+/** Starts a worker thread and has it create its onnxruntime session at once. */
+export function launchWorker(session: SessionInit): LaunchedWorker {
+  const worker = new Worker(workerScript());
+  const opened = new Promise<void>((resolve) => {
+    const onMessage = (reply: WorkerReply) => {
+      if (reply.type !== 'opened') return;
+      worker.off('message', onMessage);
+      resolve();
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', () => resolve());
+  });
+  worker.postMessage({ type: 'open', session } satisfies WorkerRequest);
+  return { worker, session, opened };
+}
+
+/**
+ * Stops a launched worker the pool will not use (the rocket failed to load meanwhile), once its
+ * session has been created: terminating the thread while onnxruntime creates it aborts the process.
+ */
+export async function discardWorker(launched: LaunchedWorker): Promise<void> {
+  await launched.opened;
+  await launched.worker.terminate();
 }
 
 export interface PoolOptions {
@@ -58,6 +100,10 @@ export interface PoolOptions {
   onBatch?: (size: number, timing: RunTiming) => void;
   /** Called once for each inference run that failed, with the error code its requests get. */
   onFailure?: (code: ErrorCode) => void;
+  /** Called when a worker started behind the first one could not start (the pool serves without it). */
+  onWorkerFailed?: (err: Error) => void;
+  /** The first worker, launched early (launchWorker) with this init's session settings. */
+  first?: LaunchedWorker;
 }
 
 /** The stage times of one inference run, in milliseconds. */
@@ -68,7 +114,8 @@ export type RunTiming = Pick<WorkerTiming, 'inferenceMs'> & Partial<WorkerTiming
  * Jobs that arrive together run as one batch of up to `init.batchMax` (dynamic micro-batching);
  * a partial batch waits at most `batchWaitMs` (the policy: nextBatch() in batching.ts). A queued
  * job whose signal aborts leaves the queue. A worker that dies is replaced; only the batch it held
- * fails (INFERENCE_FAILED).
+ * fails (INFERENCE_FAILED). Workers may have different intra-op thread counts: a free worker with
+ * more threads is given work first, so a lone request runs on the fastest session.
  */
 export class InferencePool {
   private readonly slots: Slot[] = [];
@@ -77,27 +124,96 @@ export class InferencePool {
   private nextGroup = 1;
   private closed = false;
   private timer?: NodeJS.Timeout;
+  /** Where the first worker's start went (see WorkerStartup). */
+  startup?: WorkerStartup;
+  /** Settles when every worker start has ended, the ones behind the first included. */
+  readonly allStarted: Promise<void>;
+  private settleAllStarted: () => void = () => {};
+  /** The thread counts of the workers still to start behind the first one. */
+  private behind: number[] = [];
+  /** The worker starting behind the first one, while it starts. */
+  private starting?: Promise<unknown>;
+  private behindTimer?: NodeJS.Timeout;
 
   private constructor(
     private readonly init: WorkerInit,
     /** The execution provider the workers use (e.g. "cpu", "cuda:0"). */
     readonly provider: string,
     private readonly options: PoolOptions,
-  ) {}
+  ) {
+    this.allStarted = new Promise((resolve) => {
+      this.settleAllStarted = resolve;
+    });
+  }
 
-  /** Starts `size` workers and resolves once every one has loaded its model and run its warm-up. */
-  static async start(init: WorkerInit, size: number, options: PoolOptions = {}): Promise<InferencePool> {
-    const first = await spawn(init);
+  /**
+   * Starts one worker per entry of `threads` (its session's intra-op threads) and resolves once
+   * the first has loaded its model and run its warm-up: the pool serves from then on. The others
+   * start behind it, one at a time, each once the pool has been idle for BEHIND_IDLE_MS or as
+   * soon as a job waits for a worker, so that the request a cold start was for does not share the
+   * cores with their start; each takes work once warm (`allStarted` settles when all have). The
+   * first worker is `options.first` when it was launched early.
+   */
+  static async start(
+    init: WorkerInit,
+    threads: readonly number[],
+    options: PoolOptions = {},
+  ): Promise<InferencePool> {
+    const [firstThreads = 1, ...rest] = threads;
+    const launched = options.first ?? launchWorker({ ...init, intraOpThreads: firstThreads });
+    const first = await serve(launched, init);
     if (first.fallbackReason) options.onFallback?.(first.fallbackReason);
     // The other workers, and any replacement, start at the provider the first one settled on:
     // the ones before it in the list are known to fail here.
     const settled = init.candidates.findIndex((c) => c.label === first.provider);
     const settledInit = { ...init, candidates: init.candidates.slice(Math.max(0, settled)) };
     const pool = new InferencePool(settledInit, first.provider, options);
-    pool.attach(first.worker);
-    const rest = await Promise.all(Array.from({ length: size - 1 }, () => spawn(settledInit)));
-    for (const r of rest) pool.attach(r.worker);
+    pool.attach(first.worker, launched.session.intraOpThreads);
+    pool.startup = first.startup;
+    pool.behind = [...rest];
+    pool.scheduleBehind();
     return pool;
+  }
+
+  /** Starts the next worker behind the first when a job waits, or after BEHIND_IDLE_MS idle (see start()). */
+  private scheduleBehind(): void {
+    if (this.starting) return;
+    if (this.closed || this.behind.length === 0) {
+      clearTimeout(this.behindTimer);
+      this.settleAllStarted();
+      return;
+    }
+    if (this.queue.length > 0) {
+      clearTimeout(this.behindTimer);
+      this.behindTimer = undefined;
+      void this.startBehind();
+    } else if (this.busy > 0) {
+      clearTimeout(this.behindTimer);
+      this.behindTimer = undefined;
+    } else {
+      this.behindTimer ??= setTimeout(() => {
+        this.behindTimer = undefined;
+        if (!this.starting) void this.startBehind();
+      }, BEHIND_IDLE_MS);
+    }
+  }
+
+  /** Starts the next worker behind the first, attaching it when warm, then schedules the one after. */
+  private async startBehind(): Promise<void> {
+    const threads = this.behind.shift();
+    if (threads === undefined) return;
+    try {
+      const starting = spawn({ ...this.init, intraOpThreads: threads });
+      this.starting = starting;
+      const started = await starting;
+      if (this.closed) await started.worker.terminate();
+      else this.attach(started.worker, threads);
+    } catch (err) {
+      if (!this.closed) this.options.onWorkerFailed?.(err as Error);
+    } finally {
+      this.starting = undefined;
+      this.scheduleBehind();
+    }
   }
 
   get size(): number {
@@ -173,20 +289,32 @@ export class InferencePool {
     );
     this.queue.push(pending);
     this.dispatch();
+    this.scheduleBehind();
   }
 
   /** Terminates every worker; queued jobs fail with NOT_READY. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.behindTimer);
+    this.settleAllStarted();
     for (const p of this.queue.splice(0))
       p.reject(new RocketError('NOT_READY', 'The server is shutting down'));
+    // Terminating a thread while onnxruntime creates its session or runs it aborts the whole
+    // process (onnxruntime-node throws from native code once the thread is gone): a worker still
+    // starting is let finish, and a running batch gets up to CLOSE_WAIT_MS to end (its answer goes
+    // nowhere once the drain has given up on it).
+    await this.starting?.catch(() => {});
+    const deadline = performance.now() + CLOSE_WAIT_MS;
+    while (this.busy > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private attach(worker: Worker): void {
-    const slot: Slot = { worker };
-    this.slots.push(slot);
+  private attach(worker: Worker, threads: number): void {
+    const slot: Slot = { worker, threads };
+    // Most threads first: dispatch() hands work to the first free slot.
+    const at = this.slots.findIndex((s) => s.threads < threads);
+    this.slots.splice(at < 0 ? this.slots.length : at, 0, slot);
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     worker.on('error', () => {}); // 'exit' follows and handles it
     worker.on('exit', (code) => this.onExit(slot, code));
@@ -252,6 +380,7 @@ export class InferencePool {
       for (const p of batch) p.reject(new RocketError(reply.code, reply.message));
     }
     this.dispatch();
+    this.scheduleBehind();
   }
 
   private onExit(slot: Slot, code: number): void {
@@ -267,25 +396,46 @@ export class InferencePool {
       );
     }
     if (this.closed) return;
-    spawn(this.init).then(
+    spawn({ ...this.init, intraOpThreads: slot.threads }).then(
       (r) => {
         if (this.closed) void r.worker.terminate();
-        else this.attach(r.worker);
+        else this.attach(r.worker, slot.threads);
       },
       () => {}, // the model loaded before, so this is rare; the pool keeps serving with fewer workers
     );
   }
 }
 
+/** How long close() lets running batches end before it terminates their workers. */
+const CLOSE_WAIT_MS = 1000;
+
+/** How long the pool waits idle before starting another worker behind the first (see start()). */
+const BEHIND_IDLE_MS = 50;
+
 /** Starts one worker and waits for it to report ready (model loaded, warm-up done). */
-function spawn(init: WorkerInit): Promise<{ worker: Worker; provider: string; fallbackReason?: string }> {
+function spawn(init: WorkerInit): ReturnType<typeof serve> {
+  return serve(launchWorker(init), init);
+}
+
+/** Tells a launched worker what to serve and waits for it to report ready; terminates it on failure. */
+function serve(
+  launched: LaunchedWorker,
+  init: ServeInit,
+): Promise<{ worker: Worker; provider: string; fallbackReason?: string; startup: WorkerStartup }> {
+  const { worker } = launched;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerScript());
     const onError = (err: Error) => fail(new RocketError('MODEL_LOAD_FAILED', err.message, { cause: err }));
     const onMessage = (reply: WorkerReply) => {
+      if (reply.type === 'opened') return;
       worker.off('error', onError);
+      worker.off('message', onMessage);
       if (reply.type === 'ready')
-        resolve({ worker, provider: reply.provider, fallbackReason: reply.fallbackReason });
+        resolve({
+          worker,
+          provider: reply.provider,
+          fallbackReason: reply.fallbackReason,
+          startup: reply.startup,
+        });
       else if (reply.type === 'init-error') fail(new RocketError(reply.code, reply.message));
       else fail(new Error(`Unexpected first message from worker: ${reply.type}`));
     };
@@ -296,7 +446,8 @@ function spawn(init: WorkerInit): Promise<{ worker: Worker; provider: string; fa
       reject(err);
     };
     worker.once('error', onError);
-    worker.once('message', onMessage);
-    worker.postMessage({ type: 'init', init });
+    worker.on('message', onMessage);
+    const { spec, kernels, batchMax } = init;
+    worker.postMessage({ type: 'serve', serve: { spec, kernels, batchMax } } satisfies WorkerRequest);
   });
 }

@@ -1,39 +1,74 @@
 import { parentPort } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
-import { loadKernels } from '../kernels/index.js';
-import { lowerThreadPriority, probeGpus } from '../kernels/native.js';
-import { loadImageHead, loadRowsHead } from './heads.js';
-import { blankJob, createImageRunner, type ImageRunner, toOrtTensor } from './image-runner.js';
+import type { ImageHeadModule, RowsHeadModule } from '../tasks/types.js';
+import type { ImageRunner } from './image-runner.js';
 import {
+  type ServeInit,
+  type SessionInit,
   transferList,
   type WireTensor,
-  type WorkerInit,
   type WorkerReply,
   type WorkerRequest,
 } from './messages.js';
-import { explainProviderFailure } from './providers.js';
 
 // One onnxruntime session per worker thread: session.run() computes on the calling thread, so it
-// must never run on the main one. Pre- and postprocessing run here too.
+// must never run on the main one. Pre- and postprocessing run here too. Only onnxruntime is
+// imported before the session is asked for: the modules that serve with it (kernels, the family's
+// head) load while onnxruntime creates the session on its own thread (see `open` below).
+
+/** The modules that serve requests on the session. */
+const servingModules = () =>
+  Promise.all([import('../kernels/index.js'), import('./image-runner.js'), import('./heads.js')]);
+type ServingModules = Awaited<ReturnType<typeof servingModules>>;
 
 // onnxruntime's process-wide log: errors only (see logSeverityLevel below).
 ort.env.logLevel = 'error';
 
+/** When this thread's modules had loaded, in ms since the thread started. */
+const importedMs = performance.now();
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run inside a worker thread');
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 let runner: ImageRunner | undefined;
 let session: ort.InferenceSession | undefined;
+/** The session being created since the `open` message; `serve` waits for it. */
+let opening: ReturnType<typeof createSession> | undefined;
+let sessionMs = Number.NaN;
+let serving: ReturnType<typeof servingModules> | undefined;
 
 port.on('message', async (message: WorkerRequest) => {
-  if (message.type === 'init') {
+  if (message.type === 'open' || message.type === 'serve') {
     try {
-      const created = await createRunner(message.init);
-      runner = created.run;
+      if (message.type === 'open') {
+        opening = createSession(message.session).then((created) => {
+          sessionMs = performance.now();
+          return created;
+        });
+        // A failure is reported when `serve` arrives, which awaits it. `opened` tells the pool the
+        // thread may be terminated now without aborting the process (see discardWorker()).
+        opening.then(
+          () => reply({ type: 'opened' }),
+          () => reply({ type: 'opened' }),
+        );
+        serving = servingModules();
+        return;
+      }
+      if (!opening || !serving)
+        throw new Error('The inference worker was told to serve before opening a session');
+      const specMs = performance.now();
+      const modules = await serving;
+      const { spec } = message.serve;
+      // The family's head loads while the session may still be being created.
+      const head =
+        spec.input === 'rows' ? modules[2].loadRowsHead(spec.task) : modules[2].loadImageHead(spec.task);
+      head.catch(() => {});
+      const created = await opening;
+      runner = await createRunner(created.session, message.serve, modules, await head);
       session = created.session;
-      reply({ type: 'ready', provider: created.provider, fallbackReason: created.fallbackReason });
+      const startup = { importedMs, sessionMs, specMs, readyMs: performance.now() };
+      reply({ type: 'ready', provider: created.provider, fallbackReason: created.fallbackReason, startup });
     } catch (err) {
       const code = err instanceof RocketError ? err.code : 'MODEL_LOAD_FAILED';
       reply({ type: 'init-error', code, message: (err as Error).message });
@@ -60,14 +95,17 @@ port.on('message', async (message: WorkerRequest) => {
   }
 });
 
-async function createSession(init: WorkerInit) {
+async function createSession(init: SessionInit) {
+  // Before the session exists, so its intra-op threads inherit the lower priority.
+  if (init.nice > 0) (await import('../kernels/native.js')).lowerThreadPriority(init.nice);
   let fallbackReason: string | undefined;
   for (const candidate of init.candidates) {
     try {
-      const session = await ort.InferenceSession.create(init.spec.modelPath, {
+      const session = await ort.InferenceSession.create(init.modelPath, {
         executionProviders: candidate.executionProviders,
         intraOpNumThreads: init.intraOpThreads,
         interOpNumThreads: 1,
+        extra: { session: { intra_op: { allow_spinning: init.spinning ? '1' : '0' } } },
         graphOptimizationLevel: 'all',
         // onnxruntime writes its own log straight to stderr, past our logger: an old-IR model alone
         // gives one warning per weight (240 lines for UltraFace). Its errors reach us as exceptions,
@@ -81,40 +119,47 @@ async function createSession(init: WorkerInit) {
     } catch (err) {
       const message = (err as Error).message;
       if (candidate.executionProviders.some((p) => p.name === 'cuda')) {
+        const [{ explainProviderFailure }, { probeGpus }] = await Promise.all([
+          import('./providers.js'),
+          import('../kernels/native.js'),
+        ]);
         const explained = explainProviderFailure(candidate.label, message, probeGpus());
         if (candidate.required) throw new RocketError('PROVIDER_UNAVAILABLE', explained);
         fallbackReason = explained;
         continue;
       }
-      throw new RocketError(
-        'MODEL_LOAD_FAILED',
-        `onnxruntime cannot load ${init.spec.modelPath}: ${message}`,
-      );
+      throw new RocketError('MODEL_LOAD_FAILED', `onnxruntime cannot load ${init.modelPath}: ${message}`);
     }
   }
   throw new RocketError('PROVIDER_UNAVAILABLE', 'No execution provider could be created');
 }
 
-async function createRunner(init: WorkerInit) {
-  // Before the session exists, so its intra-op threads inherit the lower priority.
-  if (init.nice > 0) lowerThreadPriority(init.nice);
-  const { session, provider, fallbackReason } = await createSession(init);
+/**
+ * What serves requests on `session`: the image runner (after a warm-up), or nothing for a rocket
+ * that takes rows (the tensor path serves those).
+ */
+async function createRunner(
+  session: ort.InferenceSession,
+  init: ServeInit,
+  [{ loadKernels }, { blankJob, createImageRunner }]: ServingModules,
+  head: ImageHeadModule | RowsHeadModule,
+): Promise<ImageRunner | undefined> {
   const { spec } = init;
   if (spec.input === 'rows') {
     // One warm-up row of zeros, when the width is known, through the path requests take.
     if (spec.tabular.features !== null) {
       const zeros = new Array<number>(spec.tabular.features).fill(0);
-      const { predict } = await loadRowsHead(spec.task);
+      const { predict } = head as RowsHeadModule;
       await predict(spec, [zeros], (feeds, fetches) => runTensors(session, feeds, fetches));
     }
-    return { run: undefined, session, provider, fallbackReason };
+    return undefined;
   }
-  const family = await loadImageHead(spec.task);
+  const family = head as ImageHeadModule;
   const run = createImageRunner(session, spec, family, loadKernels(init.kernels), init.batchMax);
   // Warm-up: the first real request pays for no lazy initialisation, and the family's checks see
   // every output the model gives, so a misread layout fails here (OUTPUT_INVALID), not on a client.
   await run([blankJob(spec, family)]);
-  return { run, session, provider, fallbackReason };
+  return run;
 }
 
 /** Runs the model on raw tensors (Open Inference Protocol, tabular rockets) and returns the outputs asked for. */
@@ -123,6 +168,7 @@ async function runTensors(
   feeds: Record<string, WireTensor>,
   fetches: string[],
 ): Promise<Record<string, WireTensor>> {
+  const { toOrtTensor } = await import('./image-runner.js'); // loaded with the serving modules
   const inputs: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) {
     inputs[name] = toOrtTensor(t);

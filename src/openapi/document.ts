@@ -3,12 +3,16 @@ import type { Route } from '../http/route.js';
 import { packageVersion } from '../package.js';
 import { requestSchemas, responseSchemas } from './components.js';
 import { coreDocs } from './docs-core.js';
+import { jobsDocs } from './docs-jobs.js';
 import { v2Docs } from './docs-v2.js';
 import { webDocs } from './docs-web.js';
 import type { Content, JsonSchema, OperationDoc, RouteDocs } from './types.js';
 
-/** Every route's documentation, keyed `"METHOD /path"`: add an entry when you add a route. */
-export const ROUTE_DOCS: RouteDocs = { ...coreDocs, ...v2Docs, ...webDocs };
+/**
+ * Every route's documentation, keyed `"METHOD /path"`: add an entry when you add a route. The jobs'
+ * come last: they add `Prefer: respond-async` to POST /process's.
+ */
+export const ROUTE_DOCS: RouteDocs = { ...coreDocs, ...v2Docs, ...webDocs, ...jobsDocs };
 
 const key = (r: Route) => `${r.method} ${r.path}`;
 const REF = (id: string) => `#/components/schemas/${id}`;

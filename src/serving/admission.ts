@@ -14,9 +14,14 @@ export interface Ticket {
  * `Retry-After`, never left to time out. With `maxPerClient` > 0, one client may hold at most that
  * many of those places, and is refused beyond with 429 CLIENT_LIMIT, so a single busy client cannot
  * take the whole queue. A waiter whose client disconnects leaves the queue.
+ *
+ * Background work (jobs) takes slots through {@link Admission.tryBackground}: only when no request
+ * waits, and at most half of them, so synchronous requests keep priority.
  */
 export class Admission {
   private inflightCount = 0;
+  /** Slots held by background work (jobs); they count against maxInflight but never queue. */
+  private backgroundCount = 0;
   /** Grants of the requests waiting for a slot, in arrival order. */
   private readonly waiting: (() => void)[] = [];
   private admitted = 0;
@@ -39,6 +44,16 @@ export class Admission {
   /** Admitted requests not yet processing. */
   get queued(): number {
     return this.admitted - this.inflightCount;
+  }
+
+  /** Slots held by background work (jobs). */
+  get background(): number {
+    return this.backgroundCount;
+  }
+
+  /** Slots background work may hold at once: half of them (at least one). */
+  get maxBackground(): number {
+    return Math.max(1, Math.floor(this.maxInflight / 2));
   }
 
   /** True when nothing is admitted: no request processing or waiting. */
@@ -68,7 +83,7 @@ export class Admission {
     return {
       start: (signal) => {
         if (state !== 'admitted') return Promise.resolve();
-        if (this.inflightCount < this.maxInflight && this.waiting.length === 0) {
+        if (this.slotFree && this.waiting.length === 0) {
           this.inflightCount++;
           state = 'running';
           return Promise.resolve();
@@ -103,6 +118,32 @@ export class Admission {
     };
   }
 
+  /**
+   * A slot for background work (a job) at once, or undefined: only while no request waits for a
+   * slot, a slot is free, and background work holds fewer than {@link maxBackground} slots, so
+   * synchronous requests come first and always find the other half of the slots for themselves.
+   * Its `start` resolves at once; its `release` hands the slot to a waiting request first.
+   */
+  tryBackground(): Ticket | undefined {
+    if (this.waiting.length > 0 || !this.slotFree || this.backgroundCount >= this.maxBackground) return;
+    this.backgroundCount++;
+    let released = false;
+    return {
+      start: () => Promise.resolve(),
+      release: () => {
+        if (released) return;
+        released = true;
+        this.backgroundCount--;
+        this.grantNext();
+      },
+    };
+  }
+
+  /** True when a request or a job may take a slot now. */
+  private get slotFree(): boolean {
+    return this.inflightCount + this.backgroundCount < this.maxInflight;
+  }
+
   /** An immediate refusal that tells the client when to retry. */
   private refusal(code: 'CLIENT_LIMIT' | 'OVERLOADED', why: string): RocketError {
     return new RocketError(code, `${why}; retry after ${this.retryAfterS} s`, {
@@ -111,7 +152,7 @@ export class Admission {
   }
 
   private grantNext(): void {
-    while (this.inflightCount < this.maxInflight) {
+    while (this.slotFree) {
       const next = this.waiting.shift();
       if (!next) return;
       this.inflightCount++;

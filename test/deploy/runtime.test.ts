@@ -57,9 +57,9 @@ describe('allowScripts (npm install-script policy)', () => {
     expect(Object.keys(pkg.allowScripts).sort()).toEqual(withScripts);
   });
 
-  it("allows only esbuild's (it installs its platform binary when the optional package is absent)", () => {
+  it("allows only esbuild's and better-sqlite3's (a platform binary; the job store's addon, built from its sources)", () => {
     const allowed = Object.keys(pkg.allowScripts).filter((name) => pkg.allowScripts[name]);
-    expect(allowed).toEqual(['esbuild']);
+    expect(allowed.sort()).toEqual(['better-sqlite3', 'esbuild']);
     // usage reports only; a version-scheme warning; the CUDA provider download Dockerfile.gpu runs itself
     for (const denied of ['@scarf/scarf', 'onnxruntime-node']) expect(pkg.allowScripts[denied]).toBe(false);
   });

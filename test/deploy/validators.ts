@@ -37,6 +37,7 @@ const MODELS: Record<string, () => Promise<ModelClass>> = {
   'v1/ConfigMap': async () => (await import('kubernetes-models/v1/ConfigMap')).ConfigMap,
   'v1/Service': async () => (await import('kubernetes-models/v1/Service')).Service,
   'apps/v1/Deployment': async () => (await import('kubernetes-models/apps/v1/Deployment')).Deployment,
+  'batch/v1/Job': async () => (await import('kubernetes-models/batch/v1/Job')).Job,
   'autoscaling/v2/HorizontalPodAutoscaler': async () =>
     (await import('kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler')).HorizontalPodAutoscaler,
   'policy/v1/PodDisruptionBudget': async () =>

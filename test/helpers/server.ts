@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -42,7 +44,11 @@ export const ENTRY_POINTS = {
 
 export type EntryPoint = keyof typeof ENTRY_POINTS;
 
-/** Spawns an entry point on a free port (node started with `nodeArgs`), collecting its output. */
+/**
+ * Spawns an entry point on a free port (node started with `nodeArgs`), collecting its output.
+ * Unless `env` names a DATA_DIR, it gets a job store of its own in a temporary folder, removed when
+ * it exits, so parallel tests never share one.
+ */
 async function spawnEntry(
   entry: EntryPoint,
   env: Record<string, string>,
@@ -51,11 +57,19 @@ async function spawnEntry(
 ) {
   const port = await freePort();
   const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
+  const dataDir = env.DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'rocket-jobs-'));
   const proc = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', ...entryEnv, ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      ...entryEnv,
+      ...(dataDir && { DATA_DIR: dataDir }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (dataDir) proc.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   let output = '';
   proc.stdout?.on('data', (d) => (output += d));
   proc.stderr?.on('data', (d) => (output += d));

@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeForModel } from '../../src/image/decode.js';
 import type { Job, JobResult, WorkerInit } from '../../src/inference/messages.js';
-import { InferencePool, type PoolOptions, type RunTiming } from '../../src/inference/pool.js';
+import { InferencePool, launchWorker, type PoolOptions, type RunTiming } from '../../src/inference/pool.js';
 import { loadRocket } from '../../src/rocket/load.js';
 import type { Prediction } from '../../src/tasks/classify/schema.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
@@ -11,17 +14,25 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
 
-async function colourPool(batchMax: number, batchWaitMs = 0, options: PoolOptions = {}, size = 16) {
+async function colourPool(
+  batchMax: number,
+  batchWaitMs = 0,
+  options: PoolOptions = {},
+  size = 16,
+  threads: number[] = [1],
+) {
   const spec = await loadRocket(writeColourRocket({}, size), '/');
   const init: WorkerInit = {
     spec,
     candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' }], required: true }],
+    modelPath: spec.modelPath,
     intraOpThreads: 1,
+    spinning: true,
     kernels: 'native',
     batchMax,
     nice: 0,
   };
-  const pool = await InferencePool.start(init, 1, { ...options, batchWaitMs });
+  const pool = await InferencePool.start(init, threads, { ...options, batchWaitMs });
   pools.push(pool);
   return { pool, spec };
 }
@@ -121,5 +132,74 @@ describe('InferencePool', () => {
     expect(withStages).toHaveLength(1);
     expect(withStages[0]?.postprocessMs).toBeGreaterThanOrEqual(0);
     expect(tensorsOnly).toEqual([{ inferenceMs: expect.any(Number) }]);
+  });
+
+  it('serves once the first worker is warm; the others start behind it when it is idle', async () => {
+    const { pool, spec } = await colourPool(1, 0, {}, 16, [2, 1, 1]);
+    expect(pool.size).toBe(1);
+    expect(topLabel(await pool.run(await job(spec, [230, 20, 20])))).toBe('red');
+    await pool.allStarted;
+    expect(pool.size).toBe(3);
+  });
+
+  it('starts the next worker behind the first at once when a job waits for one', async () => {
+    const { pool, spec } = await colourPool(1, 0, {}, 1024, [1, 1]);
+    const jobs = await Promise.all([job(spec, [230, 20, 20]), job(spec, [10, 20, 220])]);
+    const both = Promise.all(jobs.map((j) => pool.run(j)));
+    expect(pool.queued).toBe(1); // the second waits: no idle wait before the next worker starts
+    expect((await both).map(topLabel)).toEqual(['red', 'blue']);
+    await pool.allStarted;
+    expect(pool.size).toBe(2);
+  });
+
+  it('gives a lone job to the worker with the most threads', async () => {
+    const failures: string[] = [];
+    const { pool, spec } = await colourPool(1, 0, { onFailure: (c) => failures.push(c) }, 2048, [1, 2]);
+    await pool.allStarted;
+    // Workers are listed most threads first; the 2-thread one was started behind the first.
+    const doomed = pool.run(await job(spec, [230, 20, 20]));
+    expect(pool.busy).toBe(1);
+    await pool.workers[0]?.terminate();
+    await expect(doomed).rejects.toMatchObject({ code: 'INFERENCE_FAILED' });
+    expect(failures).toEqual(['INFERENCE_FAILED']);
+  });
+
+  it('adopts a worker launched before the spec was read, and reports where its start went', async () => {
+    const spec = await loadRocket(writeColourRocket({}, 16), '/');
+    const session = {
+      modelPath: spec.modelPath,
+      candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' as const }], required: true }],
+      intraOpThreads: 1,
+      spinning: true,
+      nice: 0,
+    };
+    const first = launchWorker(session);
+    const pool = await InferencePool.start({ ...session, spec, kernels: 'native', batchMax: 1 }, [1], {
+      first,
+    });
+    pools.push(pool);
+    expect(pool.workers[0]).toBe(first.worker);
+    const { importedMs, sessionMs, specMs, readyMs } = pool.startup ?? {};
+    expect(importedMs).toBeLessThanOrEqual(sessionMs as number);
+    expect(Math.max(sessionMs as number, specMs as number)).toBeLessThanOrEqual(readyMs as number);
+    expect(topLabel(await pool.run(await job(spec, [20, 200, 30])))).toBe('green');
+  });
+
+  it('fails to start with the load error of a model onnxruntime cannot open', async () => {
+    const spec = await loadRocket(writeColourRocket({}, 16), '/');
+    const broken = join(mkdtempSync(join(tmpdir(), 'pool-')), 'broken.onnx');
+    writeFileSync(broken, 'not a model');
+    const session = {
+      modelPath: broken,
+      candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' as const }], required: true }],
+      intraOpThreads: 1,
+      spinning: true,
+      nice: 0,
+    };
+    await expect(
+      InferencePool.start({ ...session, spec, kernels: 'native', batchMax: 1 }, [1], {
+        first: launchWorker(session),
+      }),
+    ).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { processQuery } from '../../src/http/params.js';
 import type { Route } from '../../src/http/route.js';
 import { ROUTES } from '../../src/http/routes/index.js';
+import { jobJson } from '../../src/jobs/job-json.js';
 import { buildOpenApi, coverage, ROUTE_DOCS } from '../../src/openapi/document.js';
 import { componentValidator } from './validate.js';
 
@@ -38,7 +39,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents /process query parameters from the schemas that validate them', () => {
-    const params = doc.paths['/process'].post.parameters;
+    const params = doc.paths['/process'].post.parameters.filter((p: { in: string }) => p.in === 'query');
     expect(params.map((p: { name: string }) => p.name)).toEqual(Object.keys(processQuery));
     const byName = Object.fromEntries(params.map((p: { name: string }) => [p.name, p]));
     expect(byName.confidence.schema).toEqual({ type: 'number', minimum: 0, maximum: 1 });
@@ -67,6 +68,48 @@ describe('the OpenAPI document', () => {
       expect([file, validate(example), validate.errors]).toEqual([file, true, null]);
     }
     expect(validate({ inputs: [{ name: 'x', shape: [1], datatype: 'FLOAT' }] })).toBe(false);
+  });
+
+  it('documents the job routes: submit (202, Location, Idempotency-Key), Prefer: respond-async, the wrapper', () => {
+    const submit = doc.paths['/jobs'].post;
+    expect(Object.keys(submit.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '400', '413', '415', '422', '429']),
+    );
+    expect(submit.responses['202'].headers.Location).toBeDefined();
+    expect(submit.responses['422'].description).toMatch(/IDEMPOTENCY_CONFLICT/);
+    expect(submit.responses['429'].headers['Retry-After']).toBeDefined();
+    const names = (op: { parameters: { name: string; in: string }[] }) =>
+      op.parameters.map((p) => `${p.in} ${p.name}`);
+    expect(names(submit)).toEqual(expect.arrayContaining(['query confidence', 'header Idempotency-Key']));
+    expect(names(doc.paths['/jobs'].get)).toEqual(['query status', 'query limit', 'query cursor']);
+    const processDoc = doc.paths['/process'].post;
+    expect(names(processDoc)).toContain('header Prefer');
+    expect(processDoc.responses['202'].headers['Preference-Applied']).toBeDefined();
+    expect(doc.paths['/jobs/{id}/result'].get.responses['409'].description).toMatch(/JOB_NOT_FINISHED/);
+    // A job as the routes answer it is valid against the documented schema; a wrong status is not.
+    const ajv = new Ajv2020.default({ strict: false, validateFormats: false });
+    const jobSchema = doc.paths['/jobs/{id}'].get.responses['200'].content['application/json'].schema;
+    const job = jobJson({
+      id: 'b7f0c0de-0000-4000-8000-000000000000',
+      status: 'failed',
+      createdAt: 0,
+      startedAt: 1,
+      finishedAt: 2,
+      attempts: 1,
+      error: { code: 'IMAGE_UNDECODABLE', message: 'not an image' },
+      cancelRequested: false,
+      webhook: null,
+    });
+    expect(ajv.validate(jobSchema, job)).toBe(true);
+    expect(ajv.validate(jobSchema, { ...job, status: 'done' })).toBe(false);
+    const added = doc.paths['/data/add-job'].post.responses['200'].content['application/json'].schema;
+    const wrapped = {
+      data: { id: job.id, status: 'Created', errorMessage: null },
+      isError: false,
+      errorMessage: null,
+    };
+    expect(ajv.validate(added, wrapped)).toBe(true);
+    expect(ajv.validate(added, { ...wrapped, data: { ...wrapped.data, status: 'queued' } })).toBe(false);
   });
 
   it('asks for the API key on every route but the probes', () => {

@@ -63,6 +63,7 @@ async function coldServer(env: Record<string, string>, entry: EntryPoint = 'npm 
       WORKERS: '1',
       ROCKET_URL: rocket.url,
       CACHE_DIR: mkdtempSync(join(tmpdir(), 'startup-cache-')),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'startup-jobs-')),
       ...entryEnv,
       ...env,
     },

@@ -27,12 +27,14 @@ export const apiKey = {
   clear: () => sessionStorage.removeItem(KEY),
 };
 
-function headers(extra: Record<string, string> = {}): Record<string, string> {
+/** Request headers with the API key (as a bearer token) when one is set. */
+export function headers(extra: Record<string, string> = {}): Record<string, string> {
   const key = apiKey.get();
   return key ? { ...extra, authorization: `Bearer ${key}` } : extra;
 }
 
-async function check(res: Response): Promise<Response> {
+/** The response when it is a success; Unauthorized on 401, an Error with the server's message otherwise. */
+export async function check(res: Response): Promise<Response> {
   if (res.status === 401) throw new Unauthorized('The server needs an API key');
   if (!res.ok) {
     const text = await res.text();

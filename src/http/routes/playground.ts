@@ -8,14 +8,21 @@ import { type Asset, AssetDir, makeAsset, sendAsset } from '../static-assets.js'
 /** The playground's built files (web/ → build/web/ by `npm run build:web`). */
 let built: AssetDir | undefined;
 const web = () =>
-  (built ??= new AssetDir(join(packageRoot(), 'build', 'web'), ['index.html', 'app.js', 'app.css']));
+  (built ??= new AssetDir(join(packageRoot(), 'build', 'web'), [
+    'index.html',
+    'app.js',
+    'app.css',
+    'addjob.html',
+    'addjob.js',
+  ]));
 
-let page: Asset | undefined;
+const pages = new Map<string, Asset>();
 
-/** index.html with each `{{v:FILE}}` replaced by FILE's content hash, so the files cache for good. */
-function indexPage(): Asset {
-  if (page) return page;
-  const template = web().get('index.html');
+/** A page (index.html, addjob.html) with each `{{v:FILE}}` replaced by FILE's content hash, so the files cache for good. */
+function page(name: string): Asset {
+  const cached = pages.get(name);
+  if (cached) return cached;
+  const template = web().get(name);
   if (!template) {
     throw new RocketError(
       'INTERNAL',
@@ -25,8 +32,9 @@ function indexPage(): Asset {
   const html = template.body
     .toString('utf8')
     .replace(/\{\{v:([\w.-]+)\}\}/g, (_, name: string) => web().require(name).hash);
-  page = makeAsset('index.html', Buffer.from(html));
-  return page;
+  const asset = makeAsset(name, Buffer.from(html));
+  pages.set(name, asset);
+  return asset;
 }
 
 /**
@@ -34,7 +42,14 @@ function indexPage(): Asset {
  * without the API key (it holds nothing secret); the page asks for the key when the API answers 401.
  */
 export const playgroundRoutes: Route[] = [
-  { method: 'GET', path: '/', kind: 'probe', handler: (ctx) => sendAsset(ctx, indexPage(), 'page') },
+  { method: 'GET', path: '/', kind: 'probe', handler: (ctx) => sendAsset(ctx, page('index.html'), 'page') },
+  // The jobs view: queue files, follow each job, draw its result as the playground does.
+  {
+    method: 'GET',
+    path: '/AddJob',
+    kind: 'probe',
+    handler: (ctx) => sendAsset(ctx, page('addjob.html'), 'page'),
+  },
   {
     // What the page shows for the rocket's task family (its panels and its request), and where the
     // sliders start: the rocket's own thresholds.

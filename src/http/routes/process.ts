@@ -9,6 +9,7 @@ import { parseProcessParams, type ResponseFormat } from '../params.js';
 import type { RouteContext } from '../route.js';
 import { sendBody, sendJson } from '../route.js';
 import { carriesBody, mediaType, readJson, readUploads } from '../upload.js';
+import { answerSubmitted, prefersRespondAsync, submitJob } from './jobs.js';
 
 /** Images accepted in one request; each gets its own result in the JSON array. */
 export const MAX_FILES = 16;
@@ -26,7 +27,7 @@ function sendImage(res: ServerResponse, body: Buffer, type: string, timing?: Tim
 }
 
 /** Checks `format` against what the family can answer; several files always answer JSON. */
-function checkFormat(format: ResponseFormat | undefined, family: ImageFamily, files: number): void {
+export function checkFormat(format: ResponseFormat | undefined, family: ImageFamily, files: number): void {
   if (format === undefined || format === 'json' || (files === 1 && format in family.renderers)) return;
   const formats = ['json', ...Object.keys(family.renderers)];
   const allowed =
@@ -39,8 +40,14 @@ function checkFormat(format: ResponseFormat | undefined, family: ImageFamily, fi
   );
 }
 
+/** POST /process with `Prefer: respond-async`: what POST /jobs does (202, Location, the job). */
+async function respondAsync(ctx: RouteContext): Promise<void> {
+  answerSubmitted(ctx, await submitJob(ctx), { 'preference-applied': 'respond-async' });
+}
+
 /** POST /process for image rockets: one file → one result (JSON or what the family renders); several → a JSON array. */
 export async function processImages(ctx: RouteContext): Promise<void> {
+  if (prefersRespondAsync(ctx)) return respondAsync(ctx);
   const { req, res, url, app, signal } = ctx;
   const pipeline = app.pipeline();
   const family = imageFamilyOf(pipeline.spec.task);
@@ -82,6 +89,7 @@ export async function processImages(ctx: RouteContext): Promise<void> {
 
 /** POST /process for tabular rockets: JSON rows, a CSV upload (field `input`), or query parameters. */
 export async function processRows(ctx: RouteContext): Promise<void> {
+  if (prefersRespondAsync(ctx)) return respondAsync(ctx);
   const { req, res, url, app, signal } = ctx;
   const pipeline = app.pipeline();
   if (pipeline.spec.input !== 'rows') throw new Error('processRows needs a rocket that takes rows');

@@ -1,4 +1,3 @@
-import { fetchIntoCache } from '../cache.js';
 import { type Download, modelFileName, splitChecksum } from './download.js';
 import type { RocketSource } from './source.js';
 
@@ -15,10 +14,13 @@ export function cachedSource(
   return {
     name,
     matches: (url) => pattern.test(url),
-    fetch(url, ctx) {
+    async fetch(url, ctx) {
       const { base, sha256 } = splitChecksum(url);
       const open = prepare(base);
       const key = sha256 ? `${base}#sha256=${sha256}` : base;
+      // The cache (archives, manifests, model checks) loads only when a remote rocket is asked for:
+      // a local rocket's cold start does not import it.
+      const { fetchIntoCache } = await import('../cache.js');
       return fetchIntoCache({ url: base, key, fileName: modelFileName(base), sha256, open }, ctx);
     },
   };

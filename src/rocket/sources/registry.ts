@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { RocketError } from '../../errors.js';
-import { fetchIntoCache } from '../cache.js';
 import { redactUrl } from '../redact.js';
 import { downloadFailed } from './download.js';
 import { receiveText } from './receive.js';
@@ -64,7 +63,7 @@ async function fetchChecksum(url: string, checksum: string): Promise<string> {
 export const registrySource: RocketSource = {
   name: 'registry',
   matches: (url, ctx) => parseRegistryName(url) !== undefined && !existsSync(resolve(ctx.cwd, url)),
-  fetch(url, ctx) {
+  async fetch(url, ctx) {
     const rocket = parseRegistryName(url) as RegistryName;
     if (!ctx.registry) {
       throw new RocketError(
@@ -80,6 +79,7 @@ export const registrySource: RocketSource = {
       );
     }
     const { archive, checksum } = registryLocation(ctx.registry, rocket);
+    const { fetchIntoCache } = await import('../cache.js'); // loaded only for remote rockets (see cached.ts)
     return fetchIntoCache(
       {
         url: `${url} (${redactUrl(archive)})`,

@@ -9,19 +9,28 @@ export function s3Endpoint(env: NodeJS.ProcessEnv = process.env): string | undef
 }
 
 /**
- * Opens `s3://bucket/key` with `@aws-sdk/client-s3` (loaded on first use) and the SDK's usual
- * credential chain. With an endpoint override (MinIO, a fake, another S3-compatible store) requests
- * are path-style. The region is `AWS_REGION` / `AWS_DEFAULT_REGION`, else us-east-1.
+ * An S3 client (`@aws-sdk/client-s3`, loaded on first use) with the SDK's usual credential chain.
+ * With an endpoint override (MinIO, a fake, another S3-compatible store) requests are path-style.
+ * The region is `AWS_REGION` / `AWS_DEFAULT_REGION`, else us-east-1. Shared by remote rockets and
+ * `rocket batch`; the caller destroys it.
  */
-export async function openS3(url: string): Promise<Download> {
-  const { bucket, key } = parseBucketUrl(url, 's3');
-  const { S3Client, GetObjectCommand } = await import('@aws-sdk/client-s3');
-  const endpoint = s3Endpoint();
-  const client = new S3Client({
-    region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1',
+export async function createS3Client(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<import('@aws-sdk/client-s3').S3Client> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  const endpoint = s3Endpoint(env);
+  return new S3Client({
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
     followRegionRedirects: true,
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
   });
+}
+
+/** Opens `s3://bucket/key` with a client of {@link createS3Client}, destroyed when the body closes. */
+export async function openS3(url: string): Promise<Download> {
+  const { bucket, key } = parseBucketUrl(url, 's3');
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+  const client = await createS3Client();
   try {
     const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const body = out.Body as Readable | undefined;

@@ -1,0 +1,242 @@
+/**
+ * The /AddJob page: each file given becomes a job (POST /jobs, with the playground's request for
+ * the rocket's task), each job's status is followed live (GET /jobs/{id}), its result is drawn as
+ * the playground draws it, and a finished job can be deleted (a waiting one canceled).
+ */
+import { apiKey, getHealth, getView, type PlaygroundView, Unauthorized } from './api.js';
+import { byId, el, showOnly } from './dom.js';
+import { refilterResult, type ShownResult, showJobResult, shownResult } from './job-result.js';
+import { cancelJob, deleteJob, getJob, getJobResult, type JobJson, postJob } from './jobs-api.js';
+import { wireSemantic } from './semantic.js';
+import { formatMs } from './timing.js';
+import { renderInfo } from './views.js';
+
+/** One job of this page: the file it was made from, and what the server last said of it. */
+interface Entry {
+  file: File;
+  job: JobJson;
+}
+
+/** What the page knows, at `window.__jobs` for tests: the jobs, the one whose result is shown, and that result. */
+interface JobsPageState {
+  status: 'starting' | 'ready' | 'needs-key' | 'error';
+  jobs: { id: string; file: string; status: JobJson['status']; error: string | null }[];
+  shown: string | null;
+  result: ShownResult;
+  error?: string;
+}
+
+declare global {
+  interface Window {
+    __jobs: JobsPageState;
+  }
+}
+
+const state: JobsPageState = { status: 'starting', jobs: [], shown: null, result: shownResult };
+window.__jobs = state;
+
+const PANELS = [...document.querySelectorAll<HTMLElement>('[data-panel]')].map((e) => e.id);
+const FINISHED = new Set(['succeeded', 'failed', 'canceled']);
+const POLL_MS = 400;
+const entries = new Map<string, Entry>();
+let view: PlaygroundView = {
+  task: '',
+  panels: [],
+  query: {},
+  accept: 'application/json',
+  thresholds: { confidence: 0.25, iou: 0.7, topk: 5 },
+};
+let retry: (() => Promise<void>) | undefined;
+let polling: ReturnType<typeof setTimeout> | undefined;
+
+const report = (message: string) => {
+  byId('status').textContent = message;
+};
+
+/** Runs an action; a 401 asks for the API key and retries it after, other errors are reported. */
+async function guarded(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (err instanceof Unauthorized) {
+      retry = action;
+      state.status = 'needs-key';
+      byId('key-form').hidden = false;
+      byId<HTMLInputElement>('api-key').focus();
+      report('This server needs an API key: enter it below.');
+      return;
+    }
+    state.error = (err as Error).message;
+    report(`Error: ${state.error}`);
+  }
+}
+
+/** Mirrors the entries into the state and the table. */
+function render(): void {
+  const list = [...entries.values()];
+  state.jobs = list.map(({ file, job }) => ({
+    id: job.id,
+    file: file.name,
+    status: job.status,
+    error: job.error?.message ?? null,
+  }));
+  byId('no-jobs').hidden = list.length > 0;
+  byId('jobs-table').hidden = list.length === 0;
+  byId('jobs-body').replaceChildren(...list.map(row));
+}
+
+/** A table row: the file, the job id, its status, how long it took, and what can be done with it. */
+function row({ file, job }: Entry): HTMLTableRowElement {
+  const tr = el('tr', { 'data-job': job.id });
+  const status = el(
+    'td',
+    { 'data-status': job.status },
+    job.error ? `${job.status}: ${job.error.message}` : job.status,
+  );
+  const took = job.finishedAt ? formatMs(Date.parse(job.finishedAt) - Date.parse(job.createdAt)) : '';
+  const actions = el('td');
+  const finished = FINISHED.has(job.status);
+  if (job.status === 'succeeded') {
+    const show = el('button', { type: 'button', 'data-action': 'show' }, 'Show result');
+    show.addEventListener('click', () => void guarded(() => showResult(job.id)));
+    actions.append(show, ' ');
+  }
+  const remove = el(
+    'button',
+    { type: 'button', 'data-action': finished ? 'delete' : 'cancel' },
+    finished ? 'Delete' : 'Cancel',
+  );
+  remove.setAttribute('aria-label', `${finished ? 'Delete' : 'Cancel'} the job of ${file.name}`);
+  remove.addEventListener(
+    'click',
+    () => void guarded(() => (finished ? deleteEntry(job.id) : cancel(job.id))),
+  );
+  actions.append(remove);
+  tr.append(el('td', {}, file.name), el('td', {}, job.id.slice(0, 8)), status, el('td', {}, took), actions);
+  tr.cells[1]?.setAttribute('title', job.id);
+  return tr;
+}
+
+/** Queues every file as a job, in order, and follows them. */
+async function queue(files: readonly File[]): Promise<void> {
+  for (const file of files) {
+    const job = await postJob(file, view.query, view.accept);
+    entries.set(job.id, { file, job });
+    render();
+  }
+  report(`${files.length} job${files.length === 1 ? '' : 's'} queued`);
+  poll();
+}
+
+/** Asks for each unfinished job's status until every one has finished. */
+function poll(): void {
+  clearTimeout(polling);
+  const waiting = [...entries.values()].filter((e) => !FINISHED.has(e.job.status));
+  if (waiting.length === 0) return;
+  polling = setTimeout(
+    () =>
+      void guarded(async () => {
+        for (const entry of waiting) entry.job = await getJob(entry.job.id);
+        render();
+        poll();
+      }),
+    POLL_MS,
+  );
+}
+
+async function showResult(id: string): Promise<void> {
+  const entry = entries.get(id);
+  if (!entry) return;
+  report('Fetching the result…');
+  const line = await showJobResult(await getJobResult(id), entry.file, view);
+  state.shown = id;
+  byId('result-title').textContent = `Result of ${entry.file.name}`;
+  report(line);
+}
+
+async function cancel(id: string): Promise<void> {
+  const entry = entries.get(id);
+  if (!entry) return;
+  entry.job = await cancelJob(id);
+  render();
+  poll();
+}
+
+async function deleteEntry(id: string): Promise<void> {
+  await deleteJob(id);
+  entries.delete(id);
+  if (state.shown === id) {
+    state.shown = null;
+    byId('result').hidden = true;
+  }
+  render();
+  report('Job deleted');
+}
+
+function wireInputs(): void {
+  const files = byId<HTMLInputElement>('files');
+  files.addEventListener('change', () => {
+    const picked = [...(files.files ?? [])];
+    files.value = '';
+    if (picked.length) void guarded(() => queue(picked));
+  });
+  const zone = byId('drop-zone');
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const dropped = [...(e.dataTransfer?.files ?? [])];
+    if (dropped.length) void guarded(() => queue(dropped));
+  });
+  for (const id of ['confidence', 'iou', 'topk']) {
+    byId(id).addEventListener('input', () => {
+      const line = refilterResult(view);
+      if (line) report(line);
+    });
+  }
+  wireSemantic(report);
+  byId<HTMLFormElement>('key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    apiKey.set(byId<HTMLInputElement>('api-key').value.trim());
+    byId('key-form').hidden = true;
+    state.status = 'ready';
+    const again = retry;
+    retry = undefined;
+    if (again) void guarded(again);
+  });
+}
+
+/** Waits for /health, shows the rocket, and sets the result panels up for its task. */
+async function start(): Promise<void> {
+  wireInputs();
+  let health = await getHealth().catch(() => undefined);
+  while (health?.status !== 'ok' || !health.rocket) {
+    if (health?.status === 'failed') return report('The rocket failed to load; see the server log.');
+    report('Waiting for the rocket to load…');
+    await new Promise((r) => setTimeout(r, 1000));
+    health = await getHealth().catch(() => undefined);
+  }
+  const { name, version, task } = health.rocket;
+  renderInfo({
+    name: `${name} ${version}`,
+    task,
+    device: health.device ?? '?',
+    provider: health.executionProvider ?? '?',
+  });
+  document.body.dataset.task = task;
+  await guarded(async () => {
+    view = await getView();
+    showOnly(PANELS, view.panels);
+    if (Number(view.query.confidence) < 0.05) byId<HTMLInputElement>('confidence').min = '0';
+    for (const id of ['confidence', 'iou', 'topk'] as const)
+      byId<HTMLInputElement>(id).value = String(view.thresholds[id]);
+    state.status = 'ready';
+    report('Drop or choose files: each becomes a job.');
+  });
+}
+
+void start();
