@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, RocketError } from '../errors.js';
 import { packageRoot } from '../package.js';
+import { isBackground } from './background.js';
 import { nextBatch } from './batching.js';
 import {
   type Job,
@@ -32,6 +33,8 @@ function workerScript(): string {
 /** A queued image job (batchable) or raw-tensor run (always alone). */
 type Pending = {
   queuedAt: number;
+  /** Asked for by background work (a job, see background.ts): it queues behind synchronous work. */
+  background: boolean;
   /** Jobs of one request sharing a group run together, whatever BATCH_MAX says. */
   group?: number;
   reject(err: Error): void;
@@ -238,7 +241,10 @@ export class InferencePool {
   /** Runs one image job; `job.pixels` is transferred to the worker and unusable afterwards. */
   run(job: Job, signal?: AbortSignal): Promise<JobResult> {
     return new Promise((resolve, reject) => {
-      this.enqueue({ kind: 'image', job, queuedAt: performance.now(), resolve, reject }, signal);
+      this.enqueue(
+        { kind: 'image', job, queuedAt: performance.now(), background: isBackground(), resolve, reject },
+        signal,
+      );
     });
   }
 
@@ -252,7 +258,18 @@ export class InferencePool {
       jobs.map(
         (job) =>
           new Promise<JobResult>((resolve, reject) => {
-            this.enqueue({ kind: 'image', job, group, queuedAt: performance.now(), resolve, reject }, signal);
+            this.enqueue(
+              {
+                kind: 'image',
+                job,
+                group,
+                queuedAt: performance.now(),
+                background: isBackground(),
+                resolve,
+                reject,
+              },
+              signal,
+            );
           }),
       ),
     );
@@ -268,7 +285,18 @@ export class InferencePool {
     signal?: AbortSignal,
   ): Promise<Record<string, WireTensor>> {
     return new Promise((resolve, reject) => {
-      this.enqueue({ kind: 'tensors', feeds, fetches, queuedAt: performance.now(), resolve, reject }, signal);
+      this.enqueue(
+        {
+          kind: 'tensors',
+          feeds,
+          fetches,
+          queuedAt: performance.now(),
+          background: isBackground(),
+          resolve,
+          reject,
+        },
+        signal,
+      );
     });
   }
 
@@ -287,7 +315,10 @@ export class InferencePool {
       },
       { once: true },
     );
-    this.queue.push(pending);
+    // Synchronous work goes ahead of every queued background job (a job replaying /process).
+    const firstBackground = pending.background ? -1 : this.queue.findIndex((p) => p.background);
+    if (firstBackground < 0) this.queue.push(pending);
+    else this.queue.splice(firstBackground, 0, pending);
     this.dispatch();
     this.scheduleBehind();
   }

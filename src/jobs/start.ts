@@ -1,4 +1,5 @@
 import type { RocketApp } from '../app.js';
+import { inBackground } from '../inference/background.js';
 import { redactUrl } from '../rocket/redact.js';
 import { jobsDataDir, modelSha256 } from './data-dir.js';
 import { cachedJobCounts } from './job-counts.js';
@@ -56,7 +57,7 @@ export async function startJobs(app: RocketApp, work: boolean): Promise<JobQueue
         {
           store,
           slot: () => app.admission.tryBackground(),
-          run: (request, signal) => replay(app, request, signal),
+          run: (request, signal) => inBackground(() => replay(app, request, signal)),
           log,
           onStarted: () => sender.wake(),
           onFinished(status, seconds) {

@@ -16,7 +16,7 @@ export interface Ticket {
  * take the whole queue. A waiter whose client disconnects leaves the queue.
  *
  * Background work (jobs) takes slots through {@link Admission.tryBackground}: only when no request
- * waits, and at most half of them, so synchronous requests keep priority.
+ * waits, and all but one of them, so synchronous requests keep priority.
  */
 export class Admission {
   private inflightCount = 0;
@@ -51,9 +51,12 @@ export class Admission {
     return this.backgroundCount;
   }
 
-  /** Slots background work may hold at once: half of them (at least one). */
+  /**
+   * Slots background work may hold at once: all but one (at least one), so a request arriving
+   * while jobs run finds a slot at once; in the pool its inference then goes ahead of theirs.
+   */
   get maxBackground(): number {
-    return Math.max(1, Math.floor(this.maxInflight / 2));
+    return Math.max(1, this.maxInflight - 1);
   }
 
   /** True when nothing is admitted: no request processing or waiting. */
@@ -121,7 +124,7 @@ export class Admission {
   /**
    * A slot for background work (a job) at once, or undefined: only while no request waits for a
    * slot, a slot is free, and background work holds fewer than {@link maxBackground} slots, so
-   * synchronous requests come first and always find the other half of the slots for themselves.
+   * synchronous requests come first and always find a slot of their own.
    * Its `start` resolves at once; its `release` hands the slot to a waiting request first.
    */
   tryBackground(): Ticket | undefined {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeForModel } from '../../src/image/decode.js';
+import { inBackground } from '../../src/inference/background.js';
 import type { Job, JobResult, WorkerInit } from '../../src/inference/messages.js';
 import { InferencePool, launchWorker, type PoolOptions, type RunTiming } from '../../src/inference/pool.js';
 import { loadRocket } from '../../src/rocket/load.js';
@@ -201,5 +202,25 @@ describe('InferencePool', () => {
         first: launchWorker(session),
       }),
     ).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+  });
+
+  it('queues background work (jobs) behind synchronous work', async () => {
+    const { pool, spec } = await colourPool(1, 0, {}, 1024, [1]);
+    const order: string[] = [];
+    const [first, j1, j2, r1] = await Promise.all([
+      job(spec, [90, 90, 90]),
+      job(spec, [230, 20, 20]),
+      job(spec, [20, 200, 30]),
+      job(spec, [10, 20, 220]),
+    ]);
+    const running = pool.run(first); // holds the one worker while the others queue
+    const done = (name: string) => (r: JobResult) => order.push(`${name}:${topLabel(r)}`);
+    const background = [
+      inBackground(() => pool.run(j1)).then(done('job')),
+      inBackground(() => pool.run(j2)).then(done('job')),
+    ];
+    const request = pool.run(r1).then(done('request'));
+    await Promise.all([running, ...background, request]);
+    expect(order).toEqual(['request:blue', 'job:red', 'job:green']);
   });
 });

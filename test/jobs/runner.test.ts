@@ -199,7 +199,7 @@ describe('JobRunner', () => {
     const slow = await submit(store);
     const queued = await submit(store);
     const runs = controlledRuns();
-    const jobs = runner(store, new Admission(4, 0), runs.run);
+    const jobs = runner(store, new Admission(3, 0), runs.run); // jobs may take 2 of the 3 slots
     jobs.wake();
     await runs.started(2);
     const stopped = jobs.stop(300);

@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { Admission } from '../../src/serving/admission.js';
 
 describe('Admission: the background lane (jobs)', () => {
-  it('gives background work at most half the slots, and never refuses or queues requests for it', async () => {
+  it('gives background work all slots but one, and never refuses or queues a request for it', async () => {
     const admission = new Admission(4, 0);
-    const jobs = [admission.tryBackground(), admission.tryBackground()];
+    const jobs = [admission.tryBackground(), admission.tryBackground(), admission.tryBackground()];
     expect(jobs.every(Boolean)).toBe(true);
-    expect(admission.tryBackground(), 'half the slots are for requests').toBeUndefined();
-    expect([admission.background, admission.inflight, admission.queued]).toEqual([2, 0, 0]);
+    expect(admission.tryBackground(), 'one slot is kept for a request').toBeUndefined();
+    expect([admission.background, admission.inflight, admission.queued]).toEqual([3, 0, 0]);
     expect(admission.idle, 'jobs are not admitted requests').toBe(true);
-    const requests = [admission.enter(), admission.enter()];
+    const requests = [admission.enter()];
     for (const r of requests) await r.start();
-    expect(admission.inflight).toBe(2);
+    expect(admission.inflight).toBe(1);
     for (const t of [...jobs, ...requests]) t?.release();
     expect([admission.background, admission.inflight]).toEqual([0, 0]);
   });
