@@ -89,7 +89,7 @@ export const ERROR_CATALOGUE = {
   WEBHOOK_URL_INVALID: {
     status: 400,
     summary:
-      'The webhook URL is not http(s), or resolves to a private, loopback or link-local address (WEBHOOK_ALLOW_PRIVATE=false).',
+      'The webhook URL is not http(s), carries credentials, does not resolve, or resolves to a non-public address (loopback, private, link-local, CGNAT, ULA) while WEBHOOK_ALLOW_PRIVATE=false.',
   },
   INFERENCE_FAILED: { status: 500, summary: 'The model failed while running on this input.' },
   OUTPUT_INVALID: {

@@ -120,7 +120,7 @@ export const OPTIONS = {
     parse: autoInteger(64),
   },
   INTRA_OP_THREADS: {
-    doc: 'onnxruntime intra-op threads per worker. 0 = automatic (cores / WORKERS).',
+    doc: 'onnxruntime intra-op threads per worker. 0 = automatic: cores / WORKERS, and when WORKERS is automatic too, twice that for the first worker (up to the cores), which the pool gives a request when the others are idle, so a lone request uses more than one core.',
     allowed: 'an integer from 0 to 256',
     default: 0,
     parse: autoInteger(256),
@@ -217,7 +217,7 @@ export const OPTIONS = {
     allowed: 'empty, or whsec_ followed by base64',
     default: '',
     parse: (raw: string) =>
-      raw.trim() === '' || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(raw.trim())
+      raw.trim() === '' || /^whsec_[A-Za-z0-9+/]{2,}={0,2}$/.test(raw.trim())
         ? ok(raw.trim())
         : { ok: false, expected: 'whsec_ followed by base64' },
   },
