@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { expected, RocketError } from '../errors.js';
 import type { TabularSpec } from '../rocket/types.js';
-import { rowsFromCsv, rowsFromJson } from '../tabular/rows.js';
+import { CSV_OPTIONS, rowsFromCsv, rowsFromJson } from '../tabular/rows.js';
 
 const bad = (message: string) => new RocketError('INVALID_INPUT', message);
 
@@ -100,15 +100,7 @@ export function applyFieldMapping(
 /** The first record of CSV text, read as src/tabular/rows.ts reads CSV (BOM, `#` comments and blank lines skipped). */
 function firstRecord(text: string): string[] {
   try {
-    const [first = []] = parse(text, {
-      bom: true,
-      comment: '#',
-      comment_no_infix: true,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-      to: 1,
-    }) as string[][];
+    const [first = []] = parse(text, { ...CSV_OPTIONS, to: 1 }) as string[][];
     return first;
   } catch (err) {
     if (err instanceof CsvError) throw bad(`Cannot read the CSV: ${err.message}`);

@@ -50,16 +50,19 @@ export function rowsFromJson(body: unknown, tab: TabularSpec): number[][] {
  * and line breaks; a UTF-8 BOM, blank lines and lines starting with `#` are skipped; cells are
  * trimmed. Rows may differ in width (checked later, against the model).
  */
+/** How rows are read from CSV: a BOM, `#` comment lines and blank lines skipped, cells trimmed. */
+export const CSV_OPTIONS = {
+  bom: true,
+  comment: '#',
+  comment_no_infix: true,
+  skip_empty_lines: true,
+  trim: true,
+  relax_column_count: true,
+} as const;
+
 function csvCells(text: string): string[][] {
   try {
-    return parse(text, {
-      bom: true,
-      comment: '#',
-      comment_no_infix: true,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-    });
+    return parse(text, CSV_OPTIONS);
   } catch (err) {
     if (err instanceof CsvError) throw bad(`Cannot read the CSV: ${err.message}`);
     throw err;

@@ -3,7 +3,7 @@
  * the rocket's task), each job's status is followed live (GET /jobs/{id}), its result is drawn as
  * the playground draws it, and a finished job can be deleted (a waiting one canceled).
  */
-import { apiKey, getHealth, getView, type PlaygroundView, Unauthorized } from './api.js';
+import { apiKey, getView, type PlaygroundView, Unauthorized, waitForRocket } from './api.js';
 import { byId, el, showOnly } from './dom.js';
 import { refilterResult, type ShownResult, showJobResult, shownResult } from './job-result.js';
 import { cancelJob, deleteJob, getJob, getJobResult, type JobJson, postJob } from './jobs-api.js';
@@ -213,13 +213,8 @@ function wireInputs(): void {
 /** Waits for /health, shows the rocket, and sets the result panels up for its task. */
 async function start(): Promise<void> {
   wireInputs();
-  let health = await getHealth().catch(() => undefined);
-  while (health?.status !== 'ok' || !health.rocket) {
-    if (health?.status === 'failed') return report('The rocket failed to load; see the server log.');
-    report('Waiting for the rocket to load…');
-    await new Promise((r) => setTimeout(r, 1000));
-    health = await getHealth().catch(() => undefined);
-  }
+  const health = await waitForRocket(report);
+  if (!health) return;
   const { name, version, task } = health.rocket;
   renderInfo({
     name: `${name} ${version}`,

@@ -49,9 +49,29 @@ export async function check(res: Response): Promise<Response> {
 }
 
 /** GET /health (a probe: no key needed). */
-export async function getHealth(): Promise<Health> {
+async function getHealth(): Promise<Health> {
   const res = await fetch('health');
   return (await res.json()) as Health;
+}
+
+/**
+ * Polls /health every second until the rocket is loaded, saying so through `report`; resolves
+ * with the health then, or undefined when the rocket failed to load (after reporting it).
+ */
+export async function waitForRocket(
+  report: (line: string) => void,
+): Promise<(Health & { rocket: NonNullable<Health['rocket']> }) | undefined> {
+  let health = await getHealth().catch(() => undefined);
+  while (health?.status !== 'ok' || !health.rocket) {
+    if (health?.status === 'failed') {
+      report('The rocket failed to load; see the server log.');
+      return undefined;
+    }
+    report('Waiting for the rocket to load…');
+    await new Promise((r) => setTimeout(r, 1000));
+    health = await getHealth().catch(() => undefined);
+  }
+  return health as Health & { rocket: NonNullable<Health['rocket']> };
 }
 
 /** What the page shows for the rocket's task (GET /playground.json, from its task family). */

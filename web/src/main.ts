@@ -1,4 +1,4 @@
-import { apiKey, getHealth, getView, type PlaygroundView, postProcess, Unauthorized } from './api.js';
+import { apiKey, getView, type PlaygroundView, postProcess, Unauthorized, waitForRocket } from './api.js';
 import { byId, el, showOnly } from './dom.js';
 import { drawDetections } from './draw.js';
 import { type AnyDetection, filterDetections, type Prediction, topPredictions } from './filter.js';
@@ -114,13 +114,8 @@ function wireInputs(): void {
 /** Waits for /health, shows the rocket, and sets the page up for its task. */
 async function start(): Promise<void> {
   wireInputs();
-  let health = await getHealth().catch(() => undefined);
-  while (health?.status !== 'ok' || !health.rocket) {
-    if (health?.status === 'failed') return report('The rocket failed to load; see the server log.');
-    report('Waiting for the rocket to load…');
-    await new Promise((r) => setTimeout(r, 1000));
-    health = await getHealth().catch(() => undefined);
-  }
+  const health = await waitForRocket(report);
+  if (!health) return;
   const { name, version, task } = health.rocket;
   state.task = task;
   state.rocket = name;
