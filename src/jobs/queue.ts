@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RocketError } from '../errors.js';
+import { jobNotFound } from './store/errors.js';
 import {
   FINISHED,
   type JobQueue,
@@ -64,7 +65,7 @@ export class StoreJobQueue implements JobQueue {
 
   async get(id: string): Promise<JobRecord> {
     const job = await this.store.get(id);
-    if (!job) throw notFound(id);
+    if (!job) throw jobNotFound(id);
     return job;
   }
 
@@ -80,7 +81,7 @@ export class StoreJobQueue implements JobQueue {
       throw new RocketError('JOB_NOT_FINISHED', `Job ${id} is ${job.status}: its result is not ready yet`);
     }
     const result = await this.store.result(id);
-    if (!result) throw notFound(id); // removed (DELETE or retention) between the two reads
+    if (!result) throw jobNotFound(id); // removed (DELETE or retention) between the two reads
     return result;
   }
 
@@ -91,11 +92,4 @@ export class StoreJobQueue implements JobQueue {
   delete(id: string): Promise<void> {
     return this.store.delete(id);
   }
-}
-
-function notFound(id: string): RocketError {
-  return new RocketError(
-    'JOB_NOT_FOUND',
-    `No job has id ${id}: it never existed, was deleted, or passed JOB_RETENTION_H`,
-  );
 }

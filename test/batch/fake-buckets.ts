@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CRC32C } from '@google-cloud/storage';
-import { type FakeServer, startFake } from '../rocket/fakes.js';
+import { cloudFakeEnv, type FakeServer, startFake } from '../rocket/fakes.js';
 
 /**
  * A prefix of a bucket whose objects are made up on demand: `count` keys
@@ -205,13 +205,6 @@ export async function startFakeBuckets(): Promise<FakeBuckets> {
     objects,
     keys,
     virtual: (v) => virtuals.push(v),
-    env: {
-      STORAGE_EMULATOR_HOST: fake.url,
-      AWS_ENDPOINT_URL_S3: fake.url,
-      AWS_ACCESS_KEY_ID: 'test-key',
-      AWS_SECRET_ACCESS_KEY: 'test-secret',
-      AWS_REGION: 'us-east-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+    env: cloudFakeEnv(fake.url),
   };
 }

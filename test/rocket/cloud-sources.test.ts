@@ -9,7 +9,7 @@ import { packRocket } from '../../src/commands/pack.js';
 import { resolveRocketUrl } from '../../src/rocket/resolve.js';
 import { rejected } from '../helpers/errors.js';
 import { buildColourClassifier, writeColourRocket } from '../helpers/models.js';
-import { cacheContext, cacheListing, type FakeServer, startFake } from './fakes.js';
+import { cacheContext, cacheListing, cloudFakeEnv, type FakeServer, startFake } from './fakes.js';
 
 const model = Buffer.from(buildColourClassifier());
 const objects = new Map<string, Buffer>();
@@ -46,15 +46,7 @@ describe('cloud rockets against local fakes', () => {
 
   beforeAll(async () => {
     fake = await startFake(fakeStores);
-    Object.assign(process.env, {
-      STORAGE_EMULATOR_HOST: fake.url,
-      AWS_ENDPOINT_URL_S3: fake.url,
-      AWS_ACCESS_KEY_ID: 'test-key',
-      AWS_SECRET_ACCESS_KEY: 'test-secret',
-      AWS_REGION: 'us-east-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      HF_ENDPOINT: `${fake.url}/`,
-    });
+    Object.assign(process.env, { ...cloudFakeEnv(fake.url), HF_ENDPOINT: `${fake.url}/` });
     objects.set('gs/models-bkt/detectors/colour.onnx', model);
     objects.set('other/models-bkt/nested/colour.onnx', model);
     objects.set('other/lucas/colours/resolve/v2/onnx/colour.onnx', model);

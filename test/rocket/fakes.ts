@@ -71,3 +71,15 @@ export function cacheListing(cacheDir: string): string[] {
     return [];
   }
 }
+
+/** The environment that points the Cloud Storage and S3 clients at a fake at `url`, with test credentials. */
+export function cloudFakeEnv(url: string): Record<string, string> {
+  return {
+    STORAGE_EMULATOR_HOST: url,
+    AWS_ENDPOINT_URL_S3: url,
+    AWS_ACCESS_KEY_ID: 'test-key',
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+    AWS_REGION: 'us-east-1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}

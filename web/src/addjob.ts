@@ -3,8 +3,9 @@
  * the rocket's task), each job's status is followed live (GET /jobs/{id}), its result is drawn as
  * the playground draws it, and a finished job can be deleted (a waiting one canceled).
  */
-import { apiKey, getView, type PlaygroundView, Unauthorized, waitForRocket } from './api.js';
-import { byId, el, showOnly } from './dom.js';
+import { getView, type PlaygroundView, waitForRocket } from './api.js';
+import { byId, el, onDrop, showOnly } from './dom.js';
+import { createGuard } from './guard.js';
 import { refilterResult, type ShownResult, showJobResult, shownResult } from './job-result.js';
 import { cancelJob, deleteJob, getJob, getJobResult, type JobJson, postJob } from './jobs-api.js';
 import { wireSemantic } from './semantic.js';
@@ -46,30 +47,14 @@ let view: PlaygroundView = {
   accept: 'application/json',
   thresholds: { confidence: 0.25, iou: 0.7, topk: 5 },
 };
-let retry: (() => Promise<void>) | undefined;
 let polling: ReturnType<typeof setTimeout> | undefined;
 
 const report = (message: string) => {
   byId('status').textContent = message;
 };
 
-/** Runs an action; a 401 asks for the API key and retries it after, other errors are reported. */
-async function guarded(action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (err instanceof Unauthorized) {
-      retry = action;
-      state.status = 'needs-key';
-      byId('key-form').hidden = false;
-      byId<HTMLInputElement>('api-key').focus();
-      report('This server needs an API key: enter it below.');
-      return;
-    }
-    state.error = (err as Error).message;
-    report(`Error: ${state.error}`);
-  }
-}
+/** Runs what calls the server: a 401 asks for the API key and retries, other errors are reported. */
+const guarded = createGuard({ state, report });
 
 /** Mirrors the entries into the state and the table. */
 function render(): void {
@@ -180,18 +165,7 @@ function wireInputs(): void {
     files.value = '';
     if (picked.length) void guarded(() => queue(picked));
   });
-  const zone = byId('drop-zone');
-  zone.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    zone.classList.add('over');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('over');
-    const dropped = [...(e.dataTransfer?.files ?? [])];
-    if (dropped.length) void guarded(() => queue(dropped));
-  });
+  onDrop(byId('drop-zone'), (dropped) => void guarded(() => queue(dropped)));
   for (const id of ['confidence', 'iou', 'topk']) {
     byId(id).addEventListener('input', () => {
       const line = refilterResult(view);
@@ -199,15 +173,6 @@ function wireInputs(): void {
     });
   }
   wireSemantic(report);
-  byId<HTMLFormElement>('key-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    apiKey.set(byId<HTMLInputElement>('api-key').value.trim());
-    byId('key-form').hidden = true;
-    state.status = 'ready';
-    const again = retry;
-    retry = undefined;
-    if (again) void guarded(again);
-  });
 }
 
 /** Waits for /health, shows the rocket, and sets the result panels up for its task. */

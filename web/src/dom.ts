@@ -23,3 +23,18 @@ export function el<K extends keyof HTMLElementTagNameMap>(
 export function showOnly(all: readonly string[], shown: readonly string[]): void {
   for (const id of all) byId(id).hidden = !shown.includes(id);
 }
+
+/** Calls `use` with the files dropped on `zone` (when there are any), marking it while they hover. */
+export function onDrop(zone: HTMLElement, use: (files: File[]) => void): void {
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) use(files);
+  });
+}

@@ -1,4 +1,4 @@
-import { byId } from './dom.js';
+import { byId, onDrop } from './dom.js';
 
 /**
  * Calls `use` with each image the user gives: picked with the file input (keyboard accessible),
@@ -9,16 +9,7 @@ export function onImage(use: (file: File) => void): void {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (file) use(file);
   });
-  const zone = byId('drop-zone');
-  zone.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    zone.classList.add('over');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('over');
-    const file = e.dataTransfer?.files[0];
+  onDrop(byId('drop-zone'), ([file]) => {
     if (file) use(file);
   });
   document.addEventListener('paste', (e) => {

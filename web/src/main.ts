@@ -1,7 +1,8 @@
-import { apiKey, getView, type PlaygroundView, postProcess, Unauthorized, waitForRocket } from './api.js';
+import { getView, type PlaygroundView, postProcess, waitForRocket } from './api.js';
 import { byId, el, showOnly } from './dom.js';
 import { drawDetections } from './draw.js';
 import { type AnyDetection, filterDetections, type Prediction, topPredictions } from './filter.js';
+import { createGuard } from './guard.js';
 import { onImage } from './inputs.js';
 import { showSemantic, wireSemantic } from './semantic.js';
 import { state } from './state.js';
@@ -23,30 +24,13 @@ const shows = (panel: string) => view.panels.includes(panel);
 
 const slider = (id: string) => byId<HTMLInputElement>(id);
 let image: ImageBitmap | undefined;
-let retry: (() => Promise<void>) | undefined;
 
 function report(message: string): void {
   byId('status').textContent = message;
 }
 
-/** Runs an action; a 401 asks for the API key and retries it after, other errors are reported. */
-async function guarded(action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (err instanceof Unauthorized) {
-      retry = action;
-      state.status = 'needs-key';
-      byId('key-form').hidden = false;
-      byId<HTMLInputElement>('api-key').focus();
-      report('This server needs an API key: enter it below.');
-      return;
-    }
-    state.status = 'error';
-    state.error = (err as Error).message;
-    report(`Error: ${state.error}`);
-  }
-}
+/** Runs what calls the server: a 401 asks for the API key and retries, other errors are reported. */
+const guarded = createGuard({ state, report });
 
 /** Applies the sliders to what the server returned, without another request. */
 function refilter(): void {
@@ -101,14 +85,6 @@ function wireInputs(): void {
   onImage((file) => void run(file));
   for (const id of ['confidence', 'iou', 'topk']) slider(id).addEventListener('input', refilter);
   wireSemantic(report);
-  byId<HTMLFormElement>('key-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    apiKey.set(byId<HTMLInputElement>('api-key').value.trim());
-    byId('key-form').hidden = true;
-    const again = retry;
-    retry = undefined;
-    if (again) void guarded(again);
-  });
 }
 
 /** Waits for /health, shows the rocket, and sets the page up for its task. */

@@ -3,7 +3,11 @@ import type { JobStatus, StoreOwner } from '../types.js';
 
 /** The catalogue errors both job stores throw, worded once. */
 
-export const jobNotFound = (id: string) => new RocketError('JOB_NOT_FOUND', `No job has the id ${id}`);
+export const jobNotFound = (id: string) =>
+  new RocketError(
+    'JOB_NOT_FOUND',
+    `No job has id ${id}: it never existed, was deleted, or passed JOB_RETENTION_H`,
+  );
 
 /** `action` is what was refused: "cancel" a finished job, "delete" a queued or running one. */
 export const jobNotFinished = (id: string, status: JobStatus, action: 'cancel' | 'delete') =>
