@@ -18,8 +18,11 @@ export interface QueueOptions {
   maxQueued: number;
   /** Throws WEBHOOK_URL_INVALID for a URL that is not http(s), or private while those are refused. */
   checkWebhookUrl(url: string): Promise<unknown>;
-  /** Tells this process's runner a job is waiting (nothing when this process does not run jobs). */
-  wake(): void;
+  /**
+   * Tells this process's runner a job is waiting, with its request body (nothing when this process
+   * does not run jobs).
+   */
+  accepted(id: string, body: Buffer): void;
 }
 
 /**
@@ -59,7 +62,7 @@ export class StoreJobQueue implements JobQueue {
       },
       this.options.maxQueued,
     );
-    if (submitted.created) this.options.wake();
+    if (submitted.created) this.options.accepted(submitted.job.id, request.body);
     return submitted;
   }
 

@@ -1,5 +1,6 @@
 import { exceptionFields, type Logger } from '../log.js';
 import type { Ticket } from '../serving/admission.js';
+import { HeldInputs } from './held-inputs.js';
 import { Lease } from './lease.js';
 import type { Replayed } from './replay.js';
 import type { Claim, JobRequest, JobStatus, JobStore, Outcome } from './types.js';
@@ -28,6 +29,11 @@ export interface RunnerSettings {
   idlePollMs?: number;
   /** How soon a slot is looked for again while synchronous requests hold every spare one. */
   busyPollMs?: number;
+  /**
+   * Bytes of the inputs of jobs submitted here kept in memory, so that claiming one of them here
+   * does not read it back from the store (default 64 MiB).
+   */
+  heldInputBytes?: number;
 }
 
 /** One job this runner holds. */
@@ -48,6 +54,7 @@ interface Held {
  */
 export class JobRunner {
   private readonly held = new Map<string, Held>();
+  private readonly inputs: HeldInputs;
   private readonly idlePollMs: number;
   private readonly busyPollMs: number;
   private stopping = false;
@@ -61,9 +68,17 @@ export class JobRunner {
   ) {
     this.idlePollMs = settings.idlePollMs ?? 500;
     this.busyPollMs = settings.busyPollMs ?? 25;
+    this.inputs = new HeldInputs(settings.heldInputBytes ?? 64 * 2 ** 20);
   }
 
-  /** Looks for work now: a job was submitted here, or a slot came free. */
+  /** A job was submitted here: keeps its input for when this runner claims it, and looks for work. */
+  accepted(id: string, body: Buffer): void {
+    if (this.stopping) return;
+    this.inputs.keep(id, body);
+    this.wake();
+  }
+
+  /** Looks for work now: a job was submitted elsewhere, or a slot came free. */
   wake(): void {
     if (this.stopping) return;
     if (this.pumping) {
@@ -109,7 +124,9 @@ export class JobRunner {
       if (!ticket) return this.later(this.busyPollMs);
       let claim: Claim | undefined;
       try {
-        claim = await this.deps.store.claim(this.settings.leaseMs, this.settings.maxAttempts);
+        claim = await this.deps.store.claim(this.settings.leaseMs, this.settings.maxAttempts, (id) =>
+          this.inputs.take(id),
+        );
       } catch (err) {
         ticket.release();
         this.deps.log.error('claiming a job failed; trying again', exceptionFields(err));

@@ -39,7 +39,7 @@ export async function startJobs(app: RocketApp, work: boolean): Promise<JobQueue
   const queue = new StoreJobQueue(store, {
     maxQueued: config.MAX_JOBS_QUEUED,
     checkWebhookUrl: (url) => checkWebhookUrl(url, config.WEBHOOK_ALLOW_PRIVATE),
-    wake: () => runner?.wake(),
+    accepted: (id, body) => runner?.accepted(id, body),
   });
   if (app.health().status === 'draining') {
     await store.close(); // the drain began while the store opened: nothing is started

@@ -69,6 +69,9 @@ export interface NewJob {
   requestHash: string;
 }
 
+/** The request body of job `id` when the caller still holds it, else undefined. */
+export type HeldInput = (id: string) => Buffer | undefined;
+
 /** A claimed job: the worker holding it must renew `leaseToken` before the lease runs out. */
 export interface Claim {
   job: JobRecord;
@@ -149,8 +152,9 @@ export interface JobStore {
    * expired after JOB_MAX_ATTEMPTS attempts is failed instead (with its last error, or
    * INFERENCE_FAILED "the worker stopped") and not returned. Queues the `started` delivery when the
    * job's webhook asks for it, in the same transaction. Returns undefined when none is ready.
+   * The input is not read back when `heldInput` returns it (this process accepted the job).
    */
-  claim(leaseMs: number, maxAttempts: number): Promise<Claim | undefined>;
+  claim(leaseMs: number, maxAttempts: number, heldInput?: HeldInput): Promise<Claim | undefined>;
 
   /** Extends the lease; false when the token is no longer current (the job was retaken or canceled). */
   renew(id: string, leaseToken: string, leaseMs: number): Promise<boolean>;

@@ -34,16 +34,16 @@ describe('requestHash: what "the same request" means for an Idempotency-Key', ()
 describe('StoreJobQueue', () => {
   let dir: string;
   let store: SqliteJobStore;
-  let wakes: number;
+  let accepted: string[];
   let queue: StoreJobQueue;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'rocket-queue-'));
     store = SqliteJobStore.open(dir);
-    wakes = 0;
+    accepted = [];
     queue = new StoreJobQueue(store, {
       maxQueued: 2,
       checkWebhookUrl: (url) => checkWebhookUrl(url, false, async () => [{ address: '10.0.0.7', family: 4 }]),
-      wake: () => wakes++,
+      accepted: (id, body) => accepted.push(`${id} ${body.length}`),
     });
   });
   afterEach(async () => {
@@ -63,7 +63,11 @@ describe('StoreJobQueue', () => {
     expect(conflict?.code).toBe('IDEMPOTENCY_CONFLICT');
     const other = await queue.submit(request, { webhook: null, idempotencyKey: null });
     expect(other.job.id).not.toBe(first.job.id);
-    expect(wakes).toBe(2);
+    const size = request.body.length;
+    expect(accepted, 'the runner is told of each new job, with its body').toEqual([
+      `${first.job.id} ${size}`,
+      `${other.job.id} ${size}`,
+    ]);
     const full = await rejected(queue.submit(request, { webhook: null, idempotencyKey: null }));
     expect(full?.code).toBe('QUEUE_FULL');
     expect(full?.headers['retry-after']).toMatch(/^\d+$/);
@@ -78,7 +82,7 @@ describe('StoreJobQueue', () => {
     );
     expect(refused?.code).toBe('WEBHOOK_URL_INVALID');
     expect(await store.counts()).toMatchObject({ queued: 0 });
-    expect(wakes).toBe(0);
+    expect(accepted).toEqual([]);
   });
 
   it('answers JOB_NOT_FOUND, JOB_NOT_FINISHED and JOB_CANCELED as the catalogue says', async () => {

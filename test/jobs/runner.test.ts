@@ -110,6 +110,20 @@ describe('JobRunner', () => {
     expect(await jobs.stop(1000)).toBe(true);
   });
 
+  it('runs a job submitted here on the input it was handed, without reading it back', async () => {
+    const { store } = openStore();
+    const id = await submit(store, 'stored');
+    const runs = controlledRuns();
+    const jobs = runner(store, new Admission(4, 0), runs.run);
+    const handed = Buffer.from('stored');
+    jobs.accepted(id, handed);
+    await runs.started(1);
+    expect(runs.calls[0]?.request.body, 'the very buffer the submit handed over').toBe(handed);
+    runs.calls[0]?.end(ok('done'));
+    await until(async () => (await store.get(id))?.status === 'succeeded');
+    expect(await jobs.stop(1000)).toBe(true);
+  });
+
   it('takes jobs only into spare background slots: half of them, and none while a request waits', async () => {
     const { store } = openStore();
     for (let i = 0; i < 3; i++) await submit(store);

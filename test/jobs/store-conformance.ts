@@ -234,6 +234,20 @@ export function jobStoreConformance(
       expect((await store.counts()).running).toBe(2);
     });
 
+    it('claim hands over the input the caller still holds instead of reading it back', async () => {
+      const held = await submit({}, Buffer.from('stored'));
+      const other = await submit({}, Buffer.from('read back'));
+      const asked: string[] = [];
+      const kept = Buffer.from('held in memory');
+      const heldInput = (id: string) => {
+        asked.push(id);
+        return id === held.id ? kept : undefined;
+      };
+      expect(must(await store.claim(LEASE, 3, heldInput)).request.body).toBe(kept);
+      expect(must(await store.claim(LEASE, 3, heldInput)).request.body.toString()).toBe('read back');
+      expect(asked).toEqual([held.id, other.id]);
+    });
+
     it('renew extends the lease; an expired lease is retaken with attempts 2 and the stale worker is refused', async () => {
       const job = await submit();
       const stale = await claim(1000);

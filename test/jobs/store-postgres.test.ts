@@ -68,7 +68,7 @@ describe('PostgresJobStore', () => {
   });
 
   it.skipIf(!hasPostgres)(
-    'three stores creating the schema at once all open it; openJobStore picks PostgreSQL for JOB_STORE',
+    'three stores creating the schema at once all open it (bodies stored uncompressed); openJobStore picks PostgreSQL for JOB_STORE',
     async () => {
       const schema = await freshSchema();
       try {
@@ -76,6 +76,18 @@ describe('PostgresJobStore', () => {
           [1, 2, 3].map(() => openJobStore({ JOB_STORE: schema.url }, { dataDir: '/nonexistent' })),
         );
         expect(stores.every((s) => s instanceof PostgresJobStore)).toBe(true);
+        const client = new pg.Client({ connectionString: schema.url });
+        await client.connect();
+        const { rows } = await client
+          .query(
+            `SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'rocketserve_jobs'::regclass
+             AND attname LIKE '%_body' ORDER BY attname`,
+          )
+          .finally(() => client.end());
+        expect(rows, 'bodies are stored out of line and uncompressed').toEqual([
+          { attname: 'input_body', attstorage: 'e' },
+          { attname: 'result_body', attstorage: 'e' },
+        ]);
         await stores[0]?.claimOwnership({ rocket: 'r', modelSha256: 'a'.repeat(64) });
         await Promise.all(stores.map((s) => s.claimOwnership({ rocket: 'r', modelSha256: 'a'.repeat(64) })));
         await Promise.all(stores.map((s) => s.close()));

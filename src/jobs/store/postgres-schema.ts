@@ -10,7 +10,9 @@ const SCHEMA_LOCK = 7_262_051_001;
 
 // The tables live in the connection's search_path (public by default), prefixed so a database shared
 // with other applications stays readable. Times are epoch ms (bigint) from the store's clock; bodies are
-// bytea, since containers on different hosts share nothing but the database. `seq` orders jobs by
+// bytea, since containers on different hosts share nothing but the database. Bodies are stored out of
+// line uncompressed (STORAGE EXTERNAL): they are images and encoded results, which compression does not
+// shrink, and trying costs the server about 5 ms of CPU per 0.5 MB input. `seq` orders jobs by
 // insertion: claims take the lowest, lists show the highest first.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rocketserve_owner (
@@ -43,6 +45,13 @@ CREATE TABLE IF NOT EXISTS rocketserve_jobs (
   lease_token text,
   lease_expires_at bigint
 );
+DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'rocketserve_jobs'::regclass
+             AND attname IN ('input_body', 'result_body') AND attstorage <> 'e') THEN
+    ALTER TABLE rocketserve_jobs ALTER COLUMN input_body SET STORAGE EXTERNAL,
+      ALTER COLUMN result_body SET STORAGE EXTERNAL;
+  END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS rocketserve_jobs_by_status ON rocketserve_jobs (status, seq);
 CREATE INDEX IF NOT EXISTS rocketserve_jobs_by_finish ON rocketserve_jobs (finished_at) WHERE finished_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS rocketserve_deliveries (

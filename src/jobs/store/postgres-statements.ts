@@ -1,7 +1,7 @@
 /**
  * Every statement the PostgreSQL store runs ($n placeholders; tables from postgres-schema.ts).
- * Reads of a job take {@link JOB_COLUMNS}; only a claim reads the request body and only a result
- * read the result body.
+ * Reads of a job take {@link JOB_COLUMNS}; only a claim reads the request body (when the claiming
+ * process does not hold it already) and only a result read the result body.
  */
 
 /** The jobs columns every read takes: all but the bodies. */
@@ -12,8 +12,7 @@ const JOB_COLUMNS = `id, seq, status, created_at, started_at, finished_at, attem
 
 /** A job ready to claim: `where` picks queued jobs or expired leases; rows other claims hold are skipped. */
 const takeWhere = (where: string) =>
-  `SELECT ${JOB_COLUMNS}, input_body FROM rocketserve_jobs WHERE ${where}
-   ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`;
+  `SELECT ${JOB_COLUMNS} FROM rocketserve_jobs WHERE ${where} ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`;
 
 /**
  * The advisory lock (one bigint per database) a submit holds, so the queue's size and an idempotency
@@ -38,6 +37,7 @@ export const SQL = {
   result: `SELECT ${JOB_COLUMNS}, result_body FROM rocketserve_jobs WHERE id = $1`,
   takeExpired: takeWhere("status = 'running' AND lease_expires_at <= $1"),
   takeQueued: takeWhere("status = 'queued'"),
+  input: 'SELECT input_body FROM rocketserve_jobs WHERE id = $1',
   take: `UPDATE rocketserve_jobs SET status = 'running', attempts = $2, started_at = $3, lease_token = $4,
     lease_expires_at = $5 WHERE id = $1`,
   renew: `UPDATE rocketserve_jobs SET lease_expires_at = $1

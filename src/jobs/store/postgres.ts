@@ -6,6 +6,7 @@ import {
   type Delivery,
   type DeliveryOutcome,
   FINISHED,
+  type HeldInput,
   JOB_STATUSES,
   type JobRecord,
   type JobResult,
@@ -130,27 +131,28 @@ export class PostgresJobStore implements JobStore {
     return row && resultOf(row, row.result_body);
   }
 
-  async claim(leaseMs: number, maxAttempts: number): Promise<Claim | undefined> {
+  async claim(leaseMs: number, maxAttempts: number, heldInput?: HeldInput): Promise<Claim | undefined> {
     const now = this.clock();
-    type Taken = Row & { input_body: Buffer };
     return this.tx(async (c) => {
       for (;;) {
-        const expired = await firstRow<Taken>(c, SQL.takeExpired, [now]);
+        const expired = await firstRow<Row>(c, SQL.takeExpired, [now]);
         const end = expired && expiredLeaseEnding(expired, maxAttempts, now);
         if (expired && end) {
           await this.end(c, expired.id, end);
           continue;
         }
-        const row = expired ?? (await firstRow<Taken>(c, SQL.takeQueued));
+        const row = expired ?? (await firstRow<Row>(c, SQL.takeQueued));
         if (!row) return undefined;
         const next = claimedRow(row, leaseMs, now);
         const leaseToken = next.lease_token as string;
         await c.query(SQL.take, [next.id, next.attempts, next.started_at, leaseToken, next.lease_expires_at]);
         await this.deliver(c, startedDelivery(next, now));
         const { request_content_type: contentType, request_accept: accept, request_query: query } = row;
+        const body =
+          heldInput?.(row.id) ?? (await firstRow<{ input_body: Buffer }>(c, SQL.input, [row.id]))?.input_body;
         return {
           job: toRecord(next),
-          request: { contentType, accept, query, body: row.input_body },
+          request: { contentType, accept, query, body: body as Buffer },
           leaseToken,
         };
       }

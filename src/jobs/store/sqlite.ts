@@ -6,6 +6,7 @@ import {
   type Delivery,
   type DeliveryOutcome,
   FINISHED,
+  type HeldInput,
   JOB_STATUSES,
   type JobRecord,
   type JobResult,
@@ -153,7 +154,7 @@ export class SqliteJobStore implements JobStore {
     return resultOf(row, body);
   }
 
-  async claim(leaseMs: number, maxAttempts: number): Promise<Claim | undefined> {
+  async claim(leaseMs: number, maxAttempts: number, heldInput?: HeldInput): Promise<Claim | undefined> {
     const now = this.clock();
     const ended: (string | null)[] = [];
     const claimed = this.tx(() => {
@@ -177,7 +178,7 @@ export class SqliteJobStore implements JobStore {
     await this.blobs.remove(ended);
     if (!claimed?.lease_token || claimed.input_file === null) return undefined;
     const { request_content_type: contentType, request_accept: accept, request_query: query } = claimed;
-    const body = await this.blobs.read(claimed.input_file);
+    const body = heldInput?.(claimed.id) ?? (await this.blobs.read(claimed.input_file));
     return {
       job: toRecord(claimed),
       request: { contentType, accept, query, body },
