@@ -24,8 +24,10 @@ async function main(argv: string[]): Promise<void> {
   if (!name) throw new UsageError('Expected a command', usage());
   const entry = COMMANDS[name];
   if (!entry) throw new UsageError(`Unknown command "${name}"`, usage());
+  const help = rest.includes('--help') || rest.includes('-h');
+  if (!help) entry.early?.();
   const command = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (help) {
     process.stdout.write(command.help);
     return;
   }

@@ -1,3 +1,4 @@
+import { prestartWorker } from '../inference/worker-thread.js';
 import type { CommandEntry } from './types.js';
 
 /** Every `rocket` command, by name; each module is imported only when its command runs. */
@@ -5,10 +6,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   serve: {
     summary: 'Serve the rocket named by config.ini / ROCKET_URL over HTTP (POST /process)',
     load: async () => (await import('./serve.js')).serveCommand,
+    early: prestartWorker,
   },
   worker: {
     summary: 'Process the job queue (POST /jobs) without serving HTTP, until SIGTERM',
     load: async () => (await import('./worker.js')).workerCommand,
+    early: prestartWorker,
   },
   demo: {
     summary: 'Write the embedded demo rocket and demo images it detects',

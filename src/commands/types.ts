@@ -12,4 +12,6 @@ export interface Command {
 export interface CommandEntry {
   summary: string;
   load(): Promise<Command>;
+  /** Work started before the command's modules load (not for --help): the cold start overlaps them. */
+  early?(): void;
 }

@@ -1,9 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type ErrorCode, RocketError } from '../errors.js';
-import { packageRoot } from '../package.js';
 import { isBackground } from './background.js';
 import { nextBatch } from './batching.js';
 import {
@@ -19,16 +15,7 @@ import {
   type WorkerStartup,
   type WorkerTiming,
 } from './messages.js';
-
-/** The compiled worker script. Under vitest this module runs from src/, so use the built copy. */
-function workerScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = join(dirname(here), 'worker.js');
-  if (existsSync(sibling)) return sibling;
-  const built = join(packageRoot(), 'dist', 'src', 'inference', 'worker.js');
-  if (existsSync(built)) return built;
-  throw new Error(`Inference worker script not found at ${sibling} or ${built}; run npm run build:ts`);
-}
+import { workerThread } from './worker-thread.js';
 
 /** A queued image job (batchable) or raw-tensor run (always alone). */
 type Pending = {
@@ -69,7 +56,7 @@ export interface LaunchedWorker {
 
 /** Starts a worker thread and has it create its onnxruntime session at once. */
 export function launchWorker(session: SessionInit): LaunchedWorker {
-  const worker = new Worker(workerScript());
+  const worker = workerThread();
   const opened = new Promise<void>((resolve) => {
     const onMessage = (reply: WorkerReply) => {
       if (reply.type !== 'opened') return;

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { buildOpenApi } from '../../openapi/document.js';
 import type { Route, RouteContext } from '../route.js';
 import { sendJson } from '../route.js';
 import { type Asset, AssetDir, makeAsset, sendAsset } from '../static-assets.js';
@@ -76,10 +75,16 @@ function buildPage(base: string): Asset {
 
 let cachedDocument: unknown;
 
-/** The OpenAPI document of every route, built once (ROUTES is imported late: it imports this module). */
+/**
+ * The OpenAPI document of every route, built once, on the first request for it: its modules stay
+ * off the cold start (and ROUTES is imported late: it imports this module).
+ */
 async function openApi(): Promise<unknown> {
   if (!cachedDocument) {
-    const { ROUTES } = await import('./index.js');
+    const [{ ROUTES }, { buildOpenApi }] = await Promise.all([
+      import('./index.js'),
+      import('../../openapi/document.js'),
+    ]);
     cachedDocument = buildOpenApi(ROUTES);
   }
   return cachedDocument;
