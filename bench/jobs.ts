@@ -122,8 +122,8 @@ async function runJobs(
     }),
   );
   // Jobs are claimed oldest first, so the last one submitted finishes (about) last: it alone is
-  // polled, every 100 ms, so that polling loads the server little (at most 100 ms late: about 1% of
-  // a round, counted against the queue); then the rest are checked once.
+  // polled, every 20 ms (one light GET, at most 20 ms late: 0.25% of an 8 s round, counted against
+  // the queue); then the rest are checked once.
   const status = async (id: string) =>
     ((await (await fetch(`${base}/jobs/${id}`)).json()) as { status: string }).status;
   const finished = (s: string) => s === 'succeeded' || s === 'failed' || s === 'canceled';
@@ -134,7 +134,7 @@ async function runJobs(
     let waited = id === ids.at(-1);
     while (!finished(s)) {
       waited = true;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 20));
       s = await status(id);
     }
     if (waited) ended = performance.now(); // a job that finished after the last one submitted
