@@ -107,7 +107,16 @@ export async function startServer(
       if (proc.exitCode !== null) return;
       const done = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGTERM');
-      await done;
+      // Our server exits within SHUTDOWN_GRACE_S (8 s); one still running long after is killed,
+      // and the error holds what it printed.
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          proc.kill('SIGKILL');
+          reject(new Error(`still running 30 s after SIGTERM; its output:\n${output()}`));
+        }, 30_000);
+      });
+      await Promise.race([done, hung]).finally(() => clearTimeout(timer));
     },
   };
 }
@@ -137,12 +146,24 @@ export function useServer(
   };
 }
 
-/** Runs an entry point expected to fail at startup; resolves with its exit code and output. */
+/**
+ * Runs an entry point expected to fail at startup; resolves with its exit code and output. One
+ * still running after `timeoutMs` is killed, and the error holds what it printed, so that a hang
+ * says where it stopped.
+ */
 export async function failedStartup(
   entry: EntryPoint,
   env: Record<string, string>,
+  timeoutMs = 60_000,
 ): Promise<{ code: number | null; output: string }> {
-  const { proc, output } = await spawnEntry(entry, env, ROOT);
-  const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
+  const { proc, output } = await spawnEntry(entry, { LOG_LEVEL: 'debug', ...env }, ROOT);
+  let timer: NodeJS.Timeout | undefined;
+  const code = await new Promise<number | null>((resolve, reject) => {
+    proc.once('exit', resolve);
+    timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`still running after ${timeoutMs / 1000} s; its output:\n${output()}`));
+    }, timeoutMs);
+  }).finally(() => clearTimeout(timer));
   return { code, output: output() };
 }
