@@ -111,6 +111,8 @@ describe('the job store belongs to one rocket', { timeout: 120_000 }, () => {
       ROCKET_URL: writeColourRocket(),
       DATA_DIR: dataDir,
     });
+    // The job queue opens (and claims DATA_DIR) after readiness: a jobs request waits for it.
+    expect((await fetch(`${first.url}/jobs?limit=1`)).status).toBe(200);
     await first.stop();
     const second = await failedStartup('npm start server', {
       ROCKET_URL: writeRocket(buildConvUpscale()),
