@@ -29,12 +29,10 @@ export interface RunnerSettings {
   idlePollMs?: number;
   /** How soon a slot is looked for again while synchronous requests hold every spare one. */
   busyPollMs?: number;
-  /**
-   * Bytes of the inputs of jobs submitted here kept in memory, so that claiming one of them here
-   * does not read it back from the store (default 64 MiB).
-   */
-  heldInputBytes?: number;
 }
+
+/** How many bytes of inputs of jobs submitted here a runner keeps in memory (docs/operations.md). */
+const HELD_INPUT_BYTES = 64 * 2 ** 20;
 
 /** One job this runner holds. */
 interface Held {
@@ -54,7 +52,8 @@ interface Held {
  */
 export class JobRunner {
   private readonly held = new Map<string, Held>();
-  private readonly inputs: HeldInputs;
+  /** Inputs of the jobs submitted here, so that a claim here need not read them back. */
+  private readonly inputs = new HeldInputs(HELD_INPUT_BYTES);
   private readonly idlePollMs: number;
   private readonly busyPollMs: number;
   private stopping = false;
@@ -68,7 +67,6 @@ export class JobRunner {
   ) {
     this.idlePollMs = settings.idlePollMs ?? 500;
     this.busyPollMs = settings.busyPollMs ?? 25;
-    this.inputs = new HeldInputs(settings.heldInputBytes ?? 64 * 2 ** 20);
   }
 
   /** A job was submitted here: keeps its input for when this runner claims it, and looks for work. */

@@ -3,14 +3,14 @@
  * the rocket's task), each job's status is followed live (GET /jobs/{id}), its result is drawn as
  * the playground draws it, and a finished job can be deleted (a waiting one canceled).
  */
-import { getView, type PlaygroundView, waitForRocket } from './api.js';
-import { byId, el, onDrop, showOnly } from './dom.js';
+import { getView, NO_VIEW, type PlaygroundView, waitForRocket } from './api.js';
+import { byId, el, onDrop, pagePanels, showOnly } from './dom.js';
 import { createGuard } from './guard.js';
 import { refilterResult, type ShownResult, showJobResult, shownResult } from './job-result.js';
 import { cancelJob, deleteJob, getJob, getJobResult, type JobJson, postJob } from './jobs-api.js';
 import { wireSemantic } from './semantic.js';
 import { formatMs } from './timing.js';
-import { renderInfo } from './views.js';
+import { renderInfo, setSliders } from './views.js';
 
 /** One job of this page: the file it was made from, and what the server last said of it. */
 interface Entry {
@@ -36,17 +36,11 @@ declare global {
 const state: JobsPageState = { status: 'starting', jobs: [], shown: null, result: shownResult };
 window.__jobs = state;
 
-const PANELS = [...document.querySelectorAll<HTMLElement>('[data-panel]')].map((e) => e.id);
+const PANELS = pagePanels();
 const FINISHED = new Set(['succeeded', 'failed', 'canceled']);
 const POLL_MS = 400;
 const entries = new Map<string, Entry>();
-let view: PlaygroundView = {
-  task: '',
-  panels: [],
-  query: {},
-  accept: 'application/json',
-  thresholds: { confidence: 0.25, iou: 0.7, topk: 5 },
-};
+let view: PlaygroundView = NO_VIEW;
 let polling: ReturnType<typeof setTimeout> | undefined;
 
 const report = (message: string) => {
@@ -180,20 +174,11 @@ async function start(): Promise<void> {
   wireInputs();
   const health = await waitForRocket(report);
   if (!health) return;
-  const { name, version, task } = health.rocket;
-  renderInfo({
-    name: `${name} ${version}`,
-    task,
-    device: health.device ?? '?',
-    provider: health.executionProvider ?? '?',
-  });
-  document.body.dataset.task = task;
+  renderInfo(health);
   await guarded(async () => {
     view = await getView();
     showOnly(PANELS, view.panels);
-    if (Number(view.query.confidence) < 0.05) byId<HTMLInputElement>('confidence').min = '0';
-    for (const id of ['confidence', 'iou', 'topk'] as const)
-      byId<HTMLInputElement>(id).value = String(view.thresholds[id]);
+    setSliders(view);
     state.status = 'ready';
     report('Drop or choose files: each becomes a job.');
   });

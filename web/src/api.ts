@@ -15,6 +15,9 @@ export interface Health {
   executionProvider?: string;
 }
 
+/** /health once the rocket is loaded. */
+export type LoadedHealth = Health & { rocket: NonNullable<Health['rocket']> };
+
 /** A /process answer: JSON, or an image (detect format=image, image-to-image rockets). */
 export type ProcessReply =
   | { kind: 'json'; body: Record<string, unknown>; roundTripMs: number }
@@ -58,9 +61,7 @@ async function getHealth(): Promise<Health> {
  * Polls /health every second until the rocket is loaded, saying so through `report`; resolves
  * with the health then, or undefined when the rocket failed to load (after reporting it).
  */
-export async function waitForRocket(
-  report: (line: string) => void,
-): Promise<(Health & { rocket: NonNullable<Health['rocket']> }) | undefined> {
+export async function waitForRocket(report: (line: string) => void): Promise<LoadedHealth | undefined> {
   let health = await getHealth().catch(() => undefined);
   while (health?.status !== 'ok' || !health.rocket) {
     if (health?.status === 'failed') {
@@ -71,7 +72,7 @@ export async function waitForRocket(
     await new Promise((r) => setTimeout(r, 1000));
     health = await getHealth().catch(() => undefined);
   }
-  return health as Health & { rocket: NonNullable<Health['rocket']> };
+  return health as LoadedHealth;
 }
 
 /** What the page shows for the rocket's task (GET /playground.json, from its task family). */
@@ -90,6 +91,15 @@ export interface PlaygroundView {
   /** Semantic segmentation: each class's colour (`#rrggbb`), by class id. */
   palette?: string[];
 }
+
+/** The view before GET /playground.json has answered: no panel shown. */
+export const NO_VIEW: PlaygroundView = {
+  task: '',
+  panels: [],
+  query: {},
+  accept: 'application/json',
+  thresholds: { confidence: 0.25, iou: 0.7, topk: 5 },
+};
 
 /** GET /playground.json. */
 export async function getView(): Promise<PlaygroundView> {

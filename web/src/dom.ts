@@ -19,6 +19,10 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** Ids of the page's panels (the elements with `data-panel`): the rocket's task family says which are shown. */
+export const pagePanels = (): string[] =>
+  [...document.querySelectorAll<HTMLElement>('[data-panel]')].map((e) => e.id);
+
 /** Shows the elements whose ids are listed and hides the others of `all`. */
 export function showOnly(all: readonly string[], shown: readonly string[]): void {
   for (const id of all) byId(id).hidden = !shown.includes(id);

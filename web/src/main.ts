@@ -1,5 +1,5 @@
-import { getView, type PlaygroundView, postProcess, waitForRocket } from './api.js';
-import { byId, el, showOnly } from './dom.js';
+import { getView, NO_VIEW, type PlaygroundView, postProcess, waitForRocket } from './api.js';
+import { byId, el, pagePanels, showOnly } from './dom.js';
 import { drawDetections } from './draw.js';
 import { type AnyDetection, filterDetections, type Prediction, topPredictions } from './filter.js';
 import { createGuard } from './guard.js';
@@ -8,18 +8,11 @@ import { showSemantic, wireSemantic } from './semantic.js';
 import { state } from './state.js';
 import { setUpTabular } from './tabular.js';
 import { timingRows } from './timing.js';
-import { renderDetectionList, renderInfo, renderPredictions, renderTiming } from './views.js';
+import { renderDetectionList, renderInfo, renderPredictions, renderTiming, setSliders } from './views.js';
 
-/** Every panel of the page; the rocket's task family says which are shown. */
-const PANELS = [...document.querySelectorAll<HTMLElement>('[data-panel]')].map((e) => e.id);
+const PANELS = pagePanels();
 /** What the page shows for this rocket, from GET /playground.json. */
-let view: PlaygroundView = {
-  task: '',
-  panels: [],
-  query: {},
-  accept: 'application/json',
-  thresholds: { confidence: 0.25, iou: 0.7, topk: 5 },
-};
+let view: PlaygroundView = NO_VIEW;
 const shows = (panel: string) => view.panels.includes(panel);
 
 const slider = (id: string) => byId<HTMLInputElement>(id);
@@ -92,23 +85,15 @@ async function start(): Promise<void> {
   wireInputs();
   const health = await waitForRocket(report);
   if (!health) return;
-  const { name, version, task } = health.rocket;
+  const { name, task } = health.rocket;
   state.task = task;
   state.rocket = name;
-  renderInfo({
-    name: `${name} ${version}`,
-    task,
-    device: health.device ?? '?',
-    provider: health.executionProvider ?? '?',
-  });
-  document.body.dataset.task = task;
+  renderInfo(health);
   await guarded(async () => {
     view = await getView();
   });
   showOnly(PANELS, view.panels);
-  // The sliders start at the rocket's thresholds, and reach down to what the request asks for.
-  if (Number(view.query.confidence) < 0.05) slider('confidence').min = '0';
-  for (const id of ['confidence', 'iou', 'topk'] as const) slider(id).value = String(view.thresholds[id]);
+  setSliders(view);
   refilter();
   state.status = 'ready';
   if (shows('tabular-view')) return guarded(() => setUpTabular(name, report, guarded));

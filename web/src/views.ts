@@ -1,3 +1,4 @@
+import type { LoadedHealth, PlaygroundView } from './api.js';
 import { classColour } from './colours.js';
 import { byId, el } from './dom.js';
 import type { AnyDetection, Prediction } from './filter.js';
@@ -78,12 +79,24 @@ export function renderTiming(rows: readonly [string, number][]): void {
   );
 }
 
-/** The rocket panel: name, task, device and execution provider from /health. */
-export function renderInfo(info: { name: string; task: string; device: string; provider: string }): void {
-  byId('info-name').textContent = info.name;
-  byId('info-task').textContent = info.task;
-  byId('info-device').textContent = info.device;
-  byId('info-provider').textContent = info.provider;
+/**
+ * The rocket panel (name, task, device and execution provider from /health), and the page marked
+ * with the rocket's task (`body[data-task]`).
+ */
+export function renderInfo(health: LoadedHealth): void {
+  const { name, version, task } = health.rocket;
+  byId('info-name').textContent = `${name} ${version}`;
+  byId('info-task').textContent = task;
+  byId('info-device').textContent = health.device ?? '?';
+  byId('info-provider').textContent = health.executionProvider ?? '?';
+  document.body.dataset.task = task;
+}
+
+/** Starts the sliders at the rocket's thresholds, reaching down to what the request asks for. */
+export function setSliders(view: PlaygroundView): void {
+  if (Number(view.query.confidence) < 0.05) byId<HTMLInputElement>('confidence').min = '0';
+  for (const id of ['confidence', 'iou', 'topk'] as const)
+    byId<HTMLInputElement>(id).value = String(view.thresholds[id]);
 }
 
 /** A table of rows of values (tabular predictions). */

@@ -28,6 +28,22 @@ export function unwritable(uri: string, err: unknown): OutputError {
 }
 
 /**
+ * What `read` resolves with, or undefined when it fails because the object is missing: its error's
+ * cause (the store's own error) is one that `isMissing` recognises. Other errors are rethrown.
+ */
+export async function unlessMissing(
+  read: Promise<Buffer>,
+  isMissing: (cause: unknown) => boolean,
+): Promise<Buffer | undefined> {
+  try {
+    return await read;
+  } catch (err) {
+    if (isMissing((err as Error).cause)) return undefined;
+    throw err;
+  }
+}
+
+/**
  * Reads a stream whole, refusing more than `maxBytes` (before reading, when the size is announced).
  * @throws RocketError PAYLOAD_TOO_LARGE; the stream's own error when it fails (the store maps it)
  */

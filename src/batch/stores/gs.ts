@@ -4,7 +4,7 @@ import type { Bucket, Storage } from '@google-cloud/storage';
 import { RocketError } from '../../errors.js';
 import { reasonOf } from '../../rocket/sources/download.js';
 import { bucketUri } from '../location.js';
-import { readCapped, unreadable, unwritable } from './errors.js';
+import { readCapped, unlessMissing, unreadable, unwritable } from './errors.js';
 import { LIST_PAGE, type ObjectStore } from './types.js';
 
 /** Why a Cloud Storage request failed, in words: its HTTP status when it has one. */
@@ -66,13 +66,8 @@ export class GsStore implements ObjectStore {
     }
   }
 
-  async readIfExists(key: string, maxBytes: number): Promise<Buffer | undefined> {
-    try {
-      return await this.read(key, maxBytes);
-    } catch (err) {
-      if (((err as Error).cause as { code?: unknown } | undefined)?.code === 404) return undefined;
-      throw err;
-    }
+  readIfExists(key: string, maxBytes: number): Promise<Buffer | undefined> {
+    return unlessMissing(this.read(key, maxBytes), (cause) => (cause as { code?: unknown })?.code === 404);
   }
 
   async write(key: string, body: Buffer | { file: string }, contentType: string): Promise<void> {

@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { RocketError } from '../../errors.js';
 import { reasonOf } from '../../rocket/sources/download.js';
-import { tooLarge, unreadable, unwritable } from './errors.js';
+import { tooLarge, unlessMissing, unreadable, unwritable } from './errors.js';
 import { LIST_PAGE, type ObjectStore } from './types.js';
 
 const isMissing = (err: unknown) => (err as { code?: string }).code === 'ENOENT';
@@ -69,13 +69,8 @@ export class LocalStore implements ObjectStore {
     return readLocalFile(this.uri(key), maxBytes);
   }
 
-  async readIfExists(key: string, maxBytes: number): Promise<Buffer | undefined> {
-    try {
-      return await this.read(key, maxBytes);
-    } catch (err) {
-      if (isMissing((err as Error).cause)) return undefined;
-      throw err;
-    }
+  readIfExists(key: string, maxBytes: number): Promise<Buffer | undefined> {
+    return unlessMissing(this.read(key, maxBytes), isMissing);
   }
 
   /** Writes to a temporary file beside it, then renames: a reader never sees half a file. */

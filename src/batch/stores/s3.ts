@@ -5,7 +5,7 @@ import type { ListObjectsV2CommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { RocketError } from '../../errors.js';
 import { reasonOf } from '../../rocket/sources/download.js';
 import { bucketUri } from '../location.js';
-import { readCapped, unreadable, unwritable } from './errors.js';
+import { readCapped, unlessMissing, unreadable, unwritable } from './errors.js';
 import { LIST_PAGE, type ObjectStore } from './types.js';
 
 const statusOf = (err: unknown) =>
@@ -64,13 +64,8 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  async readIfExists(key: string, maxBytes: number): Promise<Buffer | undefined> {
-    try {
-      return await this.read(key, maxBytes);
-    } catch (err) {
-      if (statusOf((err as Error).cause) === 404) return undefined;
-      throw err;
-    }
+  readIfExists(key: string, maxBytes: number): Promise<Buffer | undefined> {
+    return unlessMissing(this.read(key, maxBytes), (cause) => statusOf(cause) === 404);
   }
 
   async write(key: string, body: Buffer | { file: string }, contentType: string): Promise<void> {
