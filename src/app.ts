@@ -187,6 +187,7 @@ export class RocketApp {
         onFailure: (code) => this.metrics.inferenceFailures.inc({ code }),
         onWorkerFailed: (err) =>
           log.error('an inference worker could not start; serving with fewer', { error: err.message }),
+        ownerIdle: () => this.admission.idle,
       });
       first = undefined; // the pool owns it now
       const { RocketPipeline } = await import('./pipeline/pipeline.js');

@@ -94,6 +94,13 @@ export interface PoolOptions {
   onWorkerFailed?: (err: Error) => void;
   /** The first worker, launched early (launchWorker) with this init's session settings. */
   first?: LaunchedWorker;
+  /**
+   * Whether the pool's owner has no work in progress that may still reach the pool (the app: no
+   * request admitted). Workers behind the first start on an idle pool only while this holds too,
+   * so that a request still being read or decoded when the first worker turns warm (one held
+   * during a cold start) does not share the cores with their start. Idle when absent.
+   */
+  ownerIdle?: () => boolean;
 }
 
 /** The stage times of one inference run, in milliseconds. */
@@ -139,9 +146,10 @@ export class InferencePool {
   /**
    * Starts one worker per entry of `threads` (its session's intra-op threads) and resolves once
    * the first has loaded its model and run its warm-up: the pool serves from then on. The others
-   * start behind it, one at a time, each once the pool has been idle for BEHIND_IDLE_MS or as
-   * soon as a job waits for a worker, so that the request a cold start was for does not share the
-   * cores with their start; each takes work once warm (`allStarted` settles when all have). The
+   * start behind it, one at a time, each once the pool and its owner (`options.ownerIdle`) have
+   * been idle for BEHIND_IDLE_MS or as soon as a job waits for a worker, so that the request a
+   * cold start was for does not share the cores with their start; each takes work once warm
+   * (`allStarted` settles when all have). The
    * first worker is `options.first` when it was launched early.
    */
   static async start(
@@ -183,7 +191,9 @@ export class InferencePool {
     } else {
       this.behindTimer ??= setTimeout(() => {
         this.behindTimer = undefined;
-        if (!this.starting) void this.startBehind();
+        if (this.starting) return;
+        if (this.options.ownerIdle?.() === false) this.scheduleBehind();
+        else void this.startBehind();
       }, BEHIND_IDLE_MS);
     }
   }

@@ -143,6 +143,16 @@ describe('InferencePool', () => {
     expect(pool.size).toBe(3);
   });
 
+  it('starts no worker behind the first while its owner has work in progress', async () => {
+    let ownerIdle = false;
+    const { pool } = await colourPool(1, 0, { ownerIdle: () => ownerIdle }, 16, [1, 1]);
+    await new Promise((r) => setTimeout(r, 400)); // eight times the idle wait
+    expect(pool.size).toBe(1);
+    ownerIdle = true;
+    await pool.allStarted;
+    expect(pool.size).toBe(2);
+  });
+
   it('starts the next worker behind the first at once when a job waits for one', async () => {
     const { pool, spec } = await colourPool(1, 0, {}, 1024, [1, 1]);
     const jobs = await Promise.all([job(spec, [230, 20, 20]), job(spec, [10, 20, 220])]);
