@@ -5,11 +5,11 @@
  * re-filtering it in the browser.
  */
 import type { PlaygroundView, ProcessReply } from './api.js';
-import { byId, el } from './dom.js';
+import { byId } from './dom.js';
 import { drawDetections } from './draw.js';
 import { type AnyDetection, filterDetections, type Prediction, topPredictions } from './filter.js';
 import { showSemantic } from './semantic.js';
-import { renderDetectionList, renderPredictions, renderTable } from './views.js';
+import { renderDetectionList, renderPredictions, renderTable, showBeforeAfter } from './views.js';
 
 /** What the panel shows: the server's detections or predictions, and what the sliders keep. */
 export interface ShownResult {
@@ -50,13 +50,7 @@ export function refilterResult(view: PlaygroundView): string {
 export async function showJobResult(reply: ProcessReply, file: File, view: PlaygroundView): Promise<string> {
   byId('result').hidden = false;
   if (reply.kind === 'image') {
-    const after = byId<HTMLImageElement>('after');
-    URL.revokeObjectURL(after.src);
-    byId<HTMLImageElement>('before').src = URL.createObjectURL(file);
-    after.src = URL.createObjectURL(reply.blob);
-    const link = el('a', { class: 'button', href: after.src }, 'Download the output');
-    link.download = `output.${reply.blob.type.split('/')[1] ?? 'png'}`;
-    byId('download-slot').replaceChildren(link);
+    await showBeforeAfter(file, reply.blob);
     return 'Before and after';
   }
   if (view.panels.includes('tabular-view')) {

@@ -1,5 +1,5 @@
 import { getView, NO_VIEW, type PlaygroundView, postProcess, waitForRocket } from './api.js';
-import { byId, el, pagePanels, showOnly } from './dom.js';
+import { byId, pagePanels, showOnly } from './dom.js';
 import { drawDetections } from './draw.js';
 import { type AnyDetection, filterDetections, type Prediction, topPredictions } from './filter.js';
 import { createGuard } from './guard.js';
@@ -8,7 +8,14 @@ import { showSemantic, wireSemantic } from './semantic.js';
 import { state } from './state.js';
 import { setUpTabular } from './tabular.js';
 import { timingRows } from './timing.js';
-import { renderDetectionList, renderInfo, renderPredictions, renderTiming, setSliders } from './views.js';
+import {
+  renderDetectionList,
+  renderInfo,
+  renderPredictions,
+  renderTiming,
+  setSliders,
+  showBeforeAfter,
+} from './views.js';
 
 const PANELS = pagePanels();
 /** What the page shows for this rocket, from GET /playground.json. */
@@ -51,14 +58,7 @@ function run(file: Blob): Promise<void> {
     state.requests++;
     const reply = await postProcess(file, view.query, view.accept);
     if (reply.kind === 'image') {
-      const before = byId<HTMLImageElement>('before');
-      const after = byId<HTMLImageElement>('after');
-      URL.revokeObjectURL(after.src);
-      before.src = URL.createObjectURL(file);
-      after.src = URL.createObjectURL(reply.blob);
-      const link = el('a', { class: 'button', href: after.src }, 'Download the output');
-      link.download = `output.${reply.blob.type.split('/')[1] ?? 'png'}`;
-      byId('download-slot').replaceChildren(link);
+      await showBeforeAfter(file, reply.blob);
       renderTiming(timingRows(reply.serverTiming, reply.roundTripMs));
       report('Done: before and after');
     } else if (shows('semantic-view')) {

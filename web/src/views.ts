@@ -117,3 +117,20 @@ export function renderTable(table: HTMLTableElement, rows: readonly Record<strin
   table.tHead?.append(head);
   table.tBodies[0]?.append(...body);
 }
+
+/**
+ * Shows what was sent beside what came back, with a link to download the output; resolves once both
+ * images are decoded, so "done" is said only when the user can see them.
+ */
+export async function showBeforeAfter(sent: Blob, output: Blob): Promise<void> {
+  const before = byId<HTMLImageElement>('before');
+  const after = byId<HTMLImageElement>('after');
+  URL.revokeObjectURL(before.src);
+  URL.revokeObjectURL(after.src);
+  before.src = URL.createObjectURL(sent);
+  after.src = URL.createObjectURL(output);
+  const link = el('a', { class: 'button', href: after.src }, 'Download the output');
+  link.download = `output.${output.type.split('/')[1] ?? 'png'}`;
+  byId('download-slot').replaceChildren(link);
+  await Promise.all([before.decode(), after.decode()]);
+}
