@@ -18,7 +18,9 @@ Measures the job queue against synchronous requests on one server (rocket serve)
 rounds: POST /process at concurrency 4 for --seconds, then as many jobs as it answered, submitted
 by 4 concurrent clients to POST /jobs and timed from the first submit to the last job finished
 (jobs per second through the queue), with GET /health probed every 20 ms throughout. Prints each
-round and the medians, and the queue's overhead: 1 - jobs/s ÷ /process per second.
+round and the medians. The queue's overhead, 1 - jobs/s ÷ /process per second, is taken in each
+round, against the load right before its jobs; its median is the median of the rounds', so that a
+machine whose speed drifts between rounds does not enter it.
 Server settings (WORKERS, INTRA_OP_THREADS, ...) come from the environment.
 
   --rocket     ROCKET_URL to serve (default: the embedded demo rocket)
@@ -147,6 +149,8 @@ async function runJobs(
 interface Round {
   processPerS: number;
   jobsPerS: number;
+  /** 1 − jobs/s ÷ /process per second, in %: this round's jobs against the load right before them. */
+  overheadPct: number;
   /** Server CPU milliseconds per answer: a synchronous one, and a job (submit, run, GET polls). */
   processCpuMs: number;
   jobCpuMs: number;
@@ -178,6 +182,7 @@ try {
     rounds.push({
       processPerS: sync.throughputRps,
       jobsPerS: jobs.jobsPerS,
+      overheadPct: 100 * (1 - jobs.jobsPerS / sync.throughputRps),
       processCpuMs: (1000 * (cpu1 - cpu0)) / (sync.throughputRps * seconds),
       jobCpuMs: (1000 * (cpu2 - cpu1)) / count,
       jobs: count,
@@ -189,7 +194,7 @@ try {
     const r = rounds.at(-1) as Round;
     process.stdout.write(
       `round ${i + 1}: /process ${r.processPerS.toFixed(2)}/s, jobs ${r.jobsPerS.toFixed(2)}/s (${count}, ${r.failed} failed), ` +
-        `overhead ${(100 * (1 - r.jobsPerS / r.processPerS)).toFixed(1)}%, CPU ${r.processCpuMs.toFixed(1)} ms per answer, ` +
+        `overhead ${r.overheadPct.toFixed(1)}%, CPU ${r.processCpuMs.toFixed(1)} ms per answer, ` +
         `${r.jobCpuMs.toFixed(1)} ms per job, /health p99 ${r.healthP99JobsMs.toFixed(1)} ms during jobs ` +
         `(${r.healthP99ProcessMs.toFixed(1)} ms during /process)\n`,
     );
@@ -213,7 +218,7 @@ const summary = {
   median: {
     processPerS: median('processPerS'),
     jobsPerS: median('jobsPerS'),
-    overheadPct: 100 * (1 - median('jobsPerS') / median('processPerS')),
+    overheadPct: median('overheadPct'),
     processCpuMs: median('processCpuMs'),
     jobCpuMs: median('jobCpuMs'),
     healthP99JobsMs: median('healthP99JobsMs'),
