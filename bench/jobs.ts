@@ -146,11 +146,12 @@ async function runJobs(
   return { jobsPerS: count / elapsedS, failed };
 }
 
+/** 1 − jobs/s ÷ /process per second, in %: a round's jobs against the load right before them. */
+const overheadPct = (r: Round) => 100 * (1 - r.jobsPerS / r.processPerS);
+
 interface Round {
   processPerS: number;
   jobsPerS: number;
-  /** 1 − jobs/s ÷ /process per second, in %: this round's jobs against the load right before them. */
-  overheadPct: number;
   /** Server CPU milliseconds per answer: a synchronous one, and a job (submit, run, GET polls). */
   processCpuMs: number;
   jobCpuMs: number;
@@ -182,7 +183,6 @@ try {
     rounds.push({
       processPerS: sync.throughputRps,
       jobsPerS: jobs.jobsPerS,
-      overheadPct: 100 * (1 - jobs.jobsPerS / sync.throughputRps),
       processCpuMs: (1000 * (cpu1 - cpu0)) / (sync.throughputRps * seconds),
       jobCpuMs: (1000 * (cpu2 - cpu1)) / count,
       jobs: count,
@@ -194,7 +194,7 @@ try {
     const r = rounds.at(-1) as Round;
     process.stdout.write(
       `round ${i + 1}: /process ${r.processPerS.toFixed(2)}/s, jobs ${r.jobsPerS.toFixed(2)}/s (${count}, ${r.failed} failed), ` +
-        `overhead ${r.overheadPct.toFixed(1)}%, CPU ${r.processCpuMs.toFixed(1)} ms per answer, ` +
+        `overhead ${overheadPct(r).toFixed(1)}%, CPU ${r.processCpuMs.toFixed(1)} ms per answer, ` +
         `${r.jobCpuMs.toFixed(1)} ms per job, /health p99 ${r.healthP99JobsMs.toFixed(1)} ms during jobs ` +
         `(${r.healthP99ProcessMs.toFixed(1)} ms during /process)\n`,
     );
@@ -218,7 +218,7 @@ const summary = {
   median: {
     processPerS: median('processPerS'),
     jobsPerS: median('jobsPerS'),
-    overheadPct: median('overheadPct'),
+    overheadPct: percentile(rounds.map(overheadPct), 50),
     processCpuMs: median('processCpuMs'),
     jobCpuMs: median('jobCpuMs'),
     healthP99JobsMs: median('healthP99JobsMs'),
