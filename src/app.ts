@@ -29,10 +29,11 @@ export type Health =
     };
 
 /**
- * One served rocket: loads it (resolve → spec → worker pool with warm-up) in the background and
- * exposes the pipeline once ready, with the admission control, metrics and CORS policy every
- * entry point shares. Entry points (our server, functions-framework, CLI, Lambda) wrap this; it
- * changes no process-wide setting: they apply those, with applyProcessSettings(), before the first request.
+ * One served rocket: loads it (resolve → spec → worker pool, proven by its first run) in the
+ * background and exposes the pipeline once servable, with the admission control, metrics and CORS
+ * policy every entry point shares. Entry points (our server, functions-framework, CLI, Lambda)
+ * wrap this; it changes no process-wide setting: they apply those, with applyProcessSettings(),
+ * before the first request.
  */
 export class RocketApp {
   private state: Health = { status: 'loading' };
@@ -40,8 +41,15 @@ export class RocketApp {
   private draining = false;
   /** Aborts when the drain starts, releasing the requests held while the rocket loads. */
   private readonly drainStarted = new AbortController();
-  /** Settles when the rocket is ready to serve, or rejects with the startup error. */
+  /**
+   * Settles when the pipeline exists (the first worker has its session), or rejects with the
+   * startup error: requests held during the start go on from then, and the first of them is the
+   * worker's proof (see InferencePool.start).
+   */
+  readonly servable: Promise<void>;
+  /** Settles when the rocket is ready to serve (its first run passed the checks), or rejects with the startup error. */
   readonly ready: Promise<void>;
+  private settleServable: (error?: Error) => void = () => {};
   readonly admission: Admission;
   readonly metrics: Metrics;
   readonly cors: Cors;
@@ -75,6 +83,10 @@ export class RocketApp {
     }));
     this.cors = new Cors(config.CORS_ORIGINS);
     this.project = new GcpProject(config.GOOGLE_CLOUD_PROJECT, config.GCE_METADATA_HOST, log);
+    this.servable = new Promise((resolve, reject) => {
+      this.settleServable = (error) => (error ? reject(error) : resolve());
+    });
+    this.servable.catch(() => {}); // observed through awaitAcceptingWork() and the ready promise
     this.ready = this.load(cwd);
     this.ready.catch(() => {}); // observed through health() and by the entry point
   }
@@ -95,7 +107,7 @@ export class RocketApp {
     return this.loaded.pipeline;
   }
 
-  /** Throws NOT_READY unless new work may be admitted: loaded, and not draining. */
+  /** Throws NOT_READY unless new work may be admitted: servable (see `servable`), and not draining. */
   assertAcceptingWork(): void {
     if (this.draining)
       throw new RocketError('NOT_READY', 'The server is shutting down; retry on another instance');
@@ -106,13 +118,13 @@ export class RocketApp {
 
   /**
    * Like {@link assertAcceptingWork}, but while the rocket is still loading it first holds the
-   * request (a cold start) until the rocket is ready, fails to load or the drain starts, for at
+   * request (a cold start) until the rocket is servable, fails to load or the drain starts, for at
    * most `waitMs`. Throws NOT_READY (503, Retry-After) when work still may not be admitted then,
    * or when `signal` aborts first (the client went away).
    */
   async awaitAcceptingWork(waitMs: number, signal: AbortSignal): Promise<void> {
-    if (this.state.status === 'loading' && !this.draining) {
-      await settleWithin(this.ready, waitMs, [signal, this.drainStarted.signal]);
+    if (!this.loaded && this.state.status === 'loading' && !this.draining) {
+      await settleWithin(this.servable, waitMs, [signal, this.drainStarted.signal]);
       if (signal.aborted)
         throw new RocketError('NOT_READY', 'The client went away while the rocket was loading');
     }
@@ -144,7 +156,9 @@ export class RocketApp {
 
   /**
    * Resolves the rocket, starts the first worker's session on the model file at once, reads the
-   * spec meanwhile, and serves as soon as that worker is warm; the other workers warm behind it.
+   * spec meanwhile, and takes work as soon as that worker has its session; it is ready once that
+   * worker's first run (a held request's, else a blank image's) passed the family's checks. The
+   * other workers warm behind it.
    * The modules only loading needs (family recognition, the pipeline, the demo rocket's builder)
    * are imported here, after the first worker has started, so that they load beside it.
    */
@@ -191,6 +205,9 @@ export class RocketApp {
       });
       first = undefined; // the pool owns it now
       const { RocketPipeline } = await import('./pipeline/pipeline.js');
+      this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS, config.ALLOW_SVG), pool };
+      this.settleServable();
+      await pool.proven;
       const device = config.DEVICE.kind === 'cuda' ? `cuda:${config.DEVICE.deviceId}` : config.DEVICE.kind;
       const health: Health = {
         status: 'ok',
@@ -204,7 +221,6 @@ export class RocketApp {
         executionProvider: pool.provider,
         workers: threads.length,
       };
-      this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS, config.ALLOW_SVG), pool };
       this.state = health;
       this.metrics.info.set(
         {
@@ -222,11 +238,17 @@ export class RocketApp {
         batchMax: init.batchMax,
         labels: spec.labelSource,
         gpus: gpus.devices,
+        // What the first worker's first run was: a held request's images, or the blank warm-up.
+        provenBy: pool.startup?.provenBy,
       });
       log.debug('first inference worker start, ms from its thread start', { ...pool.startup });
     } catch (err) {
       if (first) await discardWorker(first);
       this.state = { status: 'failed', error: (err as Error).message };
+      this.settleServable(err as Error);
+      // Requests that went on once servable and still wait for a worker are refused as held ones are.
+      await this.loaded?.pool.close('The rocket failed to load; see the server log');
+      this.loaded = undefined;
       // Logged here once for every entry point, with its stack where Error Reporting reads it.
       log.error('rocket failed to load', {
         code: err instanceof RocketError ? err.code : 'INTERNAL',

@@ -1,14 +1,21 @@
 import ort from 'onnxruntime-node';
 import { RocketError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
-import { channelCount, type ImageRocketSpec } from '../rocket/types.js';
+import { channelCount, type ImageRocketSpec, type RocketSpec } from '../rocket/types.js';
 import type { ImageHeadModule, OutputView, RunModel, TaskFields } from '../tasks/types.js';
 import { createInputTensors, sameSizeGroups } from './input-batches.js';
 import type { Job, WireTensor, WorkerTiming } from './messages.js';
 
-/** Runs batches of decoded images through one session: preprocess, run, the family's postprocessing. */
+/**
+ * Runs batches of decoded images through one session: preprocess, run, the family's
+ * postprocessing. With `proof` (a worker's first run, see messages.ts), each image's outputs are
+ * first postprocessed as the warm-up's are ({@link asWarmUp}), so that the family's checks see
+ * every candidate; a head that drives inference itself checks all it returns whatever the
+ * thresholds, so its images run once.
+ */
 export type ImageRunner = (
   jobs: Job[],
+  proof?: boolean,
 ) => Promise<{ results: TaskFields[]; timing: WorkerTiming; transfer: ArrayBuffer[] }>;
 
 /** The tensor types a family's outputs may have. */
@@ -46,7 +53,14 @@ export function createImageRunner(
     return outputs;
   }
 
-  return async (jobs) => {
+  /** Postprocesses one image's outputs; under `proof`, after checking every candidate (see ImageRunner). */
+  function postprocess(views: Record<string, OutputView>, job: Job, state: unknown, proof: boolean) {
+    if (!proof) return head.postprocess(views, job, state);
+    head.postprocess(views, asWarmUp(job), state);
+    return head.postprocess(views, job, state);
+  }
+
+  return async (jobs, proof = false) => {
     const start = performance.now();
     const timing: WorkerTiming = { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
     const prepared = jobs.map((job) => head.prepare?.(job) ?? { job, state: undefined });
@@ -67,7 +81,7 @@ export function createImageRunner(
         const outputs = await runBatch(batch, timing);
         group.forEach((i, b) => {
           const views = imageOutputs(outputs, spec.outputNames, group.length, b);
-          results[i] = head.postprocess(views, jobs[i] as Job, prepared[i]?.state);
+          results[i] = postprocess(views, jobs[i] as Job, prepared[i]?.state, proof);
         });
       }
     }
@@ -123,23 +137,46 @@ function imageOutputs(
 }
 
 /**
- * One blank job at the model's input size (64×64 for an any-size rocket), for the warm-up run. Its
- * confidence threshold is 0, so the family's checks see every candidate the model gives: a
- * misread layout fails at startup.
+ * Whether a request's images may be a worker's first run, its proof, in place of the warm-up: for
+ * image rockets of a fixed input size. An any-size rocket (resize `none`) warms up on a blank
+ * image: a request's run would cost what its size costs, and its head learns the model's output
+ * scale from that whole run (image2image's output size check).
+ */
+export function provableByRequest(spec: RocketSpec): boolean {
+  return spec.input === 'image' && spec.preprocess.resize !== 'none';
+}
+
+/**
+ * One blank job at the model's input size (64×64 for an any-size rocket), for the warm-up run,
+ * taken as {@link asWarmUp} takes it.
  */
 export function blankJob(spec: ImageRocketSpec, family: ImageHeadModule): Job {
   const { width, height } =
     spec.preprocess.resize === 'none' ? { width: ANY_SIZE_WARMUP, height: ANY_SIZE_WARMUP } : spec.preprocess;
   const decoded = family.decodeAs?.(spec) ?? spec.preprocess;
   const channels = channelCount(decoded.channelOrder);
+  const pixels = new Uint8Array(width * height * channels);
+  return asWarmUp({ pixels, width, height, channels, thresholds: spec.thresholds, options: {} });
+}
+
+/**
+ * A job as the warm-up takes it: its confidence threshold is 0, so the family's checks see every
+ * candidate the model gives (a misread layout fails at startup); and the image is the model's
+ * input itself (no letterbox, no resize back, no options), so that this costs what the warm-up
+ * costs whatever the size of the photo a proof batch brings.
+ */
+export function asWarmUp(
+  job: Pick<Job, 'pixels' | 'width' | 'height' | 'channels' | 'thresholds'> & Partial<Job>,
+): Job {
+  const { width, height } = job;
   return {
-    pixels: new Uint8Array(width * height * channels),
+    pixels: job.pixels,
     width,
     height,
-    channels,
+    channels: job.channels,
     original: { width, height },
     placement: { resizeWidth: width, resizeHeight: height, offsetX: 0, offsetY: 0, scaleX: 1, scaleY: 1 },
-    thresholds: { ...spec.thresholds, confidence: 0 },
+    thresholds: { ...job.thresholds, confidence: 0 },
     options: {},
   };
 }

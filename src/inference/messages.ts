@@ -67,8 +67,12 @@ export interface WorkerStartup {
   sessionMs: number;
   /** The spec arrived from the main thread (`serve`). */
   specMs: number;
-  /** The warm-up run finished: ready. */
+  /** Its runner was built: it could take its first batch (`servable`). */
+  servableMs: number;
+  /** Its first run passed the family's checks (`proven`): ready. */
   readyMs: number;
+  /** What that first run was: the first request's images, or a blank image (`warm-up`). */
+  provenBy: 'request' | 'blank';
 }
 
 /** One job's answer; `batchSize` is how many images shared its inference run. */
@@ -91,13 +95,26 @@ export interface WireTensor {
 export type WorkerRequest =
   | { type: 'open'; session: SessionInit }
   | { type: 'serve'; serve: ServeInit }
-  | { type: 'batch'; id: number; jobs: Job[] }
+  /** Runs the warm-up (a blank image at confidence 0, or a row of zeros), then answers `proven`. */
+  | { type: 'warm-up' }
+  /**
+   * Runs a batch. With `proof`, the worker's first: the family's checks also see every candidate
+   * of each image (confidence 0) before its answer is sent, as the warm-up's would; `proven`
+   * follows the results when they pass.
+   */
+  | { type: 'batch'; id: number; jobs: Job[]; proof?: boolean }
   | { type: 'tensors'; id: number; feeds: Record<string, WireTensor>; fetches: string[] };
 
 export type WorkerReply =
   /** The session asked for by `open` exists, or failed (the failure is reported to `serve`). */
   | { type: 'opened' }
-  | { type: 'ready'; provider: string; fallbackReason?: string; startup: WorkerStartup }
+  /**
+   * The runner is built (`serve`): the worker takes a `warm-up` next, or, when `requestProof`
+   * (provableByRequest()), a `proof` batch.
+   */
+  | { type: 'servable'; provider: string; fallbackReason?: string; requestProof: boolean }
+  /** Its first run (the warm-up or a proof batch) passed the family's checks: ready. */
+  | { type: 'proven'; startup: WorkerStartup }
   | { type: 'init-error'; code: ErrorCode; message: string }
   | { type: 'results'; id: number; results: TaskFields[]; timing: WorkerTiming }
   | { type: 'tensors-result'; id: number; outputs: Record<string, WireTensor>; inferenceMs: number }

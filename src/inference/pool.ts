@@ -41,6 +41,20 @@ interface Slot {
   threads: number;
   /** The batch the worker holds, and when it was handed over (performance.now(), ms). */
   busy?: { id: number; batch: Pending[]; startedAt: number };
+  /** The first worker until its first run has passed the family's checks (see InferencePool.start). */
+  unproven?: Unproven;
+}
+
+/** How the first worker is being proven: by the first request's batch, else by the warm-up. */
+interface Unproven {
+  /** Whether a request's batch may be its proof (the worker says: provableByRequest()). */
+  byRequest: boolean;
+  /** When it turned servable (performance.now(), ms): it waits for a request at most PROOF_WAIT_MS. */
+  since: number;
+  /** Its warm-up run is under way. */
+  warming: boolean;
+  /** A proof batch failed (the request gets its error): the warm-up decides whether the rocket loads. */
+  proofFailed: boolean;
 }
 
 /**
@@ -96,9 +110,10 @@ export interface PoolOptions {
   first?: LaunchedWorker;
   /**
    * Whether the pool's owner has no work in progress that may still reach the pool (the app: no
-   * request admitted). Workers behind the first start on an idle pool only while this holds too,
-   * so that a request still being read or decoded when the first worker turns warm (one held
-   * during a cold start) does not share the cores with their start. Idle when absent.
+   * request admitted). While it has, the first worker waits for that request to be its proof
+   * (up to PROOF_WAIT_MS) instead of warming up, and workers behind the first do not start, so
+   * that a request still being read or decoded (one held during a cold start) does not queue behind
+   * a warm-up or share the cores with their start. Idle when absent.
    */
   ownerIdle?: () => boolean;
 }
@@ -121,8 +136,15 @@ export class InferencePool {
   private nextGroup = 1;
   private closed = false;
   private timer?: NodeJS.Timeout;
-  /** Where the first worker's start went (see WorkerStartup). */
+  /** Where the first worker's start went (see WorkerStartup), once it is proven. */
   startup?: WorkerStartup;
+  /**
+   * Settles once the first worker's first run has passed the family's checks: the pool is ready.
+   * Rejects with the load error (OUTPUT_INVALID, ...) when neither a proof batch nor the warm-up
+   * passed, or when that worker exited first.
+   */
+  readonly proven: Promise<void>;
+  private settleProven: (error?: Error) => void = () => {};
   /** Settles when every worker start has ended, the ones behind the first included. */
   readonly allStarted: Promise<void>;
   private settleAllStarted: () => void = () => {};
@@ -141,16 +163,25 @@ export class InferencePool {
     this.allStarted = new Promise((resolve) => {
       this.settleAllStarted = resolve;
     });
+    this.proven = new Promise((resolve, reject) => {
+      this.settleProven = (error) => (error ? reject(error) : resolve());
+    });
+    this.proven.catch(() => {}); // observed by the owner
   }
 
   /**
    * Starts one worker per entry of `threads` (its session's intra-op threads) and resolves once
-   * the first has loaded its model and run its warm-up: the pool serves from then on. The others
-   * start behind it, one at a time, each once the pool and its owner (`options.ownerIdle`) have
+   * the first has its session and runner: the pool takes work from then on. That worker's first
+   * run is its proof, which {@link proven} settles on: the first request's batch when one is
+   * queued (or on its way: `options.ownerIdle`, for up to PROOF_WAIT_MS), its images also checked
+   * at confidence 0 before they are answered; else, or after a proof batch failed, the warm-up on
+   * a blank image. A cold start's first answer then waits for one model run instead of two, and
+   * nothing is answered before the family's checks have seen every candidate of an image. The
+   * others start behind it once it is proven, one at a time, each once the pool and its owner have
    * been idle for BEHIND_IDLE_MS or as soon as a job waits for a worker, so that the request a
-   * cold start was for does not share the cores with their start; each takes work once warm
-   * (`allStarted` settles when all have). The
-   * first worker is `options.first` when it was launched early.
+   * cold start was for does not share the cores with their start; each warms up, then takes work
+   * (`allStarted` settles when all have). The first worker is `options.first` when it was
+   * launched early.
    */
   static async start(
     init: WorkerInit,
@@ -159,23 +190,26 @@ export class InferencePool {
   ): Promise<InferencePool> {
     const [firstThreads = 1, ...rest] = threads;
     const launched = options.first ?? launchWorker({ ...init, intraOpThreads: firstThreads });
-    const first = await serve(launched, init);
+    const first = await serve(launched, init, false);
     if (first.fallbackReason) options.onFallback?.(first.fallbackReason);
     // The other workers, and any replacement, start at the provider the first one settled on:
     // the ones before it in the list are known to fail here.
     const settled = init.candidates.findIndex((c) => c.label === first.provider);
     const settledInit = { ...init, candidates: init.candidates.slice(Math.max(0, settled)) };
     const pool = new InferencePool(settledInit, first.provider, options);
-    pool.attach(first.worker, launched.session.intraOpThreads);
-    pool.startup = first.startup;
     pool.behind = [...rest];
-    pool.scheduleBehind();
+    pool.attach(first.worker, launched.session.intraOpThreads, {
+      byRequest: first.requestProof,
+      since: performance.now(),
+      warming: false,
+      proofFailed: false,
+    });
     return pool;
   }
 
   /** Starts the next worker behind the first when a job waits, or after BEHIND_IDLE_MS idle (see start()). */
   private scheduleBehind(): void {
-    if (this.starting) return;
+    if (this.starting || this.slots.some((s) => s.unproven)) return;
     if (this.closed || this.behind.length === 0) {
       clearTimeout(this.behindTimer);
       this.settleAllStarted();
@@ -320,14 +354,14 @@ export class InferencePool {
     this.scheduleBehind();
   }
 
-  /** Terminates every worker; queued jobs fail with NOT_READY. */
-  async close(): Promise<void> {
+  /** Terminates every worker; queued jobs fail with NOT_READY, saying `reason`. */
+  async close(reason = 'The server is shutting down'): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     clearTimeout(this.behindTimer);
     this.settleAllStarted();
-    for (const p of this.queue.splice(0))
-      p.reject(new RocketError('NOT_READY', 'The server is shutting down'));
+    this.settleProven(new RocketError('NOT_READY', reason));
+    for (const p of this.queue.splice(0)) p.reject(new RocketError('NOT_READY', reason));
     // Terminating a thread while onnxruntime creates its session or runs it aborts the whole
     // process (onnxruntime-node throws from native code once the thread is gone): a worker still
     // starting is let finish, and a running batch gets up to CLOSE_WAIT_MS to end (its answer goes
@@ -338,8 +372,8 @@ export class InferencePool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private attach(worker: Worker, threads: number): void {
-    const slot: Slot = { worker, threads };
+  private attach(worker: Worker, threads: number, unproven?: Unproven): void {
+    const slot: Slot = { worker, threads, unproven };
     // Most threads first: dispatch() hands work to the first free slot.
     const at = this.slots.findIndex((s) => s.threads < threads);
     this.slots.splice(at < 0 ? this.slots.length : at, 0, slot);
@@ -353,7 +387,12 @@ export class InferencePool {
   private dispatch(): void {
     const policy = { batchMax: this.init.batchMax, batchWaitMs: this.options.batchWaitMs ?? 0 };
     for (const slot of this.slots) {
-      if (slot.busy) continue;
+      if (slot.busy || slot.unproven?.warming) continue;
+      if (slot.unproven && !this.awaitProof(slot.unproven)) {
+        slot.unproven.warming = true;
+        slot.worker.postMessage({ type: 'warm-up' } satisfies WorkerRequest);
+        continue;
+      }
       const next = nextBatch(this.queue, policy, performance.now());
       if (next.action === 'idle') continue;
       if (next.action === 'wait') {
@@ -375,14 +414,42 @@ export class InferencePool {
       }
       const batch = this.queue.splice(0, next.size) as Extract<Pending, { kind: 'image' }>[];
       slot.busy = { id, batch, startedAt: performance.now() };
+      const proof = slot.unproven ? true : undefined;
       slot.worker.postMessage(
-        { type: 'batch', id, jobs: batch.map((p) => p.job) },
+        { type: 'batch', id, jobs: batch.map((p) => p.job), proof },
         transferList(batch.map((p) => p.job.pixels)),
       );
     }
   }
 
+  /**
+   * Whether an unproven first worker keeps waiting for a request's batch to be its proof (see
+   * start()): while an image job is queued, or its owner has a request on its way, for up to
+   * PROOF_WAIT_MS. False sends it the warm-up: for a rocket no request may prove (see
+   * provableByRequest()), after a failed proof, for raw tensors (which no family checks), or when
+   * no request came.
+   */
+  private awaitProof(unproven: Unproven): boolean {
+    if (!unproven.byRequest || unproven.proofFailed) return false;
+    const head = this.queue[0];
+    if (head) return head.kind === 'image';
+    const waited = performance.now() - unproven.since;
+    if (this.options.ownerIdle?.() !== false || waited >= PROOF_WAIT_MS) return false;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.dispatch();
+    }, PROOF_POLL_MS);
+    return true;
+  }
+
   private onReply(slot: Slot, reply: WorkerReply): void {
+    if (reply.type === 'proven' || (reply.type === 'init-error' && slot.unproven)) {
+      this.onProof(slot, reply);
+      return;
+    }
+    if (reply.type === 'batch-error' && slot.unproven && slot.busy?.id === reply.id) {
+      slot.unproven.proofFailed = true;
+    }
     const ours = reply.type === 'results' || reply.type === 'batch-error' || reply.type === 'tensors-result';
     if (!ours || slot.busy?.id !== reply.id) return;
     const { batch, startedAt } = slot.busy;
@@ -411,9 +478,27 @@ export class InferencePool {
     this.scheduleBehind();
   }
 
+  /** The first worker's proof (or warm-up) ended: the pool is ready, or the rocket failed to load. */
+  private onProof(slot: Slot, reply: Extract<WorkerReply, { type: 'proven' | 'init-error' }>): void {
+    if (reply.type === 'init-error') {
+      slot.unproven = undefined;
+      this.settleProven(new RocketError(reply.code, reply.message));
+      return;
+    }
+    slot.unproven = undefined;
+    this.startup = reply.startup;
+    this.settleProven();
+    this.dispatch();
+    this.scheduleBehind();
+  }
+
   private onExit(slot: Slot, code: number): void {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
+    if (slot.unproven) {
+      const message = `The inference worker exited (exit code ${code}) before its first run passed the checks`;
+      this.settleProven(new RocketError('MODEL_LOAD_FAILED', message));
+    }
     if (slot.busy) this.options.onFailure?.('INFERENCE_FAILED');
     for (const p of slot.busy?.batch ?? []) {
       p.reject(
@@ -440,32 +525,47 @@ const CLOSE_WAIT_MS = 1000;
 /** How long the pool waits idle before starting another worker behind the first (see start()). */
 const BEHIND_IDLE_MS = 50;
 
-/** Starts one worker and waits for it to report ready (model loaded, warm-up done). */
+/**
+ * How long an unproven first worker waits for a request its owner is reading or decoding to be its
+ * proof, before it warms up on a blank image instead (see start()); and how often it looks meanwhile.
+ */
+const PROOF_WAIT_MS = 1000;
+const PROOF_POLL_MS = 5;
+
+/** Starts one worker and waits for it to report its warm-up passed. */
 function spawn(init: WorkerInit): ReturnType<typeof serve> {
-  return serve(launchWorker(init), init);
+  return serve(launchWorker(init), init, true);
 }
 
-/** Tells a launched worker what to serve and waits for it to report ready; terminates it on failure. */
+/**
+ * Tells a launched worker what to serve and waits until it is servable, and with `warm` until its
+ * warm-up has passed too; terminates it on failure.
+ */
 function serve(
   launched: LaunchedWorker,
   init: ServeInit,
-): Promise<{ worker: Worker; provider: string; fallbackReason?: string; startup: WorkerStartup }> {
+  warm: boolean,
+): Promise<{ worker: Worker; provider: string; fallbackReason?: string; requestProof: boolean }> {
   const { worker } = launched;
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => fail(new RocketError('MODEL_LOAD_FAILED', err.message, { cause: err }));
+    let servable: Awaited<ReturnType<typeof serve>> | undefined;
     const onMessage = (reply: WorkerReply) => {
       if (reply.type === 'opened') return;
+      if (reply.type === 'servable') {
+        const { provider, fallbackReason, requestProof } = reply;
+        servable = { worker, provider, fallbackReason, requestProof };
+        if (warm) {
+          worker.postMessage({ type: 'warm-up' } satisfies WorkerRequest);
+          return;
+        }
+      }
       worker.off('error', onError);
       worker.off('message', onMessage);
-      if (reply.type === 'ready')
-        resolve({
-          worker,
-          provider: reply.provider,
-          fallbackReason: reply.fallbackReason,
-          startup: reply.startup,
-        });
+      if (reply.type === 'servable' && servable) resolve(servable);
+      else if (reply.type === 'proven' && servable) resolve(servable);
       else if (reply.type === 'init-error') fail(new RocketError(reply.code, reply.message));
-      else fail(new Error(`Unexpected first message from worker: ${reply.type}`));
+      else fail(new Error(`Unexpected message from a starting worker: ${reply.type}`));
     };
     const fail = (err: Error) => {
       worker.off('error', onError);

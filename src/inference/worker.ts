@@ -10,6 +10,7 @@ import {
   type WireTensor,
   type WorkerReply,
   type WorkerRequest,
+  type WorkerStartup,
 } from './messages.js';
 
 // One onnxruntime session per worker thread: session.run() computes on the calling thread, so it
@@ -35,29 +36,46 @@ let runner: ImageRunner | undefined;
 let session: ort.InferenceSession | undefined;
 /** The session being created since the `open` message; `serve` waits for it. */
 let opening: ReturnType<typeof createSession> | undefined;
-let sessionMs = Number.NaN;
 let serving: ReturnType<typeof servingModules> | undefined;
+/** The warm-up of what `serve` built (see warmUpRun). */
+let warmUp: (() => Promise<void>) | undefined;
+/** Where this worker's start went so far (WorkerStartup, without readyMs and provenBy). */
+const startup = { importedMs, sessionMs: Number.NaN, specMs: Number.NaN, servableMs: Number.NaN };
+/** Whether a first run has passed the family's checks: `proven` is sent once. */
+let proven = false;
+
+/** Tells the pool this worker's first run passed the family's checks. */
+function sendProven(provenBy: WorkerStartup['provenBy']): void {
+  proven = true;
+  reply({ type: 'proven', startup: { ...startup, readyMs: performance.now(), provenBy } });
+}
 
 port.on('message', async (message: WorkerRequest) => {
-  if (message.type === 'open' || message.type === 'serve') {
+  if (message.type === 'open') {
+    opening = createSession(message.session).then((created) => {
+      startup.sessionMs = performance.now();
+      return created;
+    });
+    // A failure is reported when `serve` arrives, which awaits it. `opened` tells the pool the
+    // thread may be terminated now without aborting the process (see discardWorker()).
+    opening.then(
+      () => reply({ type: 'opened' }),
+      () => reply({ type: 'opened' }),
+    );
+    serving = servingModules();
+    return;
+  }
+  if (message.type === 'serve' || message.type === 'warm-up') {
     try {
-      if (message.type === 'open') {
-        opening = createSession(message.session).then((created) => {
-          sessionMs = performance.now();
-          return created;
-        });
-        // A failure is reported when `serve` arrives, which awaits it. `opened` tells the pool the
-        // thread may be terminated now without aborting the process (see discardWorker()).
-        opening.then(
-          () => reply({ type: 'opened' }),
-          () => reply({ type: 'opened' }),
-        );
-        serving = servingModules();
+      if (message.type === 'warm-up') {
+        if (!warmUp) throw new Error('The inference worker was told to warm up before serving');
+        await warmUp();
+        sendProven('blank');
         return;
       }
       if (!opening || !serving)
         throw new Error('The inference worker was told to serve before opening a session');
-      const specMs = performance.now();
+      startup.specMs = performance.now();
       const modules = await serving;
       const { spec } = message.serve;
       // The family's head loads while the session may still be being created.
@@ -65,10 +83,17 @@ port.on('message', async (message: WorkerRequest) => {
         spec.input === 'rows' ? modules[2].loadRowsHead(spec.task) : modules[2].loadImageHead(spec.task);
       head.catch(() => {});
       const created = await opening;
-      runner = await createRunner(created.session, message.serve, modules, await head);
+      const loaded = await head;
+      runner = createRunner(created.session, message.serve, modules, loaded);
+      warmUp = () => warmUpRun(created.session, message.serve, modules, loaded, runner);
       session = created.session;
-      const startup = { importedMs, sessionMs, specMs, readyMs: performance.now() };
-      reply({ type: 'ready', provider: created.provider, fallbackReason: created.fallbackReason, startup });
+      startup.servableMs = performance.now();
+      reply({
+        type: 'servable',
+        provider: created.provider,
+        fallbackReason: created.fallbackReason,
+        requestProof: modules[1].provableByRequest(spec),
+      });
     } catch (err) {
       const code = err instanceof RocketError ? err.code : 'MODEL_LOAD_FAILED';
       reply({ type: 'init-error', code, message: (err as Error).message });
@@ -87,7 +112,9 @@ port.on('message', async (message: WorkerRequest) => {
       return;
     }
     if (!runner) throw new RocketError('INFERENCE_FAILED', 'This rocket takes tensors, not images');
-    const { results, timing, transfer } = await runner(message.jobs);
+    const proof = message.proof === true && !proven;
+    const { results, timing, transfer } = await runner(message.jobs, proof);
+    if (proof) sendProven('request');
     reply({ type: 'results', id: message.id, results, timing }, transfer);
   } catch (err) {
     const code = err instanceof RocketError ? err.code : 'INFERENCE_FAILED';
@@ -134,32 +161,40 @@ async function createSession(init: SessionInit) {
   throw new RocketError('PROVIDER_UNAVAILABLE', 'No execution provider could be created');
 }
 
-/**
- * What serves requests on `session`: the image runner (after a warm-up), or nothing for a rocket
- * that takes rows (the tensor path serves those).
- */
-async function createRunner(
+/** What serves image requests on `session`, or nothing for a rocket that takes rows (the tensor path serves those). */
+function createRunner(
   session: ort.InferenceSession,
   init: ServeInit,
-  [{ loadKernels }, { blankJob, createImageRunner }]: ServingModules,
+  [{ loadKernels }, { createImageRunner }]: ServingModules,
   head: ImageHeadModule | RowsHeadModule,
-): Promise<ImageRunner | undefined> {
+): ImageRunner | undefined {
   const { spec } = init;
+  if (spec.input === 'rows') return undefined;
+  return createImageRunner(session, spec, head as ImageHeadModule, loadKernels(init.kernels), init.batchMax);
+}
+
+/**
+ * The warm-up, for a worker whose first run is not a request's (a proof batch): the first request
+ * then pays for no lazy initialisation, and the family's checks see every candidate of a blank
+ * image at confidence 0, so a misread layout fails here (OUTPUT_INVALID), not on a client. A rocket
+ * that takes rows runs one row of zeros when its width is known, through the path requests take.
+ */
+async function warmUpRun(
+  session: ort.InferenceSession,
+  { spec }: ServeInit,
+  [, { blankJob }]: ServingModules,
+  head: ImageHeadModule | RowsHeadModule,
+  run: ImageRunner | undefined,
+): Promise<void> {
   if (spec.input === 'rows') {
-    // One warm-up row of zeros, when the width is known, through the path requests take.
-    if (spec.tabular.features !== null) {
-      const zeros = new Array<number>(spec.tabular.features).fill(0);
-      const { predict } = head as RowsHeadModule;
-      await predict(spec, [zeros], (feeds, fetches) => runTensors(session, feeds, fetches));
-    }
-    return undefined;
+    if (spec.tabular.features === null) return;
+    const zeros = new Array<number>(spec.tabular.features).fill(0);
+    await (head as RowsHeadModule).predict(spec, [zeros], (feeds, fetches) =>
+      runTensors(session, feeds, fetches),
+    );
+    return;
   }
-  const family = head as ImageHeadModule;
-  const run = createImageRunner(session, spec, family, loadKernels(init.kernels), init.batchMax);
-  // Warm-up: the first real request pays for no lazy initialisation, and the family's checks see
-  // every output the model gives, so a misread layout fails here (OUTPUT_INVALID), not on a client.
-  await run([blankJob(spec, family)]);
-  return run;
+  await run?.([blankJob(spec, head as ImageHeadModule)], true);
 }
 
 /** Runs the model on raw tensors (Open Inference Protocol, tabular rockets) and returns the outputs asked for. */

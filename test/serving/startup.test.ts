@@ -52,6 +52,12 @@ afterEach(() => {
  * returns once it listens and has asked for the rocket: the rocket is loading from then on.
  */
 async function coldServer(env: Record<string, string>, entry: EntryPoint = 'npm start server') {
+  const { url, answer, proc } = await coldServerWithLog(env, entry);
+  return { url, answer, proc };
+}
+
+/** coldServer(), keeping what the server logs: `logged()` is its standard output so far. */
+async function coldServerWithLog(env: Record<string, string>, entry: EntryPoint = 'npm start server') {
   const rocket = await heldRocket();
   servers.push(rocket.server);
   const port = await freePort();
@@ -67,16 +73,20 @@ async function coldServer(env: Record<string, string>, entry: EntryPoint = 'npm 
       ...entryEnv,
       ...env,
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   running.push(proc);
+  let log = '';
+  proc.stdout?.on('data', (chunk: Buffer) => {
+    log += chunk.toString();
+  });
   const url = `http://127.0.0.1:${port}`;
   while (!(await fetch(`${url}/livez`).catch(() => undefined))?.ok) {
     if (proc.exitCode !== null) throw new Error(`rocket serve exited with ${proc.exitCode}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   await rocket.asked;
-  return { url, answer: rocket.answer, proc };
+  return { url, answer: rocket.answer, proc, logged: () => log };
 }
 
 /** A request's outcome, and how many milliseconds it took. */
@@ -102,6 +112,22 @@ describe('requests during a cold start', () => {
     const served = await early;
     expect(served.status, JSON.stringify(served.body)).toBe(200);
     expect(served.body.detections).toHaveLength(3);
+  }, 60_000);
+
+  it("runs the held request as the first worker's proof, in place of the warm-up run", async () => {
+    const { url, answer, logged } = await coldServerWithLog({});
+    const early = timed(postImage(url, scene));
+    answer(200);
+    const served = await early;
+    expect(served.status, JSON.stringify(served.body)).toBe(200);
+    expect(served.body.detections).toHaveLength(3);
+    while (!logged().includes('"rocket ready"')) await new Promise((r) => setTimeout(r, 20));
+    const ready = logged()
+      .split('\n')
+      .map((line) => JSON.parse(line || '{}'))
+      .find((entry) => entry.message === 'rocket ready');
+    expect(ready.provenBy).toBe('request');
+    // With no request waiting, the next start warms up on a blank image: see the pool's tests.
   }, 60_000);
 
   it('answers 503 NOT_READY with Retry-After once STARTUP_WAIT_S has passed', async () => {
