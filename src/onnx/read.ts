@@ -4,7 +4,7 @@
  */
 import {
   DataType,
-  decodeModelProto,
+  decodeModelSignature,
   decodeTensorProto,
   elementCount,
   HOST_LITTLE_ENDIAN,
@@ -49,7 +49,7 @@ export interface ModelInfo {
 
 /** Reads the signature and metadata of a serialized ONNX `ModelProto`. Throws on bytes that are not one. */
 export function readModelInfo(bytes: Uint8Array): ModelInfo {
-  const model = decodeModelProto(bytes);
+  const model = decodeModelSignature(bytes);
   const graph = model.graph;
   if (!graph) throw new TypeError('Expected an ONNX ModelProto with a graph but found none');
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
