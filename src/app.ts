@@ -241,7 +241,7 @@ export class RocketApp {
         // What the first worker's first run was: a held request's images, or the blank warm-up.
         provenBy: pool.startup?.provenBy,
       });
-      log.debug('first inference worker start, ms from its thread start', { ...pool.startup });
+      log.debug('first inference worker start, ms since the process started', { ...pool.startup });
     } catch (err) {
       if (first) await discardWorker(first);
       this.state = { status: 'failed', error: (err as Error).message };

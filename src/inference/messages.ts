@@ -59,7 +59,10 @@ export interface WorkerTiming {
   tiles?: number;
 }
 
-/** Where a worker's start went, in ms from the thread's start: what a slow cold start is read from. */
+/**
+ * Where a worker's start went: what a slow cold start is read from. The worker sends Unix epoch
+ * milliseconds; the pool's `startup` holds them as ms since the process started.
+ */
 export interface WorkerStartup {
   /** The worker's modules loaded (onnxruntime, the kernels). */
   importedMs: number;

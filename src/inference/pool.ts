@@ -135,6 +135,8 @@ export class InferencePool {
   private nextId = 1;
   private nextGroup = 1;
   private closed = false;
+  /** Why the pool was closed: what work sent to it afterwards is refused with (NOT_READY). */
+  private closedBecause = '';
   private timer?: NodeJS.Timeout;
   /** Where the first worker's start went (see WorkerStartup), once it is proven. */
   startup?: WorkerStartup;
@@ -333,7 +335,7 @@ export class InferencePool {
 
   private enqueue(pending: Pending, signal?: AbortSignal): void {
     if (this.closed) {
-      pending.reject(new RocketError('NOT_READY', 'The server is shutting down'));
+      pending.reject(new RocketError('NOT_READY', this.closedBecause));
       return;
     }
     signal?.addEventListener(
@@ -357,6 +359,7 @@ export class InferencePool {
   /** Terminates every worker; queued jobs fail with NOT_READY, saying `reason`. */
   async close(reason = 'The server is shutting down'): Promise<void> {
     this.closed = true;
+    this.closedBecause = reason;
     clearTimeout(this.timer);
     clearTimeout(this.behindTimer);
     this.settleAllStarted();
@@ -486,7 +489,7 @@ export class InferencePool {
       return;
     }
     slot.unproven = undefined;
-    this.startup = reply.startup;
+    this.startup = sinceProcessStart(reply.startup);
     this.settleProven();
     this.dispatch();
     this.scheduleBehind();
@@ -531,6 +534,19 @@ const BEHIND_IDLE_MS = 50;
  */
 const PROOF_WAIT_MS = 1000;
 const PROOF_POLL_MS = 5;
+
+/** A worker's startup times (Unix epoch ms) as ms since the process started. */
+function sinceProcessStart(startup: WorkerStartup): WorkerStartup {
+  const at = (epochMs: number) => epochMs - performance.timeOrigin;
+  return {
+    importedMs: at(startup.importedMs),
+    sessionMs: at(startup.sessionMs),
+    specMs: at(startup.specMs),
+    servableMs: at(startup.servableMs),
+    readyMs: at(startup.readyMs),
+    provenBy: startup.provenBy,
+  };
+}
 
 /** Starts one worker and waits for it to report its warm-up passed. */
 function spawn(init: WorkerInit): ReturnType<typeof serve> {

@@ -26,8 +26,14 @@ type ServingModules = Awaited<ReturnType<typeof servingModules>>;
 // onnxruntime's process-wide log: errors only (see logSeverityLevel below).
 ort.env.logLevel = 'error';
 
-/** When this thread's modules had loaded, in ms since the thread started. */
-const importedMs = performance.now();
+/**
+ * The time now as a Unix epoch in ms: a thread's performance.now() counts from an origin that
+ * differs between Node versions (the process's, or the thread's own), so the pool turns these
+ * into ms since the process started (WorkerStartup).
+ */
+const epochMs = () => performance.timeOrigin + performance.now();
+/** When this thread's modules had loaded. */
+const importedMs = epochMs();
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run inside a worker thread');
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
@@ -47,13 +53,13 @@ let proven = false;
 /** Tells the pool this worker's first run passed the family's checks. */
 function sendProven(provenBy: WorkerStartup['provenBy']): void {
   proven = true;
-  reply({ type: 'proven', startup: { ...startup, readyMs: performance.now(), provenBy } });
+  reply({ type: 'proven', startup: { ...startup, readyMs: epochMs(), provenBy } });
 }
 
 port.on('message', async (message: WorkerRequest) => {
   if (message.type === 'open') {
     opening = createSession(message.session).then((created) => {
-      startup.sessionMs = performance.now();
+      startup.sessionMs = epochMs();
       return created;
     });
     // A failure is reported when `serve` arrives, which awaits it. `opened` tells the pool the
@@ -75,7 +81,7 @@ port.on('message', async (message: WorkerRequest) => {
       }
       if (!opening || !serving)
         throw new Error('The inference worker was told to serve before opening a session');
-      startup.specMs = performance.now();
+      startup.specMs = epochMs();
       const modules = await serving;
       const { spec } = message.serve;
       // The family's head loads while the session may still be being created.
@@ -87,7 +93,7 @@ port.on('message', async (message: WorkerRequest) => {
       runner = createRunner(created.session, message.serve, modules, loaded);
       warmUp = () => warmUpRun(created.session, message.serve, modules, loaded, runner);
       session = created.session;
-      startup.servableMs = performance.now();
+      startup.servableMs = epochMs();
       reply({
         type: 'servable',
         provider: created.provider,

@@ -82,6 +82,9 @@ describe("a pool's first worker", () => {
     expect(importedMs).toBeLessThanOrEqual(sessionMs as number);
     expect(Math.max(sessionMs as number, specMs as number)).toBeLessThanOrEqual(servableMs as number);
     expect(servableMs).toBeLessThanOrEqual(readyMs as number);
+    // In ms since this process started, whichever origin the worker thread's clock has.
+    expect(importedMs).toBeGreaterThan(0);
+    expect(readyMs).toBeLessThanOrEqual(performance.now());
   });
 
   it('warms up when the request on its way never comes (PROOF_WAIT_MS)', async () => {

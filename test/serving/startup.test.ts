@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { writeDemoRocket } from '../../src/demo/rocket.js';
+import { buildConstantDetector } from '../helpers/families.js';
 import { json, multipart, postImage } from '../helpers/http.js';
 import { ENTRY_POINTS, type EntryPoint, freePort } from '../helpers/server.js';
 
@@ -21,9 +22,9 @@ beforeAll(async () => {
 
 /**
  * A remote rocket whose download is held until the test answers it: `answer(200)` sends the demo
- * detector, any other status fails the load. `requested` settles when the server asks for it.
+ * detector (or `rocketBytes`), any other status fails the load. `requested` settles when the server asks for it.
  */
-async function heldRocket() {
+async function heldRocket(rocketBytes?: Uint8Array) {
   let answer: (status: number) => void = () => {};
   const answered = new Promise<number>((resolve) => (answer = resolve));
   let requested: () => void = () => {};
@@ -31,7 +32,7 @@ async function heldRocket() {
   const server: Server = createServer((_req, res) => {
     requested();
     void answered.then((status) =>
-      status === 200 ? res.end(model) : res.writeHead(status).end('no rocket here'),
+      status === 200 ? res.end(rocketBytes ?? model) : res.writeHead(status).end('no rocket here'),
     );
   });
   server.listen(0, '127.0.0.1');
@@ -56,9 +57,16 @@ async function coldServer(env: Record<string, string>, entry: EntryPoint = 'npm 
   return { url, answer, proc };
 }
 
-/** coldServer(), keeping what the server logs: `logged()` is its standard output so far. */
-async function coldServerWithLog(env: Record<string, string>, entry: EntryPoint = 'npm start server') {
-  const rocket = await heldRocket();
+/**
+ * coldServer(), keeping what the server logs (`logged()`: its standard output so far), on the
+ * demo detector or on `rocketBytes`.
+ */
+async function coldServerWithLog(
+  env: Record<string, string>,
+  entry: EntryPoint = 'npm start server',
+  rocketBytes?: Uint8Array,
+) {
+  const rocket = await heldRocket(rocketBytes);
   servers.push(rocket.server);
   const port = await freePort();
   const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
@@ -128,6 +136,24 @@ describe('requests during a cold start', () => {
       .find((entry) => entry.message === 'rocket ready');
     expect(ready.provenBy).toBe('request');
     // With no request waiting, the next start warms up on a blank image: see the pool's tests.
+  }, 60_000);
+
+  it('answers a held request whose outputs cannot be right with OUTPUT_INVALID, then fails the load', async () => {
+    // A YOLOv8-layout detector whose one box has a class score of 4.6, for every image.
+    const rows = [[32, 32, 20, 20, 1, 4.6, 0], ...Array.from({ length: 50 }, () => [0, 0, 0, 0, 0, 0, 0])];
+    const bytes = buildConstantDetector('v8', { width: 64, height: 64 }, rows, ['cat', 'dog']);
+    const { url, answer, proc, logged } = await coldServerWithLog({}, 'npm start server', bytes);
+    const held = timed(postImage(url, scene));
+    const exited = once(proc, 'exit');
+    answer(200);
+    const refused = await held;
+    expect(refused.status).toBe(500);
+    expect(refused.body.detections).toBeUndefined();
+    expect(refused.body.error.code).toBe('OUTPUT_INVALID');
+    expect(refused.body.error.message).toMatch(/confidence of 4\.(6|59999)/);
+    // The warm-up then sees the same on a blank image: the rocket fails to load.
+    expect((await exited)[0]).toBe(1);
+    expect(logged()).toContain('rocket failed to load');
   }, 60_000);
 
   it('answers 503 NOT_READY with Retry-After once STARTUP_WAIT_S has passed', async () => {
