@@ -246,6 +246,12 @@ export class RocketApp {
       if (first) await discardWorker(first);
       this.state = { status: 'failed', error: (err as Error).message };
       this.settleServable(err as Error);
+      if (this.draining) {
+        // The drain closed the pool before its first run ended (SIGTERM during the start): not
+        // the rocket's failure. The entry point's drain exits.
+        log.info('loading stopped: the server is shutting down');
+        throw err;
+      }
       // Requests that went on once servable and still wait for a worker are refused as held ones are.
       await this.loaded?.pool.close('The rocket failed to load; see the server log');
       this.loaded = undefined;

@@ -33,6 +33,8 @@ applyProcessSettings();
 const app = new RocketApp(config, log);
 app.tracing = await startTracing(process.env, log);
 app.ready.catch(async () => {
+  // A load the drain stopped (SIGTERM during the start): drain() exits 0.
+  if (app.health().status === 'draining') return;
   // The load logged its error (app.ts). The requests held for the load get their 503 before the process goes.
   if (adopted) await stopServer(adopted, app);
   process.exit(1);

@@ -49,8 +49,9 @@ Options:
     const jobs = app.ready.then(async () => (await import('../jobs/start.js')).startJobs(app, config.JOBS));
     app.jobs = new OpeningJobQueue(jobs, config.STARTUP_WAIT_S * 1000);
     // A rocket that fails to load, or a job store that cannot be opened, exits 1, after the
-    // requests held meanwhile got 503 NOT_READY.
+    // requests held meanwhile got 503 NOT_READY; a load the drain stopped exits 0, by stop().
     await jobs.catch(async (err: unknown) => {
+      if (app.health().status === 'draining') return;
       await stopServer(server, app);
       throw err;
     });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +154,33 @@ describe('requests during a cold start', () => {
     // The warm-up then sees the same on a blank image: the rocket fails to load.
     expect((await exited)[0]).toBe(1);
     expect(logged()).toContain('rocket failed to load');
+  }, 60_000);
+
+  it('exits 0 on SIGTERM while the first worker waits for the request on its way', async () => {
+    const { url, answer, proc, logged } = await coldServerWithLog({
+      LOG_LEVEL: 'debug',
+      SHUTDOWN_GRACE_S: '1',
+    });
+    // Admitted, half uploaded: the first worker waits for it to be its first run.
+    const { body, contentType } = multipart([{ name: 'input', filename: 's.jpg', data: scene }]);
+    const { port } = new URL(url);
+    const upload = request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/process',
+      headers: { 'content-type': contentType, 'content-length': body.length },
+    });
+    upload.on('error', () => {});
+    upload.write(body.subarray(0, body.length >> 1));
+    answer(200);
+    while (!logged().includes('"rocket spec read"')) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = once(proc, 'exit');
+    proc.kill('SIGTERM');
+    expect((await exited)[0]).toBe(0);
+    expect(logged()).not.toContain('rocket failed to load');
+    upload.destroy();
   }, 60_000);
 
   it('answers 503 NOT_READY with Retry-After once STARTUP_WAIT_S has passed', async () => {
