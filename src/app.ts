@@ -15,6 +15,9 @@ import { Metrics } from './serving/metrics.js';
 import { settleWithin } from './serving/startup-wait.js';
 import type { Tracing } from './serving/tracing.js';
 
+/** How long close() waits for a load still under way to stop (see close()). */
+const LOAD_STOP_WAIT_MS = 3000;
+
 /** What /health reports. */
 export type Health =
   | { status: 'loading' }
@@ -147,9 +150,15 @@ export class RocketApp {
     return clean;
   }
 
-  /** Stops the jobs and the workers, then exports the spans still buffered (when tracing is on). */
+  /**
+   * Stops the jobs and the workers, then exports the spans still buffered (when tracing is on). A
+   * load still under way (a signal during the start) is let reach a point where its worker can be
+   * stopped, for up to LOAD_STOP_WAIT_MS: a thread stopped while onnxruntime creates its session
+   * or runs it aborts the process.
+   */
   async close(): Promise<void> {
     await this.stopJobs?.(0);
+    if (this.state.status === 'loading') await settleWithin(this.ready, LOAD_STOP_WAIT_MS, []);
     await this.loaded?.pool.close();
     await this.tracing?.shutdown();
   }
@@ -204,6 +213,10 @@ export class RocketApp {
         ownerIdle: () => this.admission.idle,
       });
       first = undefined; // the pool owns it now
+      if (this.draining) {
+        await pool.close('The server is shutting down');
+        throw new RocketError('NOT_READY', 'The server is shutting down');
+      }
       const { RocketPipeline } = await import('./pipeline/pipeline.js');
       this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS, config.ALLOW_SVG), pool };
       this.settleServable();

@@ -27,6 +27,18 @@ Options:
     // The app starts loading the rocket at once: its first worker opens the model while the
     // modules of the HTTP server and the image decoder load here (the cold start is their overlap).
     const app = new RocketApp(config, log);
+    // From now on a signal drains and exits 0; before the server listens, the drain stops the load
+    // (RocketApp.close()).
+    let stopListening: (() => Promise<boolean>) | undefined;
+    const stop = async (signal: string) => {
+      log.info('shutting down', { signal, graceS: config.SHUTDOWN_GRACE_S });
+      const clean = await (stopListening?.() ?? app.drain(config.SHUTDOWN_GRACE_S * 1000));
+      if (clean) log.info('stopped: every admitted request was answered');
+      else log.warn('stopped: the grace period ended with requests still running');
+      process.exit(0);
+    };
+    process.once('SIGTERM', (s) => void stop(s));
+    process.once('SIGINT', (s) => void stop(s));
     const [{ applyProcessSettings }, { startServer, stopServer }] = await Promise.all([
       import('../process-settings.js'),
       import('../server.js'),
@@ -34,16 +46,8 @@ Options:
     applyProcessSettings();
     app.tracing = await startTracing(process.env, log);
     const server = await startServer(app);
+    stopListening = () => stopServer(server, app);
     log.info('listening', { port: config.PORT, host: config.HOST });
-    const stop = async (signal: string) => {
-      log.info('shutting down', { signal, graceS: config.SHUTDOWN_GRACE_S });
-      const clean = await stopServer(server, app);
-      if (clean) log.info('stopped: every admitted request was answered');
-      else log.warn('stopped: the grace period ended with requests still running');
-      process.exit(0);
-    };
-    process.once('SIGTERM', (s) => void stop(s));
-    process.once('SIGINT', (s) => void stop(s));
     // The job queue opens once the rocket is ready: neither it nor its modules delay the cold
     // start; job requests wait for it meanwhile.
     const jobs = app.ready.then(async () => (await import('../jobs/start.js')).startJobs(app, config.JOBS));

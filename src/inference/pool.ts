@@ -367,11 +367,12 @@ export class InferencePool {
     for (const p of this.queue.splice(0)) p.reject(new RocketError('NOT_READY', reason));
     // Terminating a thread while onnxruntime creates its session or runs it aborts the whole
     // process (onnxruntime-node throws from native code once the thread is gone): a worker still
-    // starting is let finish, and a running batch gets up to CLOSE_WAIT_MS to end (its answer goes
-    // nowhere once the drain has given up on it).
+    // starting is let finish, and a running batch or warm-up gets up to CLOSE_WAIT_MS to end (a
+    // batch's answer goes nowhere once the drain has given up on it).
     await this.starting?.catch(() => {});
     const deadline = performance.now() + CLOSE_WAIT_MS;
-    while (this.busy > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const running = () => this.slots.some((s) => s.busy || s.unproven?.warming);
+    while (running() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
@@ -388,6 +389,7 @@ export class InferencePool {
 
   /** Gives each free worker its next batch, as the batching policy decides (see batching.ts). */
   private dispatch(): void {
+    if (this.closed) return; // nothing new starts on a worker that close() is about to terminate
     const policy = { batchMax: this.init.batchMax, batchWaitMs: this.options.batchWaitMs ?? 0 };
     for (const slot of this.slots) {
       if (slot.busy || slot.unproven?.warming) continue;

@@ -9,6 +9,7 @@ import { buildConstantOutputs, writeRocketDir } from '../helpers/detectors.js';
 import { rejected } from '../helpers/errors.js';
 import { buildAnySizeLuma, writeRocket } from '../helpers/image2image-models.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
+import { writeSlowColourRocket } from '../helpers/slow-models.js';
 
 // A pool's first worker is proven by its first run before anything it computes is answered: the
 // first request's batch when one is queued or on its way (its images also checked as the warm-up
@@ -110,6 +111,13 @@ describe("a pool's first worker", () => {
     await pool.proven;
     expect(pool.startup?.provenBy).toBe('blank');
     expect((await first).fields.output).toMatchObject({ width: 1280, height: 960 });
+  });
+
+  it('lets a warm-up under way end before close() stops its thread (stopping it mid-run aborts the process)', async () => {
+    const { pool } = await startPool(writeSlowColourRocket(4), {});
+    pools.splice(pools.indexOf(pool), 1);
+    await pool.close('The server is shutting down'); // the warm-up started at once: no request on its way
+    expect((await rejected(pool.proven)).code).toBe('NOT_READY');
   });
 
   it('never answers a proof that fails the checks; a warm-up that passes then proves the rocket', async () => {

@@ -10,11 +10,14 @@ import { writeDemoRocket } from '../../src/demo/rocket.js';
 import { buildConstantDetector } from '../helpers/families.js';
 import { json, multipart, postImage } from '../helpers/http.js';
 import { ENTRY_POINTS, type EntryPoint, freePort } from '../helpers/server.js';
+import { writeSlowColourRocket } from '../helpers/slow-models.js';
 
 const ENTRIES = Object.keys(ENTRY_POINTS) as EntryPoint[];
 
 let scene: Buffer;
 let model: Buffer;
+/** A rocket whose every run takes a while (the warm-up included). */
+const slowRocket = writeSlowColourRocket(8);
 beforeAll(async () => {
   scene = await renderDemoScene(demoScenes.shapes, { format: 'jpeg', quality: 90 });
   model = readFileSync(await writeDemoRocket(mkdtempSync(join(tmpdir(), 'startup-rocket-'))));
@@ -182,6 +185,35 @@ describe('requests during a cold start', () => {
     expect(logged()).not.toContain('rocket failed to load');
     upload.destroy();
   }, 60_000);
+
+  it.each([0, 300])(
+    'exits 0 on SIGTERM at any point of the start (%i ms after listening, a slow warm-up)',
+    async (delayMs) => {
+      const port = await freePort();
+      const { args, env: entryEnv } = ENTRY_POINTS['npm start server'](port);
+      const proc = spawn(process.execPath, args, {
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'test',
+          ROCKET_URL: slowRocket,
+          SHUTDOWN_GRACE_S: '1',
+          DATA_DIR: mkdtempSync(join(tmpdir(), 'startup-jobs-')),
+          ...entryEnv,
+        },
+        stdio: 'ignore',
+      });
+      running.push(proc);
+      const exited = once(proc, 'exit');
+      while (!(await fetch(`http://127.0.0.1:${port}/livez`).catch(() => undefined))?.ok) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, delayMs));
+      proc.kill('SIGTERM');
+      // A worker stopped while onnxruntime creates its session or runs aborts the process (SIGABRT).
+      expect(await exited).toEqual([0, null]);
+    },
+    60_000,
+  );
 
   it('answers 503 NOT_READY with Retry-After once STARTUP_WAIT_S has passed', async () => {
     const { url, answer } = await coldServer({ STARTUP_WAIT_S: '1' });
