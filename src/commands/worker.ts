@@ -37,6 +37,7 @@ Options:
     process.once('SIGTERM', (s) => void stop(s));
     process.once('SIGINT', (s) => void stop(s));
     await startJobs(app, true).catch(async (err: unknown) => {
+      if (app.health().status === 'draining') return; // a load the drain stopped: stop() exits 0
       await app.close();
       throw err;
     });
