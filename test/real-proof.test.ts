@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../src/demo/images.js';
 import { decodeForModel } from '../src/image/decode.js';
-import type { WorkerInit } from '../src/inference/messages.js';
 import { InferencePool } from '../src/inference/pool.js';
 import { loadRocket } from '../src/rocket/load.js';
 import type { ImageRocketSpec } from '../src/rocket/types.js';
 import { buildInvertUpscale, buildLumaUpscale } from './helpers/families.js';
 import { writeRocket } from './helpers/image2image-models.js';
 import { writeObbRocket } from './helpers/obb-models.js';
+import { cpuWorkerInit } from './helpers/pool.js';
 import { writeRocketDir, writeUltraFaceRocket } from './helpers/real-rockets.js';
 import { hasShared, noteIfNoShared, shared } from './helpers/shared.js';
 
@@ -77,16 +77,7 @@ const REAL: { family: string; rocket: () => string; image: () => Buffer }[] = [
 
 async function firstAndLater(rocket: string, image: Buffer) {
   const spec = (await loadRocket(rocket, '/')) as ImageRocketSpec;
-  const init: WorkerInit = {
-    spec,
-    candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' }], required: true }],
-    modelPath: spec.modelPath,
-    intraOpThreads: 1,
-    spinning: true,
-    kernels: 'native',
-    batchMax: 1,
-    nice: 0,
-  };
+  const init = cpuWorkerInit(spec);
   // The owner has a request on its way, so the pool's first worker waits for it as its proof.
   const pool = await InferencePool.start(init, [1], { ownerIdle: () => false });
   pools.push(pool);

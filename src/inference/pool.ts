@@ -134,9 +134,11 @@ export class InferencePool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private nextGroup = 1;
-  private closed = false;
-  /** Why the pool was closed: what work sent to it afterwards is refused with (NOT_READY). */
-  private closedBecause = '';
+  /** Why the pool was closed (close()): what work sent to it afterwards is refused with (NOT_READY). */
+  private closedBecause?: string;
+  private get closed(): boolean {
+    return this.closedBecause !== undefined;
+  }
   private timer?: NodeJS.Timeout;
   /** Where the first worker's start went (see WorkerStartup), once it is proven. */
   startup?: WorkerStartup;
@@ -334,7 +336,7 @@ export class InferencePool {
   }
 
   private enqueue(pending: Pending, signal?: AbortSignal): void {
-    if (this.closed) {
+    if (this.closedBecause !== undefined) {
       pending.reject(new RocketError('NOT_READY', this.closedBecause));
       return;
     }
@@ -358,7 +360,6 @@ export class InferencePool {
 
   /** Terminates every worker; queued jobs fail with NOT_READY, saying `reason`. */
   async close(reason = 'The server is shutting down'): Promise<void> {
-    this.closed = true;
     this.closedBecause = reason;
     clearTimeout(this.timer);
     clearTimeout(this.behindTimer);
@@ -580,8 +581,7 @@ function serve(
       }
       worker.off('error', onError);
       worker.off('message', onMessage);
-      if (reply.type === 'servable' && servable) resolve(servable);
-      else if (reply.type === 'proven' && servable) resolve(servable);
+      if ((reply.type === 'servable' || reply.type === 'proven') && servable) resolve(servable);
       else if (reply.type === 'init-error') fail(new RocketError(reply.code, reply.message));
       else fail(new Error(`Unexpected message from a starting worker: ${reply.type}`));
     };

@@ -47,12 +47,8 @@ let serving: ReturnType<typeof servingModules> | undefined;
 let warmUp: (() => Promise<void>) | undefined;
 /** Where this worker's start went so far (WorkerStartup, without readyMs and provenBy). */
 const startup = { importedMs, sessionMs: Number.NaN, specMs: Number.NaN, servableMs: Number.NaN };
-/** Whether a first run has passed the family's checks: `proven` is sent once. */
-let proven = false;
-
 /** Tells the pool this worker's first run passed the family's checks. */
 function sendProven(provenBy: WorkerStartup['provenBy']): void {
-  proven = true;
   reply({ type: 'proven', startup: { ...startup, readyMs: epochMs(), provenBy } });
 }
 
@@ -118,9 +114,9 @@ port.on('message', async (message: WorkerRequest) => {
       return;
     }
     if (!runner) throw new RocketError('INFERENCE_FAILED', 'This rocket takes tensors, not images');
-    const proof = message.proof === true && !proven;
-    const { results, timing, transfer } = await runner(message.jobs, proof);
-    if (proof) sendProven('request');
+    // The pool marks a batch `proof` only while this worker is unproven (its first run).
+    const { results, timing, transfer } = await runner(message.jobs, message.proof);
+    if (message.proof) sendProven('request');
     reply({ type: 'results', id: message.id, results, timing }, transfer);
   } catch (err) {
     const code = err instanceof RocketError ? err.code : 'INFERENCE_FAILED';

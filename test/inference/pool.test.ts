@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeForModel } from '../../src/image/decode.js';
 import { inBackground } from '../../src/inference/background.js';
-import type { Job, JobResult, WorkerInit } from '../../src/inference/messages.js';
+import type { Job, JobResult } from '../../src/inference/messages.js';
 import { InferencePool, launchWorker, type PoolOptions, type RunTiming } from '../../src/inference/pool.js';
 import { loadRocket } from '../../src/rocket/load.js';
 import type { Prediction } from '../../src/tasks/classify/schema.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
+import { cpuWorkerInit } from '../helpers/pool.js';
 
 const pools: InferencePool[] = [];
 afterEach(async () => {
@@ -23,16 +24,7 @@ async function colourPool(
   threads: number[] = [1],
 ) {
   const spec = await loadRocket(writeColourRocket({}, size), '/');
-  const init: WorkerInit = {
-    spec,
-    candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' }], required: true }],
-    modelPath: spec.modelPath,
-    intraOpThreads: 1,
-    spinning: true,
-    kernels: 'native',
-    batchMax,
-    nice: 0,
-  };
+  const init = cpuWorkerInit(spec, batchMax);
   const pool = await InferencePool.start(init, threads, { ...options, batchWaitMs });
   pools.push(pool);
   return { pool, spec };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { decodeForModel } from '../../src/image/decode.js';
-import type { Job, WorkerInit } from '../../src/inference/messages.js';
+import type { Job } from '../../src/inference/messages.js';
 import { InferencePool, type PoolOptions } from '../../src/inference/pool.js';
 import { loadRocket } from '../../src/rocket/load.js';
 import type { ImageRocketSpec } from '../../src/rocket/types.js';
@@ -9,6 +9,7 @@ import { buildConstantOutputs, writeRocketDir } from '../helpers/detectors.js';
 import { rejected } from '../helpers/errors.js';
 import { buildAnySizeLuma, writeRocket } from '../helpers/image2image-models.js';
 import { solidImage, writeColourRocket } from '../helpers/models.js';
+import { cpuWorkerInit } from '../helpers/pool.js';
 import { writeSlowColourRocket } from '../helpers/slow-models.js';
 
 // A pool's first worker is proven by its first run before anything it computes is answered: the
@@ -23,16 +24,7 @@ afterEach(async () => {
 
 async function startPool(rocketDir: string, options: PoolOptions) {
   const spec = (await loadRocket(rocketDir, '/')) as ImageRocketSpec;
-  const init: WorkerInit = {
-    spec,
-    candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' }], required: true }],
-    modelPath: spec.modelPath,
-    intraOpThreads: 1,
-    spinning: true,
-    kernels: 'native',
-    batchMax: 1,
-    nice: 0,
-  };
+  const init = cpuWorkerInit(spec);
   const pool = await InferencePool.start(init, [1], options);
   pools.push(pool);
   return { pool, spec };

@@ -52,19 +52,11 @@ afterEach(() => {
 });
 
 /**
- * Starts `rocket serve` (or the functions-framework target) on a rocket held by `heldRocket()` and
- * returns once it listens and has asked for the rocket: the rocket is loading from then on.
+ * Starts `rocket serve` (or the functions-framework target) on a rocket held by `heldRocket()`
+ * (the demo detector, or `rocketBytes`) and returns once it listens and has asked for the rocket:
+ * the rocket is loading from then on. `logged()` is the server's standard output so far.
  */
-async function coldServer(env: Record<string, string>, entry: EntryPoint = 'npm start server') {
-  const { url, answer, proc } = await coldServerWithLog(env, entry);
-  return { url, answer, proc };
-}
-
-/**
- * coldServer(), keeping what the server logs (`logged()`: its standard output so far), on the
- * demo detector or on `rocketBytes`.
- */
-async function coldServerWithLog(
+async function coldServer(
   env: Record<string, string>,
   entry: EntryPoint = 'npm start server',
   rocketBytes?: Uint8Array,
@@ -126,7 +118,7 @@ describe('requests during a cold start', () => {
   }, 60_000);
 
   it("runs the held request as the first worker's proof, in place of the warm-up run", async () => {
-    const { url, answer, logged } = await coldServerWithLog({});
+    const { url, answer, logged } = await coldServer({});
     const early = timed(postImage(url, scene));
     answer(200);
     const served = await early;
@@ -145,7 +137,7 @@ describe('requests during a cold start', () => {
     // A YOLOv8-layout detector whose one box has a class score of 4.6, for every image.
     const rows = [[32, 32, 20, 20, 1, 4.6, 0], ...Array.from({ length: 50 }, () => [0, 0, 0, 0, 0, 0, 0])];
     const bytes = buildConstantDetector('v8', { width: 64, height: 64 }, rows, ['cat', 'dog']);
-    const { url, answer, proc, logged } = await coldServerWithLog({}, 'npm start server', bytes);
+    const { url, answer, proc, logged } = await coldServer({}, 'npm start server', bytes);
     const held = timed(postImage(url, scene));
     const exited = once(proc, 'exit');
     answer(200);
@@ -160,7 +152,7 @@ describe('requests during a cold start', () => {
   }, 60_000);
 
   it('exits 0 on SIGTERM while the first worker waits for the request on its way', async () => {
-    const { url, answer, proc, logged } = await coldServerWithLog({
+    const { url, answer, proc, logged } = await coldServer({
       LOG_LEVEL: 'debug',
       SHUTDOWN_GRACE_S: '1',
     });
