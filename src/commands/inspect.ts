@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { RocketError } from '../errors.js';
-import { DataType } from '../onnx/proto.js';
+import { DataType } from '../onnx/data-types.js';
 import { type ModelInfo, readModelInfo, type ValueInfo } from '../onnx/read.js';
 import { loadInferredSpec } from '../rocket/load.js';
 import { readManifest } from '../rocket/manifest.js';

@@ -5,7 +5,7 @@
 import ort from 'onnxruntime-node';
 import { canvasSize } from '../image/geometry.js';
 import type { Kernels } from '../kernels/types.js';
-import { elementCount } from '../onnx/proto.js';
+import { elementCount } from '../onnx/data-types.js';
 import type { Preprocess } from '../rocket/types.js';
 import type { Job } from './messages.js';
 import { createTensorFiller, inputDims } from './tensor.js';

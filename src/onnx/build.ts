@@ -3,14 +3,12 @@
  * and writes a `ModelProto`; it does not check shapes or operator semantics (onnxruntime does that
  * when it loads the model).
  */
+import { DataType, elementCount, swapToHostOrder } from './data-types.js';
 import {
   type AttributeProto,
   AttributeType,
-  DataType,
-  elementCount,
   encodeModelProto,
   type NodeProto,
-  swapToHostOrder,
   type TensorProto,
   type ValueInfoProto,
 } from './proto.js';

@@ -70,30 +70,8 @@ const modelType = root.lookupType('onnx.ModelProto');
 const signatureType = root.lookupType('onnx.ModelSignature');
 const tensorType = root.lookupType('onnx.TensorProto');
 
-/** Whether this machine stores numbers little-endian, as ONNX `raw_data` does. */
-export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * Swaps elements of `size` bytes in place between little-endian (ONNX and the v2 wire format) and
- * the host's order; nothing to do on little-endian hosts.
- */
-export function swapToHostOrder(bytes: Uint8Array, size: number): void {
-  if (HOST_LITTLE_ENDIAN) return;
-  for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
-}
-
-/** The number of elements of a tensor with these dims. */
-export const elementCount = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
-
 /** A protobuf int64 as protobufjs hands it out: a number, or a `Long` when the `long` package is loaded. */
 export type Int64 = number | { toNumber(): number; low: number; high: number };
-
-/** ONNX `TensorProto.DataType` codes. */
-// biome-ignore format: a table reads better packed
-export const DataType = {
-  UNDEFINED: 0, FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9,
-  FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13, COMPLEX64: 14, COMPLEX128: 15, BFLOAT16: 16,
-} as const;
 
 /** ONNX `AttributeProto.AttributeType` codes (the subset rocketserve writes). */
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;

@@ -2,15 +2,12 @@
  * Reads what rocketserve needs from ONNX files without running them: a model's signature and
  * metadata ({@link readModelInfo}) and the contents of a serialized `TensorProto` ({@link decodeTensor}).
  */
+import { DataType, elementCount, HOST_LITTLE_ENDIAN, swapToHostOrder } from './data-types.js';
 import {
-  DataType,
   decodeModelSignature,
   decodeTensorProto,
-  elementCount,
-  HOST_LITTLE_ENDIAN,
   int64ToBigInt,
   int64ToNumber,
-  swapToHostOrder,
   type TypeProto,
   type ValueInfoProto,
 } from './proto.js';

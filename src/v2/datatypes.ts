@@ -1,4 +1,4 @@
-import { DataType } from '../onnx/proto.js';
+import { DataType } from '../onnx/data-types.js';
 /**
  * Open Inference Protocol (v2) tensor datatypes and how they map to onnxruntime's tensor types and
  * ONNX `TensorProto.DataType` codes.

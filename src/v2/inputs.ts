@@ -1,5 +1,5 @@
 import type { WireTensor } from '../inference/messages.js';
-import { elementCount } from '../onnx/proto.js';
+import { elementCount } from '../onnx/data-types.js';
 import type { TensorSignature } from '../rocket/types.js';
 import { DATATYPES, datatypeOfElemType } from './datatypes.js';
 import { badRequest } from './errors.js';

@@ -1,5 +1,5 @@
 import type { WireTensor } from '../inference/messages.js';
-import { DataType } from '../onnx/proto.js';
+import { DataType } from '../onnx/data-types.js';
 import { packageVersion } from '../package.js';
 import type { RocketPipeline } from '../pipeline/pipeline.js';
 import type { TensorSignature } from '../rocket/types.js';

@@ -2,7 +2,7 @@
  * Tensor elements between the wire (JSON arrays, or the binary tensor data extension's
  * little-endian bytes) and the typed arrays onnxruntime takes.
  */
-import { HOST_LITTLE_ENDIAN, swapToHostOrder } from '../onnx/proto.js';
+import { HOST_LITTLE_ENDIAN, swapToHostOrder } from '../onnx/data-types.js';
 import { DATATYPES, type TensorArray, type V2Datatype } from './datatypes.js';
 import { badRequest } from './errors.js';
 import { fromHalfBits, toHalfBits } from './fp16.js';

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoDetector, DEMO_INPUT_SIZE } from '../../src/demo/detector.js';
 import { DEMO_LABELS, type DemoScene, demoScenes, renderDemoScene } from '../../src/demo/images.js';
-import { DataType } from '../../src/onnx/proto.js';
+import { DataType } from '../../src/onnx/data-types.js';
 import { readModelInfo } from '../../src/onnx/read.js';
 import { type Detection, detect, iou, letterbox } from './detect.js';
 

@@ -1,7 +1,7 @@
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/onnx/build.js';
-import { DataType } from '../../src/onnx/proto.js';
+import { DataType } from '../../src/onnx/data-types.js';
 import { readModelInfo } from '../../src/onnx/read.js';
 
 /** y = x · W + b, then Relu, plus an int64 Reshape target, and constants from every attribute kind. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DataType, encodeModelProto, encodeTensorProto } from '../../src/onnx/proto.js';
+import { DataType } from '../../src/onnx/data-types.js';
+import { encodeModelProto, encodeTensorProto } from '../../src/onnx/proto.js';
 import { decodeTensor, readModelInfo } from '../../src/onnx/read.js';
 import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
 

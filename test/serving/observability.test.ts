@@ -8,7 +8,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPORTED_ERROR_EVENT } from '../../src/log.js';
 import { GraphBuilder } from '../../src/onnx/build.js';
-import { DataType } from '../../src/onnx/proto.js';
+import { DataType } from '../../src/onnx/data-types.js';
 import { json } from '../helpers/http.js';
 import { ENTRY_POINTS, type EntryPoint, failedStartup, useServer } from '../helpers/server.js';
 

@@ -1,7 +1,8 @@
 import ort from 'onnxruntime-node';
 import type { WireTensor } from '../../src/inference/messages.js';
 import { GraphBuilder } from '../../src/onnx/build.js';
-import { DataType, decodeModelProto, encodeModelProto } from '../../src/onnx/proto.js';
+import { DataType } from '../../src/onnx/data-types.js';
+import { decodeModelProto, encodeModelProto } from '../../src/onnx/proto.js';
 import { readModelInfo } from '../../src/onnx/read.js';
 import type { TensorSignature } from '../../src/rocket/types.js';
 import type { V2Model } from '../../src/v2/model.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WireTensor } from '../../src/inference/messages.js';
-import { DataType } from '../../src/onnx/proto.js';
+import { DataType } from '../../src/onnx/data-types.js';
 import { inferV2 } from '../../src/v2/infer.js';
 import { modelMetadata, type V2Model } from '../../src/v2/model.js';
 import { jsonBody } from './wire.js';

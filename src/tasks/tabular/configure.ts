@@ -1,5 +1,5 @@
 import { RocketError } from '../../errors.js';
-import { DataType } from '../../onnx/proto.js';
+import { DataType } from '../../onnx/data-types.js';
 import type { TabularSpec, TensorSignature } from '../../rocket/types.js';
 
 /** Element types whose values are class ids (integers or strings), not scores. */
