@@ -105,6 +105,10 @@ export const ERROR_CATALOGUE = {
   },
   // Startup (reported on stderr and by a non-zero exit, never over HTTP)
   CONFIG_INVALID: { status: 500, summary: 'config.ini or the environment has an invalid or unknown key.' },
+  PORT_UNAVAILABLE: {
+    status: 500,
+    summary: 'The server cannot listen on PORT at HOST: another process has it, or it needs privileges.',
+  },
   ROCKET_URL_UNSUPPORTED: { status: 500, summary: 'ROCKET_URL uses a form that cannot be resolved here.' },
   ROCKET_UNSUPPORTED: {
     status: 500,

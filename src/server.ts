@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { RocketApp } from './app.js';
+import { RocketError } from './errors.js';
 import { handleRequest } from './http/router.js';
 
 /**
@@ -20,12 +21,31 @@ export function startServer(app: RocketApp): Promise<Server> {
     },
   );
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const refuse = (err: NodeJS.ErrnoException) => reject(listenError(err, config.PORT, config.HOST));
+    server.once('error', refuse);
     server.listen(config.PORT, config.HOST, () => {
-      server.off('error', reject);
+      server.off('error', refuse);
       resolve(server);
     });
   });
+}
+
+/** Why the server could not listen, by the errno of `listen`: PORT_UNAVAILABLE naming the fix. */
+function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  const reasons: Record<string, string> = {
+    EADDRINUSE: 'another process is listening on it; stop it, or set PORT to a free port',
+    EACCES: 'this user may not listen on it (ports below 1024 need privileges); set PORT to 1024 or above',
+    EADDRNOTAVAIL: 'HOST is not an address of this machine; set HOST to one (0.0.0.0 listens on all)',
+  };
+  const reason = err.code ? reasons[err.code] : undefined;
+  if (!reason) return err;
+  return new RocketError(
+    'PORT_UNAVAILABLE',
+    `cannot listen on port ${port} at ${host} (${err.code}): ${reason}`,
+    {
+      cause: err,
+    },
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { RocketApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { OpeningJobQueue } from '../jobs/opening-queue.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { applyEventLoopPriority } from '../serving/priority.js';
 import { startTracing } from '../serving/tracing.js';
 import type { Command } from './types.js';
@@ -39,13 +39,12 @@ Options:
     };
     process.once('SIGTERM', (s) => void stop(s));
     process.once('SIGINT', (s) => void stop(s));
-    const [{ applyProcessSettings }, { startServer, stopServer }] = await Promise.all([
-      import('../process-settings.js'),
-      import('../server.js'),
-    ]);
-    applyProcessSettings();
-    app.tracing = await startTracing(process.env, log);
-    const server = await startServer(app);
+    const { server, stopServer } = await listen(app, log).catch(async (err: unknown) => {
+      // PORT_UNAVAILABLE, or tracing that cannot start: the load under way stops first (exiting
+      // while a worker creates its session aborts the process), then `rocket` exits 1.
+      await app.drain(0);
+      throw err;
+    });
     stopListening = () => stopServer(server, app);
     log.info('listening', { port: config.PORT, host: config.HOST });
     // The job queue opens once the rocket is ready: neither it nor its modules delay the cold
@@ -61,3 +60,14 @@ Options:
     });
   },
 };
+
+/** Applies the process settings, starts tracing when asked, and listens (PORT_UNAVAILABLE when it cannot). */
+async function listen(app: RocketApp, log: Logger) {
+  const [{ applyProcessSettings }, { startServer, stopServer }] = await Promise.all([
+    import('../process-settings.js'),
+    import('../server.js'),
+  ]);
+  applyProcessSettings();
+  app.tracing = await startTracing(process.env, log);
+  return { server: await startServer(app), stopServer };
+}

@@ -207,6 +207,36 @@ describe('requests during a cold start', () => {
     60_000,
   );
 
+  it('exits 1 with PORT_UNAVAILABLE when another process has its port, having stopped the load first', async () => {
+    const taken = createServer();
+    servers.push(taken);
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as { port: number };
+    const { args, env: entryEnv } = ENTRY_POINTS['npm start server'](port);
+    const proc = spawn(process.execPath, args, {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        ROCKET_URL: slowRocket,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'startup-jobs-')),
+        ...entryEnv,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    running.push(proc);
+    let stderr = '';
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // Exiting while the first worker creates its session or runs would abort the process (SIGABRT).
+    expect(await once(proc, 'exit')).toEqual([1, null]);
+    expect(stderr).toContain(
+      `rocket: PORT_UNAVAILABLE: cannot listen on port ${port} at 127.0.0.1 (EADDRINUSE)`,
+    );
+    expect(stderr).toContain('set PORT to a free port');
+  }, 60_000);
+
   it('answers 503 NOT_READY with Retry-After once STARTUP_WAIT_S has passed', async () => {
     const { url, answer } = await coldServer({ STARTUP_WAIT_S: '1' });
     const refused = await timed(postImage(url, scene));
