@@ -30,22 +30,25 @@ export function startServer(app: RocketApp): Promise<Server> {
   });
 }
 
+/** Why a HOST name cannot be listened on. */
+const UNRESOLVED =
+  'HOST is a name that does not resolve here; set HOST to an address (0.0.0.0 listens on all)';
+
+/** What each errno of `listen` means for PORT and HOST, and what fixes it. */
+const LISTEN_REASONS: Record<string, string> = {
+  EADDRINUSE: 'another process is listening on it; stop it, or set PORT to a free port',
+  EACCES: 'this user may not listen on it (ports below 1024 need privileges); set PORT to 1024 or above',
+  EADDRNOTAVAIL: 'HOST is not an address of this machine; set HOST to one (0.0.0.0 listens on all)',
+  ENOTFOUND: UNRESOLVED,
+  EAI_AGAIN: UNRESOLVED,
+};
+
 /** Why the server could not listen, by the errno of `listen`: PORT_UNAVAILABLE naming the fix. */
 function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
-  const reasons: Record<string, string> = {
-    EADDRINUSE: 'another process is listening on it; stop it, or set PORT to a free port',
-    EACCES: 'this user may not listen on it (ports below 1024 need privileges); set PORT to 1024 or above',
-    EADDRNOTAVAIL: 'HOST is not an address of this machine; set HOST to one (0.0.0.0 listens on all)',
-  };
-  const reason = err.code ? reasons[err.code] : undefined;
+  const reason = err.code ? LISTEN_REASONS[err.code] : undefined;
   if (!reason) return err;
-  return new RocketError(
-    'PORT_UNAVAILABLE',
-    `cannot listen on port ${port} at ${host} (${err.code}): ${reason}`,
-    {
-      cause: err,
-    },
-  );
+  const message = `cannot listen on port ${port} at ${host} (${err.code}): ${reason}`;
+  return new RocketError('PORT_UNAVAILABLE', message, { cause: err });
 }
 
 /**
