@@ -90,4 +90,4 @@ EXPOSE 5042
 # GET /health on the PORT/HOST the server reads (environment or config.ini); 503 while loading.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "scripts/healthcheck.mjs"]
-CMD ["node", "dist/src/cli.js", "serve"]
+CMD ["node", "dist/bundle/cli.js", "serve"]

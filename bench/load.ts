@@ -22,7 +22,7 @@ export interface LoadResult {
 
 /** Spawns `rocket serve` as a child process on `port`, without waiting for it. */
 export function spawnServer(root: string, env: Record<string, string>, port: number): ChildProcess {
-  return spawn(process.execPath, [join(root, 'dist', 'src', 'cli.js'), 'serve'], {
+  return spawn(process.execPath, [join(root, 'dist', 'bundle', 'cli.js'), 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -28,8 +28,8 @@ export const STEPS = [
   {
     name: 'ts',
     command: ['npm', 'run', 'build:ts'],
-    inputs: ['src', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'],
-    outputs: ['dist/src/cli.js'],
+    inputs: ['src', 'bench', 'scripts/bundle.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'],
+    outputs: ['dist/src/cli.js', 'dist/bundle/cli.js'],
   },
   {
     // `rocket demo` runs from dist; these are the sources it is built from (and sharp's version).

@@ -62,7 +62,7 @@ function childrenOf() {
   return children;
 }
 
-/** The `node dist/src/cli.js serve` process below the `buildah run` process `rootPid`, if any. */
+/** The `node dist/bundle/cli.js serve` process below the `buildah run` process `rootPid`, if any. */
 export function serverPid(rootPid) {
   const children = childrenOf();
   const queue = [rootPid];

@@ -111,7 +111,7 @@ function inspectConfig() {
   check(config.Env.includes('DATA_DIR=/data') && '/data' in (config.Volumes ?? {}), 'DATA_DIR=/data, a VOLUME');
   check(config.Healthcheck?.Test?.join(' ').includes('healthcheck.mjs'), 'HEALTHCHECK runs scripts/healthcheck.mjs');
   check(Object.keys(config.ExposedPorts ?? {}).includes('5042/tcp'), 'EXPOSE 5042');
-  check(config.Cmd?.join(' ') === 'node dist/src/cli.js serve', `CMD ${config.Cmd?.join(' ')}`);
+  check(config.Cmd?.join(' ') === 'node dist/bundle/cli.js serve', `CMD ${config.Cmd?.join(' ')}`);
 }
 
 function newContainer(image = IMAGE) {
@@ -188,7 +188,7 @@ async function serve(c, { env = {}, volumes = [], port }) {
   const args = ['run', '--isolation=chroot'];
   for (const [k, v] of Object.entries(env)) args.push('--env', `${k}=${v}`);
   for (const v of volumes) args.push('--volume', v);
-  const child = spawn('buildah', [...args, c, '--', 'node', 'dist/src/cli.js', 'serve'], { cwd: ROOT });
+  const child = spawn('buildah', [...args, c, '--', 'node', 'dist/bundle/cli.js', 'serve'], { cwd: ROOT });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -293,7 +293,7 @@ function batchShards(c) {
   const shards = [['--shard', '0/3'], ['--env', 'CLOUD_RUN_TASK_INDEX=1', '--env', 'CLOUD_RUN_TASK_COUNT=3'], ['--env', 'JOB_COMPLETION_INDEX=2', '--env', 'JOB_COMPLETIONS=3']];
   for (const [i, shard] of shards.entries()) {
     const [flags, cli] = shard[0] === '--shard' ? [[], shard] : [shard, []];
-    const r = spawnSync('buildah', ['run', '--isolation=chroot', ...flags, '--volume', `${input}:/in:ro`, '--volume', `${out}:/out`, c, '--', 'node', 'dist/src/cli.js', 'batch', '/in', '--out', '/out', ...cli], { encoding: 'utf8' });
+    const r = spawnSync('buildah', ['run', '--isolation=chroot', ...flags, '--volume', `${input}:/in:ro`, '--volume', `${out}:/out`, c, '--', 'node', 'dist/bundle/cli.js', 'batch', '/in', '--out', '/out', ...cli], { encoding: 'utf8' });
     check([0, 3].includes(r.status), `shard ${i}/3 ran (exit ${r.status}): ${r.stdout.trim()}${[0, 3].includes(r.status) ? '' : `\n${r.stderr}`}`);
     check(existsSync(join(out, `_SUCCESS-${i}-of-3`)), `shard ${i}/3 left _SUCCESS-${i}-of-3`);
   }
@@ -323,12 +323,12 @@ async function gpuImage() {
   const version = run('buildah', ['run', '--isolation=chroot', c, '--', 'node', '--version']).stdout.trim();
   check(version.startsWith(`v${NODE_MAJOR}.`), `node --version in the GPU image: ${version}`);
   const port = await freePort();
-  const serve = spawnSync('buildah', ['run', '--isolation=chroot', '--env', `PORT=${port}`, c, '--', 'node', 'dist/src/cli.js', 'serve'], { encoding: 'utf8', timeout: 120_000 });
+  const serve = spawnSync('buildah', ['run', '--isolation=chroot', '--env', `PORT=${port}`, c, '--', 'node', 'dist/bundle/cli.js', 'serve'], { encoding: 'utf8', timeout: 120_000 });
   const output = `${serve.stdout}${serve.stderr}`;
   check(serve.status !== 0 && output.includes('PROVIDER_UNAVAILABLE'), 'without a GPU, startup fails with PROVIDER_UNAVAILABLE');
   check(output.includes('no NVIDIA GPU is visible') && output.includes('ONNXRUNTIME_NODE_INSTALL=cuda12'), 'and says why (no GPU, no CUDA provider)');
   check(!output.includes('"executionProvider":"cpu"'), 'and never falls back to the CPU');
-  const doctorRun = run('buildah', ['run', '--isolation=chroot', c, '--', 'node', 'dist/src/cli.js', 'doctor', '--json'], { quiet: true });
+  const doctorRun = run('buildah', ['run', '--isolation=chroot', c, '--', 'node', 'dist/bundle/cli.js', 'doctor', '--json'], { quiet: true });
   const doctor = JSON.parse(doctorRun.stdout);
   check(doctor.gpu.devices.length === 0 && doctor.cuda.works === false, `rocket doctor in the image: ${doctor.cuda.problems.map((p) => p.problem.split(/ \(|: /)[0]).join('; ')}`);
   check(doctorRun.status === 1 && doctor.device.configured === 'cuda:0' && !doctor.device.works, 'and exits 1: the image\'s DEVICE=cuda cannot run here');

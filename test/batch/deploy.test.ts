@@ -6,9 +6,9 @@ import { BATCH_OPTIONS } from '../../src/commands/batch.js';
 import { type Doc, kubernetesProblems, readYaml } from '../deploy/validators.js';
 import { ROOT } from '../helpers/server.js';
 
-/** The command line of a container: `node dist/src/cli.js batch` and arguments `rocket batch` accepts. */
+/** The command line of a container: `node dist/bundle/cli.js batch` and arguments `rocket batch` accepts. */
 function expectBatchCommand(container: Doc): void {
-  expect(container.command).toEqual(['node', 'dist/src/cli.js', 'batch']);
+  expect(container.command).toEqual(['node', 'dist/bundle/cli.js', 'batch']);
   const { positionals, values } = parseArgs({
     args: container.args,
     allowPositionals: true,

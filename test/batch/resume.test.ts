@@ -67,7 +67,7 @@ describe('rocket batch killed mid-run, then resumed', () => {
     gateOpen = false;
     answered = 0;
     const results = join(out, 'results-0-of-1.jsonl');
-    const args = [join(ROOT, 'dist', 'src', 'cli.js'), 'batch', list, '--out', out, '--rocket', rocket];
+    const args = [join(ROOT, 'dist', 'bundle', 'cli.js'), 'batch', list, '--out', out, '--rocket', rocket];
     const child = spawn(process.execPath, args, {
       cwd: dir,
       env: { PATH: process.env.PATH, NODE_ENV: 'test' },

@@ -65,7 +65,7 @@ describe('rocket doctor on this machine', () => {
   it.skipIf(gpus.devices.length > 0)(
     'prints "no GPU" and why DEVICE=cuda would fail (text and --json)',
     async () => {
-      const cli = join(ROOT, 'dist', 'src', 'cli.js');
+      const cli = join(ROOT, 'dist', 'bundle', 'cli.js');
       const text = (await run(process.execPath, [cli, 'doctor'])).stdout;
       expect(text).toMatch(/^CPU: {5}.+ \(\d+ logical CPUs\)$/m);
       expect(text).toMatch(/^GPUs: {4}none \(.+\)$/m);

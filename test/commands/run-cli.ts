@@ -12,12 +12,12 @@ interface CliRun {
 }
 
 /**
- * Runs the built CLI (`dist/src/cli.js`; `npm run build:ts` first) in an empty working directory,
+ * Runs the built CLI (`dist/bundle/cli.js`; `npm run build:ts` first) in an empty working directory,
  * so no stray config.ini applies, with only PATH and `env` in its environment.
  */
 export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliRun> {
   const dir = cwd ?? mkdtempSync(join(tmpdir(), 'rocket-cli-'));
-  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli.js'), ...args], {
+  const proc = spawn(process.execPath, [join(ROOT, 'dist', 'bundle', 'cli.js'), ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH, NODE_ENV: 'test', CACHE_DIR: join(dir, '.cache'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -88,7 +88,7 @@ describe.each(DOCKERFILES)('%s', (file) => {
     expect(final.find((i) => i.keyword === 'USER')?.args).toBe('1000:1000');
     expect(final.find((i) => i.keyword === 'HEALTHCHECK')?.args).toContain('scripts/healthcheck.mjs');
     expect(final.find((i) => i.keyword === 'EXPOSE')?.args).toBe('5042');
-    expect(final.find((i) => i.keyword === 'CMD')?.args).toBe('["node", "dist/src/cli.js", "serve"]');
+    expect(final.find((i) => i.keyword === 'CMD')?.args).toBe('["node", "dist/bundle/cli.js", "serve"]');
   });
 });
 

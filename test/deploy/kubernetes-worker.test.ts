@@ -18,7 +18,7 @@ describe('the rocket worker Deployment and its queue-depth HPA', () => {
   });
 
   it('runs `rocket worker` from the web tier image, and is never behind the Service', () => {
-    expect(containerOf(worker).command).toEqual(['node', 'dist/src/cli.js', 'worker']);
+    expect(containerOf(worker).command).toEqual(['node', 'dist/bundle/cli.js', 'worker']);
     expect(containerOf(worker).image).toBe(containerOf(web).image);
     expect(containerOf(worker).ports, 'it serves no HTTP').toBeUndefined();
     const labels = worker.spec.template.metadata.labels;

@@ -20,7 +20,7 @@ describe('the rocket command in the README', () => {
     for (const line of commands) expect(line).not.toMatch(/(^|[;&|]\s*)rocket\s/);
   });
 
-  it('`npx rocket` in the checkout runs this package (its bin, dist/src/cli.js), offline', () => {
+  it('`npx rocket` in the checkout runs this package (its bin, dist/bundle/cli.js), offline', () => {
     const r = spawnSync('npx', ['--no-install', 'rocket', '--version'], { cwd: ROOT, encoding: 'utf8' });
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(r.status).toBe(0);

@@ -30,7 +30,7 @@ export function freePort(): Promise<number> {
 /** The two ways rocketserve is served: its own server (`npm start`) and functions-framework. */
 export const ENTRY_POINTS = {
   'npm start server': (port: number) => ({
-    args: [join(ROOT, 'dist', 'src', 'cli.js'), 'serve'],
+    args: [join(ROOT, 'dist', 'bundle', 'cli.js'), 'serve'],
     env: { PORT: String(port), HOST: '127.0.0.1' },
   }),
   'functions-framework': (port: number) => ({

@@ -117,7 +117,7 @@ describe('rocket worker beside a web tier that only takes jobs (JOBS=false)', { 
       DATA_DIR: dataDir,
       JOBS: 'false',
     });
-    const worker = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'cli.js'), 'worker'], {
+    const worker = spawn(process.execPath, [join(ROOT, 'dist', 'bundle', 'cli.js'), 'worker'], {
       env: { PATH: process.env.PATH, NODE_ENV: 'test', WORKERS: '1', ROCKET_URL: rocket, DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
