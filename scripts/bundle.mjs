@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run build:ts's last step: bundles the `rocket` command (dist/src/cli.js, as tsc wrote it) into
 // dist/bundle/cli.js and the chunks it imports on demand, so that a cold start loads a few dozen files
-// instead of about 470 modules. On the 2-vCPU Intel host of docs/operations.md the first answer
-// came 16% sooner (8 interleaved starts); Node's module loader was most of the main thread's start.
+// instead of about 470 modules. On the 2-vCPU Intel host of docs/operations.md ("Cold start") the
+// first answer came 11-16% sooner; Node's module loader was most of the main thread's start.
 //
 // - Our modules and the pure-JavaScript packages the start path loads (START_PACKAGES) are bundled.
 //   Every other package stays a plain import from node_modules: native addons (sharp, onnxruntime,
@@ -68,6 +68,8 @@ await build({
   platform: 'node',
   target: 'node20',
   plugins: [rocketBundle],
+  // Maps back through tsc's maps to src/*.ts, for stack traces under node --enable-source-maps.
+  sourcemap: true,
   // The bundled CommonJS packages require Node's built-in modules.
   banner: { js: "import { createRequire as rocketRequire } from 'node:module';\nconst require = rocketRequire(import.meta.url);" },
   logLevel: 'warning',
