@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// npm run build:ts's last step: bundles the `rocket` command (dist/src/cli.js, as tsc wrote it) into
-// dist/bundle/cli.js and the chunks it imports on demand, so that a cold start loads a few dozen files
+// npm run build:ts's last step: bundles the `rocket` command (dist/src/cli.js, as tsc wrote it) and
+// the functions-framework target (dist/src/function.js, package.json's `main`) into dist/bundle/cli.js,
+// dist/bundle/function.js and the chunks they import on demand, so that a cold start loads a few dozen files
 // instead of about 470 modules. On the 2-vCPU Intel host of docs/operations.md ("Cold start") the
 // first answer came 11-16% sooner; Node's module loader was most of the main thread's start.
 //
 // - Our modules and the pure-JavaScript packages the start path loads (START_PACKAGES) are bundled.
 //   Every other package stays a plain import from node_modules: native addons (sharp, onnxruntime,
 //   better-sqlite3) cannot be bundled, and the packages only some commands or routes load (cloud
-//   SDKs, OpenTelemetry's SDK, pg, swagger-ui-dist) are left as they are tested.
+//   SDKs, OpenTelemetry's SDK, pg, swagger-ui-dist) are left as they are tested. functions-framework
+//   must stay one: the function registers itself with the instance that serves it.
 // - Lazily imported modules stay lazy: each dynamic import() becomes a chunk of its own.
 // - A bundled module's `import.meta.url` still names its file under dist/src, so paths built from
 //   it (the worker thread's script, package.json, web assets) are those of the unbundled build. The
@@ -60,7 +62,7 @@ const rocketBundle = {
 // Chunk names carry a hash of their content: the last build's would be left beside the new ones.
 rmSync(OUT, { recursive: true, force: true });
 await build({
-  entryPoints: [join(SOURCE, 'cli.js')],
+  entryPoints: [join(SOURCE, 'cli.js'), join(SOURCE, 'function.js')],
   outdir: OUT,
   bundle: true,
   splitting: true,
