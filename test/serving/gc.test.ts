@@ -55,10 +55,19 @@ describe('the heap under a stream of large uploads', () => {
 
   it('the server lets the heap grow, so uploads cause few full GCs (node flags still win)', async () => {
     const count = 240;
-    const withGrowth = await majorGcsDuring(tuned, photo, count);
-    const withDefault = await majorGcsDuring(untuned, photo, count);
+    let withGrowth = 0;
+    let withDefault = 0;
+    let rounds = 0;
+    // The control must show the pressure the tuning is for. A round in which V8's default heap ran
+    // no more than 3 full GCs proves nothing either way (it happened once in CI, against 37-40
+    // here), so another round runs, up to 3.
+    while (rounds < 3 && withDefault <= 3) {
+      withGrowth += await majorGcsDuring(tuned, photo, count);
+      withDefault += await majorGcsDuring(untuned, photo, count);
+      rounds++;
+    }
     expect(photo.length).toBeGreaterThan(500_000);
-    expect(withGrowth).toBeLessThanOrEqual(3);
+    expect(withGrowth).toBeLessThanOrEqual(3 * rounds);
     expect(withDefault).toBeGreaterThan(2 * withGrowth + 3);
-  }, 60_000);
+  }, 150_000);
 });
