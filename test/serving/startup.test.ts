@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -53,6 +53,31 @@ afterEach(() => {
 });
 
 /**
+ * Spawns `entry` on `port` with a job store of its own and `env` (the test's environment, not this
+ * process's); it is killed after the test if still running.
+ */
+function spawnOnPort(
+  port: number,
+  env: Record<string, string>,
+  stdio: StdioOptions,
+  entry: EntryPoint = 'npm start server',
+) {
+  const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
+  const proc = spawn(process.execPath, args, {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'startup-jobs-')),
+      ...entryEnv,
+      ...env,
+    },
+    stdio,
+  });
+  running.push(proc);
+  return proc;
+}
+
+/**
  * Starts `rocket serve` (or the functions-framework target) on a rocket held by `heldRocket()`
  * (the demo detector, or `rocketBytes`) and returns once it listens and has asked for the rocket:
  * the rocket is loading from then on. `logged()` is the server's standard output so far.
@@ -65,21 +90,17 @@ async function coldServer(
   const rocket = await heldRocket(rocketBytes);
   servers.push(rocket.server);
   const port = await freePort();
-  const { args, env: entryEnv } = ENTRY_POINTS[entry](port);
-  const proc = spawn(process.execPath, args, {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
+  const proc = spawnOnPort(
+    port,
+    {
       WORKERS: '1',
       ROCKET_URL: rocket.url,
       CACHE_DIR: mkdtempSync(join(tmpdir(), 'startup-cache-')),
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'startup-jobs-')),
-      ...entryEnv,
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  running.push(proc);
+    ['ignore', 'pipe', 'ignore'],
+    entry,
+  );
   let log = '';
   proc.stdout?.on('data', (chunk: Buffer) => {
     log += chunk.toString();
@@ -183,19 +204,7 @@ describe('requests during a cold start', () => {
     'exits 0 on SIGTERM at any point of the start (%i ms after listening, a slow warm-up)',
     async (delayMs) => {
       const port = await freePort();
-      const { args, env: entryEnv } = ENTRY_POINTS['npm start server'](port);
-      const proc = spawn(process.execPath, args, {
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: 'test',
-          ROCKET_URL: slowRocket,
-          SHUTDOWN_GRACE_S: '1',
-          DATA_DIR: mkdtempSync(join(tmpdir(), 'startup-jobs-')),
-          ...entryEnv,
-        },
-        stdio: 'ignore',
-      });
-      running.push(proc);
+      const proc = spawnOnPort(port, { ROCKET_URL: slowRocket, SHUTDOWN_GRACE_S: '1' }, 'ignore');
       const exited = once(proc, 'exit');
       while (!(await fetch(`http://127.0.0.1:${port}/livez`).catch(() => undefined))?.ok) {
         await new Promise((r) => setTimeout(r, 20));
@@ -214,19 +223,12 @@ describe('requests during a cold start', () => {
     taken.listen(0, '127.0.0.1');
     await once(taken, 'listening');
     const { port } = taken.address() as { port: number };
-    const { args, env: entryEnv } = ENTRY_POINTS['npm start server'](port);
-    const proc = spawn(process.execPath, args, {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        // YOLOv8n's session is still being created when the listen fails.
-        ROCKET_URL: hasShared ? shared('models', 'detection', 'yolov8n_int8_640.onnx') : slowRocket,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'startup-jobs-')),
-        ...entryEnv,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    running.push(proc);
+    const proc = spawnOnPort(
+      port,
+      // YOLOv8n's session is still being created when the listen fails.
+      { ROCKET_URL: hasShared ? shared('models', 'detection', 'yolov8n_int8_640.onnx') : slowRocket },
+      ['ignore', 'ignore', 'pipe'],
+    );
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
