@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/server.js';
@@ -20,10 +21,22 @@ describe('the rocket command in the README', () => {
     for (const line of commands) expect(line).not.toMatch(/(^|[;&|]\s*)rocket\s/);
   });
 
+  // npx links a checkout's bin into its cache once per checkout path and never relinks it, so a cache
+  // made before the bin moved would run the old file. An empty cache is what a new user has.
   it('`npx rocket` in the checkout runs this package (its bin, dist/bundle/cli.js), offline', () => {
-    const r = spawnSync('npx', ['--no-install', 'rocket', '--version'], { cwd: ROOT, encoding: 'utf8' });
-    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain(version);
+    const cache = mkdtempSync(join(tmpdir(), 'npx-cache-'));
+    try {
+      const env = { ...process.env, npm_config_cache: cache, npm_config_offline: 'true' };
+      const r = spawnSync('npx', ['--no-install', 'rocket', '--version'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env,
+      });
+      const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain(version);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 });
