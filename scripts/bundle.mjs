@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// npm run build:ts's last step: bundles the `rocket` command (dist/src/cli.js, as tsc wrote it) and
-// the functions-framework target (dist/src/function.js, package.json's `main`) into dist/bundle/cli.js,
-// dist/bundle/function.js and the chunks they import on demand, so that a cold start loads a few dozen files
-// instead of about 470 modules. On the 2-vCPU Intel host of docs/operations.md ("Cold start") the
+// npm run build:ts's last step: bundles the `rocket` command (dist/src/cli.js, as tsc wrote it), the
+// functions-framework target (dist/src/function.js, package.json's `main`) and the AWS Lambda handler
+// (dist/src/lambda.js) into dist/bundle/cli.js, dist/bundle/function.js, dist/bundle/lambda.js and
+// the chunks they import on demand, so that a cold start loads a few dozen files instead of about
+// 470 modules. On the 2-vCPU Intel host of docs/operations.md ("Cold start") the
 // first answer came 11-16% sooner; Node's module loader was most of the main thread's start.
 //
 // - Our modules and the pure-JavaScript packages the start path loads (START_PACKAGES) are bundled.
@@ -62,7 +63,7 @@ const rocketBundle = {
 // Chunk names carry a hash of their content: the last build's would be left beside the new ones.
 rmSync(OUT, { recursive: true, force: true });
 await build({
-  entryPoints: [join(SOURCE, 'cli.js'), join(SOURCE, 'function.js')],
+  entryPoints: ['cli.js', 'function.js', 'lambda.js'].map((entry) => join(SOURCE, entry)),
   outdir: OUT,
   bundle: true,
   splitting: true,

@@ -8,7 +8,7 @@ import { applyProcessSettings } from './process-settings.js';
 export type { LambdaHttpEvent, LambdaHttpResult } from './lambda/events.js';
 
 /**
- * The AWS Lambda entry point (`dist/src/lambda.handler`) for Function URLs and API Gateway HTTP
+ * The AWS Lambda entry point (bundled as `dist/bundle/lambda.handler`) for Function URLs and API Gateway HTTP
  * APIs (payload v2.0). Configuration comes from the function's environment variables (and a
  * config.ini in the task root, if one is baked in). The app is created once per execution
  * environment; inside Lambda it starts loading during the init phase, before the first request.

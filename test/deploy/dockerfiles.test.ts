@@ -50,11 +50,16 @@ function instructions(text: string): Instruction[] {
 
 const DOCKERFILES = ['Dockerfile', 'Dockerfile.gpu', 'Dockerfile.lambda'];
 
+/** The instructions of a Dockerfile's last stage, the image that runs. */
+function finalStage(all: Instruction[]): Instruction[] {
+  return all.filter((i) => i.stage === all.filter((f) => f.keyword === 'FROM').at(-1)?.stage);
+}
+
 describe.each(DOCKERFILES)('%s', (file) => {
   const text = read(file);
   const all = instructions(text);
   const stages = all.filter((i) => i.keyword === 'FROM').map((i) => i.stage);
-  const final = all.filter((i) => i.stage === stages.at(-1));
+  const final = finalStage(all);
 
   it('lints clean (dockerfile-utils, every rule an error)', () => {
     expect(lint(text)).toEqual([]);
@@ -83,12 +88,23 @@ describe.each(DOCKERFILES)('%s', (file) => {
       expect(run.args).toContain('rm -rf /var/lib/apt/lists/*');
     }
   });
+});
 
-  it.runIf(file !== 'Dockerfile.lambda')('runs as uid 1000 with a HEALTHCHECK and serves on 5042', () => {
+describe.each(['Dockerfile', 'Dockerfile.gpu'])('%s serves HTTP', (file) => {
+  const final = finalStage(instructions(read(file)));
+
+  it('runs the bundled `rocket serve` as uid 1000 with a HEALTHCHECK, on 5042', () => {
     expect(final.find((i) => i.keyword === 'USER')?.args).toBe('1000:1000');
     expect(final.find((i) => i.keyword === 'HEALTHCHECK')?.args).toContain('scripts/healthcheck.mjs');
     expect(final.find((i) => i.keyword === 'EXPOSE')?.args).toBe('5042');
     expect(final.find((i) => i.keyword === 'CMD')?.args).toBe('["node", "dist/bundle/cli.js", "serve"]');
+  });
+});
+
+describe('Dockerfile.lambda answers events', () => {
+  it('has the runtime interface client call the bundled handler (test/lambda/entry.test.ts runs it)', () => {
+    const final = finalStage(instructions(read('Dockerfile.lambda')));
+    expect(final.find((i) => i.keyword === 'CMD')?.args).toBe('["dist/bundle/lambda.handler"]');
   });
 });
 

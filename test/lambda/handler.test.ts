@@ -1,24 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RocketApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
-import type { LambdaHttpEvent } from '../../src/lambda/events.js';
 import { createLambdaHandler } from '../../src/lambda/handler.js';
 import { createLogger } from '../../src/log.js';
 import { type Json, multipart } from '../helpers/http.js';
 import { type RunningServer, startServer } from '../helpers/server.js';
-
-/** A recorded event shape from AWS's documentation, with the body filled in. */
-function fixture(name: string, body?: Buffer, contentType?: string): LambdaHttpEvent {
-  const event = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'));
-  if (body) event.body = body.toString('base64');
-  if (contentType) event.headers['content-type'] = contentType;
-  return event as LambdaHttpEvent;
-}
+import { fixture } from './fixture.js';
 
 const newApp = () =>
   new RocketApp(
