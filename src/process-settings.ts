@@ -8,7 +8,7 @@ let applied = false;
  * ({@link configureDecoder}) and V8's GC tuned for large uploads ({@link tuneGarbageCollector}).
  * They belong to the process, not to a RocketApp, so the entry points call this once at startup,
  * before the first image is decoded: `rocket serve` (right after it creates the app, so the rocket
- * loads meanwhile), the functions-framework target (src/function.ts), the Lambda handler
+ * loads meanwhile), the functions-framework target (src/function-target.ts), the Lambda handler
  * (src/lambda.ts) and `rocket predict`. Later calls do nothing.
  */
 export function applyProcessSettings(): void {
