@@ -1,29 +1,14 @@
-import { RocketApp } from './app.js';
-import { loadConfig } from './config/load.js';
-import type { LambdaHttpEvent, LambdaHttpResult } from './lambda/events.js';
-import { createLambdaHandler } from './lambda/handler.js';
-import { createLogger } from './log.js';
-import { applyProcessSettings } from './process-settings.js';
+import { prestartWorker } from './inference/worker-thread.js';
 
 export type { LambdaHttpEvent, LambdaHttpResult } from './lambda/events.js';
 
 /**
- * The AWS Lambda entry point (bundled as `dist/bundle/lambda.handler`) for Function URLs and API Gateway HTTP
- * APIs (payload v2.0). Configuration comes from the function's environment variables (and a
- * config.ini in the task root, if one is baked in). The app is created once per execution
- * environment; inside Lambda it starts loading during the init phase, before the first request.
+ * The AWS Lambda entry point (bundled as `dist/bundle/lambda.handler`, Dockerfile.lambda's CMD).
+ * The first inference worker starts here, before src/lambda/entry.ts and the app's modules load,
+ * so that its import of onnxruntime overlaps their loading, as in `rocket serve`
+ * (src/commands/index.ts).
  */
-const lambda = createLambdaHandler({
-  createApp() {
-    applyProcessSettings();
-    const config = loadConfig();
-    return new RocketApp(config, createLogger(config.LOG_LEVEL));
-  },
-});
-
-if (process.env.AWS_LAMBDA_FUNCTION_NAME) lambda.warm();
+prestartWorker();
 
 /** Answers one Function URL or HTTP API v2.0 event with the same routes as the HTTP server. */
-export function handler(event: LambdaHttpEvent): Promise<LambdaHttpResult> {
-  return lambda.handle(event);
-}
+export const { handler } = await import('./lambda/entry.js');

@@ -9,7 +9,7 @@ let applied = false;
  * They belong to the process, not to a RocketApp, so the entry points call this once at startup,
  * before the first image is decoded: `rocket serve` (right after it creates the app, so the rocket
  * loads meanwhile), the functions-framework target (src/function-target.ts), the Lambda handler
- * (src/lambda.ts) and `rocket predict`. Later calls do nothing.
+ * (src/lambda/entry.ts) and `rocket predict`. Later calls do nothing.
  */
 export function applyProcessSettings(): void {
   if (applied) return;
