@@ -24,10 +24,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   predict: {
     summary: 'Run the rocket on one image: print the JSON, or write the image with boxes (--out)',
     load: async () => (await import('./predict.js')).predictCommand,
+    early: prestartWorker,
   },
   batch: {
     summary: 'Run a folder, glob, bucket or list of inputs through the rocket into JSON Lines, sharded',
     load: async () => (await import('./batch.js')).batchCommand,
+    early: prestartWorker,
   },
   inspect: {
     summary: 'Show a model’s inputs, outputs and metadata, and the task and preprocessing inferred',
