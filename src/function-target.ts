@@ -16,8 +16,9 @@ import { startTracing } from './serving/tracing.js';
 /**
  * The functions-framework target `process` (Cloud Functions / Cloud Run functions convention):
  * `npx functions-framework --target=process`, entered through src/function.ts. The rocket starts
- * loading when this module is imported; model requests that arrive before it is ready are held for up to STARTUP_WAIT_S (503
- * NOT_READY after that, or as soon as loading fails), and probes answer at once.
+ * loading when this module is imported; model requests that arrive before it is ready are held
+ * for up to STARTUP_WAIT_S (503 NOT_READY after that, or as soon as loading fails), and probes
+ * answer at once.
  *
  * The framework owns the HTTP server (its port, its Express body parsers, its SIGTERM handler that
  * exits at once) and offers no hook into it. This module adopts that server when its first
