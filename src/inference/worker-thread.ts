@@ -14,6 +14,17 @@ function workerScript(): string {
   throw new Error(`Inference worker script not found at ${sibling} or ${built}; run npm run build:ts`);
 }
 
+/**
+ * A new thread running the worker script. It inherits the process's Node options, except under
+ * `--input-type` (code given with --eval, --print or on stdin), which a thread inheriting it
+ * applies to its ES module script and refuses to load it: there it gets none. (Given explicitly,
+ * the others could not be passed on either: a thread refuses V8's and the process's own.)
+ */
+function startThread(): Worker {
+  const evaluated = process.execArgv.some((arg) => arg.startsWith('--input-type'));
+  return new Worker(workerScript(), evaluated ? { execArgv: [] } : {});
+}
+
 /** The thread prestartWorker() started, until a pool takes it; `gone` once it has exited. */
 let early: { worker: Worker; gone: boolean } | undefined;
 
@@ -24,7 +35,7 @@ let early: { worker: Worker; gone: boolean } | undefined;
  */
 export function prestartWorker(): Worker {
   if (early) return early.worker;
-  const started = { worker: new Worker(workerScript()), gone: false };
+  const started = { worker: startThread(), gone: false };
   started.worker.unref();
   // A thread that failed to start is replaced by a fresh one, whose failure is reported as usual.
   started.worker.once('error', () => {});
@@ -39,7 +50,7 @@ export function prestartWorker(): Worker {
 export function workerThread(): Worker {
   const taken = early;
   early = undefined;
-  if (!taken || taken.gone) return new Worker(workerScript());
+  if (!taken || taken.gone) return startThread();
   taken.worker.ref();
   return taken.worker;
 }
