@@ -52,7 +52,8 @@ const DOCKERFILES = ['Dockerfile', 'Dockerfile.gpu', 'Dockerfile.lambda'];
 
 /** The instructions of a Dockerfile's last stage, the image that runs. */
 function finalStage(all: Instruction[]): Instruction[] {
-  return all.filter((i) => i.stage === all.filter((f) => f.keyword === 'FROM').at(-1)?.stage);
+  const last = all.findLast((i) => i.keyword === 'FROM')?.stage;
+  return all.filter((i) => i.stage === last);
 }
 
 describe.each(DOCKERFILES)('%s', (file) => {
