@@ -19,6 +19,7 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor properties[] = {
       {"ABI_VERSION", nullptr, nullptr, nullptr, nullptr, abi, napi_enumerable, nullptr},
       Method("normalizeToChw", rs::NormalizeToChwBinding),
+      Method("resizeLinear", rs::ResizeLinearBinding),
       Method("decodeYolo", rs::DecodeYoloBinding),
       Method("decodeEnd2end", rs::DecodeEnd2endBinding),
       Method("decodeBoxes", rs::DecodeBoxesBinding),

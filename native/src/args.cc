@@ -196,6 +196,12 @@ bool AtLeast(napi_env env, double length, double min, const std::string& what, c
                        JsonNumber(length));
 }
 
+bool AtMost(napi_env env, double value, double max, const char* max_name, const char* name) {
+  if (value <= max) return true;
+  return ThrowExpected(env, ErrorKind::kRange, "at most " + JsNumber(max) + " (" + max_name + ")",
+                       name, JsonNumber(value));
+}
+
 bool Exactly(napi_env env, double length, double n, const std::string& what, const char* name) {
   if (length == n) return true;
   return ThrowExpected(env, ErrorKind::kRange, JsNumber(n) + " " + what, name, JsonNumber(length));

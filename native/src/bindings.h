@@ -10,9 +10,10 @@
 namespace rs {
 
 // Bumped whenever the exported functions change shape; checked by src/kernels/native.ts.
-constexpr int32_t kAbiVersion = 5;
+constexpr int32_t kAbiVersion = 6;
 
 napi_value NormalizeToChwBinding(napi_env env, napi_callback_info info);
+napi_value ResizeLinearBinding(napi_env env, napi_callback_info info);
 napi_value DecodeYoloBinding(napi_env env, napi_callback_info info);
 napi_value DecodeEnd2endBinding(napi_env env, napi_callback_info info);
 napi_value DecodeBoxesBinding(napi_env env, napi_callback_info info);

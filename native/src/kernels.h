@@ -22,6 +22,14 @@ struct NormalizeParams {
 // HWC uint8 → CHW float32 canvas filled with the normalised pad value (letterbox).
 void NormalizeToChw(const uint8_t* src, float* dst, const NormalizeParams& p);
 
+struct ResizeParams {
+  size_t src_width, src_height, channels, dst_width, dst_height;
+  size_t crop_left, crop_top, crop_width, crop_height;
+};
+
+// HWC uint8 → HWC uint8 as OpenCV's INTER_LINEAR; writes the crop window of the resized image.
+void ResizeLinear(const uint8_t* src, uint8_t* dst, const ResizeParams& p);
+
 struct YoloParams {
   bool v5;
   size_t num_classes, num_anchors;

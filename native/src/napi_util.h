@@ -103,6 +103,9 @@ bool CountValue(napi_env env, napi_value v, const std::string& name, double* out
 
 // RangeError "Expected at least <min> <what> for <name> but received <length>" when length < min.
 bool AtLeast(napi_env env, double length, double min, const std::string& what, const char* name);
+// RangeError "Expected at most <max> (<max_name>) for <name> but received <value>" when value >
+// max.
+bool AtMost(napi_env env, double value, double max, const char* max_name, const char* name);
 // RangeError "Expected <n> <what> for <name> but received <length>" when length != n.
 bool Exactly(napi_env env, double length, double n, const std::string& what, const char* name);
 // Reads obj[key] (running getters), like `obj[key]` in JavaScript.

@@ -97,16 +97,8 @@ napi_value NormalizeToChwBinding(napi_env env, napi_callback_info info) {
   const double plane = s[3] * s[4];
   RS_CHECK(Exactly(env, static_cast<double>(dst.length), out_channels * plane,
                    "floats (outChannels * dstWidth * dstHeight)", "dst.length"));
-  if (s[5] + s[0] > s[3]) {
-    ThrowExpected(env, ErrorKind::kRange, "at most " + JsNumber(s[3]) + " (dstWidth)",
-                  "options.offsetX + options.srcWidth", JsNumber(s[5] + s[0]));
-    return nullptr;
-  }
-  if (s[6] + s[1] > s[4]) {
-    ThrowExpected(env, ErrorKind::kRange, "at most " + JsNumber(s[4]) + " (dstHeight)",
-                  "options.offsetY + options.srcHeight", JsNumber(s[6] + s[1]));
-    return nullptr;
-  }
+  RS_CHECK(AtMost(env, s[5] + s[0], s[3], "dstWidth", "options.offsetX + options.srcWidth"));
+  RS_CHECK(AtMost(env, s[6] + s[1], s[4], "dstHeight", "options.offsetY + options.srcHeight"));
   p.src_width = static_cast<size_t>(s[0]);
   p.src_height = static_cast<size_t>(s[1]);
   p.src_channels = static_cast<size_t>(s[2]);

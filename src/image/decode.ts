@@ -7,9 +7,9 @@ import { type Placement, planPlacement } from './geometry.js';
 import { isSrgbProfile } from './icc.js';
 import { checkPixelLimit } from './limits.js';
 
-/** An image decoded and resized for one model: HWC uint8 pixels plus what maps results back. */
+/** An image decoded (and resized) for one model: HWC uint8 pixels plus what maps results back. */
 export interface DecodedImage {
-  /** HWC uint8, `height × width × channels` bytes (the resized, cropped image, not the canvas). */
+  /** HWC uint8, `height × width × channels` bytes (the resized, cropped image, not the canvas; or the whole image when `unresized`). */
   pixels: Uint8Array;
   width: number;
   height: number;
@@ -17,6 +17,11 @@ export interface DecodedImage {
   /** Size of the original image after EXIF orientation. */
   original: { width: number; height: number; format: string };
   placement: Placement;
+  /**
+   * The pixels are the whole oriented image, still to be resized as `placement` says (bilinear:
+   * the inference worker does it, see src/inference/model-size.ts).
+   */
+  unresized?: true;
 }
 
 /** An encoded image opened for decoding: its size after EXIF orientation, and fresh pipelines on it. */
@@ -99,38 +104,21 @@ export async function openImage(
 }
 
 /**
- * The oriented image resized as `placement` says, and cropped; as it is with resize `none`.
- * `bilinear` samples like OpenCV's INTER_LINEAR (pixel centres at +0.5, two taps, no
- * antialiasing): libvips' affine transform with those offsets gives the same image, measured 0.23
- * levels mean difference on zidane.jpg, where the antialiased `linear` differs by 2.3. sharp crops
- * before an affine transform, so a crop after it is a second pass.
+ * The oriented image resized as `placement` says, and cropped; as it is with resize `none`, and
+ * with `bilinear`, which the inference worker resizes (kernels' resizeLinear: OpenCV's
+ * INTER_LINEAR to the bit, which libvips' affine transform is not).
  */
 async function resized(image: OpenedImage, placement: Placement, pre: Preprocess): Promise<Sharp> {
-  if (pre.resize === 'none') return image.pipeline();
+  if (pre.resize === 'none' || pre.interpolation === 'bilinear') return image.pipeline();
   const { resizeWidth: w, resizeHeight: h, crop } = placement;
-  if (pre.interpolation !== 'bilinear') {
-    const pipeline = image.pipeline().resize(w, h, { fit: 'fill', kernel: pre.interpolation });
-    return crop ? pipeline.extract(crop) : pipeline;
-  }
-  const pipeline = image.pipeline().affine([w / image.width, 0, 0, h / image.height], {
-    interpolator: 'bilinear',
-    idx: 0.5,
-    idy: 0.5,
-    odx: -0.5,
-    ody: -0.5,
-  });
-  if (!crop) return pipeline;
-  try {
-    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-    return sharp(data, { raw: info }).extract(crop);
-  } catch (err) {
-    throw translateSharpError(err);
-  }
+  const pipeline = image.pipeline().resize(w, h, { fit: 'fill', kernel: pre.interpolation });
+  return crop ? pipeline.extract(crop) : pipeline;
 }
 
 /**
- * Decodes an upload straight to the model's input size. Resizing inside the decoder lets libvips
- * shrink JPEGs on load, so a large photo never exists at full size in memory. The only module that
+ * Decodes an upload for the model: straight to its input size with the interpolations libvips
+ * has (resizing inside the decoder lets it shrink JPEGs on load); at the image's own size for
+ * `bilinear`, which the inference worker resizes (`DecodedImage.unresized`), as for resize `none`. The only module that
  * knows sharp's error texts: they become IMAGE_UNDECODABLE or IMAGE_TOO_LARGE. BMP goes through
  * {@link decodeBmp} first. SVG is refused as UNSUPPORTED_IMAGE_FORMAT unless `allowSvg`
  * (ALLOW_SVG).
@@ -159,6 +147,7 @@ export async function decodeForModel(
       channels: info.channels,
       original: { width, height, format: image.format },
       placement,
+      ...(pre.resize !== 'none' && pre.interpolation === 'bilinear' ? { unresized: true as const } : {}),
     };
   } catch (err) {
     throw translateSharpError(err);

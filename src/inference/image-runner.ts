@@ -5,6 +5,7 @@ import { channelCount, type ImageRocketSpec, type RocketSpec } from '../rocket/t
 import type { ImageHeadModule, OutputView, RunModel, TaskFields } from '../tasks/types.js';
 import { createInputTensors, sameSizeGroups } from './input-batches.js';
 import type { Job, WireTensor, WorkerTiming } from './messages.js';
+import { atModelSize } from './model-size.js';
 
 /**
  * Runs batches of decoded images through one session: preprocess, run, the family's
@@ -60,9 +61,10 @@ export function createImageRunner(
     return head.postprocess(views, job, state);
   }
 
-  return async (jobs, proof = false) => {
+  return async (received, proof = false) => {
     const start = performance.now();
     const timing: WorkerTiming = { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
+    const jobs = received.map((job) => atModelSize(job, kernels));
     const prepared = jobs.map((job) => head.prepare?.(job) ?? { job, state: undefined });
     timing.preprocessMs = performance.now() - start;
     const results: TaskFields[] = [];

@@ -45,6 +45,8 @@ export interface Job {
   thresholds: Thresholds;
   /** The family's own query parameters of the request (src/tasks/types.ts FamilyOptions). */
   options: FamilyOptions;
+  /** `pixels` are the whole decoded image, resized in the worker (model-size.ts) before anything reads them. */
+  unresized?: true;
 }
 
 /** Per-stage times of one batch measured inside the worker, in milliseconds. */

@@ -90,6 +90,11 @@ export function atLeast(length: number, min: number, what: string, name: string)
   if (length < min) throw new RangeError(expected(`at least ${min} ${what}`, name, length));
 }
 
+/** RangeError "Expected at most <max> (<maxName>) for <name> but received <value>" when value > max. */
+export function atMost(value: number, max: number, maxName: string, name: string): void {
+  if (value > max) throw new RangeError(expected(`at most ${max} (${maxName})`, name, value));
+}
+
 /** RangeError "Expected <n> <what> for <name> but received <length>" when length !== n. */
 export function exactly(length: number, n: number, what: string, name: string): void {
   if (length !== n) throw new RangeError(expected(`${n} ${what}`, name, length));

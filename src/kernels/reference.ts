@@ -14,6 +14,7 @@ import { decodeBoxes } from './boxes.js';
 import { bestClass, candidates, checkCapacity, putCentred } from './candidates.js';
 import {
   atLeast,
+  atMost,
   count,
   exactly,
   field,
@@ -29,6 +30,7 @@ import {
 } from './checks.js';
 import { decodeEnd2end } from './end2end.js';
 import { byScore, nms } from './nms.js';
+import { resizeLinear } from './resize.js';
 import { decodeRetinaface } from './retinaface.js';
 import { nmsRotated } from './rotated-nms.js';
 import { decodeScrfd } from './scrfd.js';
@@ -62,10 +64,8 @@ function normalizeToChw(src: Uint8Array, dst: Float32Array, options: NormalizeOp
   exactly(s.length, w * h * c, 'bytes (srcWidth * srcHeight * srcChannels)', 'src.length');
   const plane = W * H;
   exactly(d.length, outC * plane, 'floats (outChannels * dstWidth * dstHeight)', 'dst.length');
-  if (x0 + w > W)
-    throw new RangeError(expected(`at most ${W} (dstWidth)`, 'options.offsetX + options.srcWidth', x0 + w));
-  if (y0 + h > H)
-    throw new RangeError(expected(`at most ${H} (dstHeight)`, 'options.offsetY + options.srcHeight', y0 + h));
+  atMost(x0 + w, W, 'dstWidth', 'options.offsetX + options.srcWidth');
+  atMost(y0 + h, H, 'dstHeight', 'options.offsetY + options.srcHeight');
 
   const from = order === 'bgr' ? [2, 1, 0] : [0, 1, 2];
   const lut = new Float32Array(256);
@@ -151,6 +151,7 @@ function topK(values: Float32Array, k: number, outIndices: Int32Array): number {
 export const referenceKernels: Kernels = Object.freeze({
   kind: 'reference',
   normalizeToChw,
+  resizeLinear,
   decodeYolo,
   decodeEnd2end,
   decodeBoxes,

@@ -44,6 +44,25 @@ export interface NormalizeOptions {
   padValue: number;
 }
 
+/** What {@link Kernels.resizeLinear} reads and writes. All sizes in pixels. */
+export interface ResizeOptions {
+  /** Source image, HWC uint8, `srcHeight × srcWidth × channels` bytes. */
+  srcWidth: number;
+  srcHeight: number;
+  channels: number;
+  /** The size the whole image is resized to. */
+  dstWidth: number;
+  dstHeight: number;
+  /**
+   * The window of the resized image written to `dst` (`cropHeight × cropWidth × channels` bytes):
+   * all of it (0, 0, dstWidth, dstHeight), or the part center-crop keeps.
+   */
+  cropLeft: number;
+  cropTop: number;
+  cropWidth: number;
+  cropHeight: number;
+}
+
 /** Decoding parameters for {@link Kernels.decodeYolo}. */
 export interface YoloDecodeOptions {
   layout: YoloLayout;
@@ -208,6 +227,12 @@ export interface Kernels {
    * @throws RangeError when lengths, channels or placement do not fit.
    */
   normalizeToChw(src: Uint8Array, dst: Float32Array, options: NormalizeOptions): void;
+  /**
+   * HWC uint8 → HWC uint8 resized as OpenCV's INTER_LINEAR (11-bit fixed point; a 2 × 2 mean when
+   * both sides halve exactly), the window `crop*` of it written to `dst`. [sync]
+   * @throws RangeError when lengths or the window do not fit.
+   */
+  resizeLinear(src: Uint8Array, dst: Uint8Array, options: ResizeOptions): void;
   /**
    * Transposes (v8) or reads (v5) a YOLO head, keeps candidates above the confidence threshold with
    * their best class (argmax; lowest index on ties), converts cxcywh → xyxy. [sync]

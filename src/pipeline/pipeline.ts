@@ -115,6 +115,7 @@ export class RocketPipeline {
       placement: image.placement,
       thresholds: { ...spec.thresholds, ...overrides },
       options,
+      ...(image.unresized ? { unresized: true as const } : {}),
     }));
     const results: JobResult[] =
       spec.dynamicBatch && jobs.length > 1
