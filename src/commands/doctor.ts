@@ -6,6 +6,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.js';
 import { buildDemoDetector } from '../demo/detector.js';
+import { keepOrtTelemetryOff } from '../inference/ort-telemetry.js';
 import { probeGpus } from '../kernels/native.js';
 import type { GpuProbe } from '../kernels/types.js';
 import { checkDevice, formatDeviceCheck } from './doctor-device.js';
@@ -96,6 +97,7 @@ export function systemProbes(env: NodeJS.ProcessEnv = process.env): DoctorProbes
       return cache.get(name);
     },
     async tryCuda() {
+      keepOrtTelemetryOff();
       const ort = (await import('onnxruntime-node')).default;
       try {
         const session = await ort.InferenceSession.create(buildDemoDetector(), {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../package.js';
+import { keepOrtTelemetryOff } from './ort-telemetry.js';
 
 /** The compiled worker script. Under vitest this module runs from src/, so use the built copy. */
 function workerScript(): string {
@@ -18,9 +19,11 @@ function workerScript(): string {
  * A new thread running the worker script. It inherits the process's Node options, except under
  * `--input-type` (code given with --eval, --print or on stdin), which a thread inheriting it
  * applies to its ES module script and refuses to load it: there it gets none. (Given explicitly,
- * the others could not be passed on either: a thread refuses V8's and the process's own.)
+ * the others could not be passed on either: a thread refuses V8's and the process's own.) Its
+ * onnxruntime sends no telemetry (keepOrtTelemetryOff).
  */
 function startThread(): Worker {
+  keepOrtTelemetryOff();
   const evaluated = process.execArgv.some((arg) => arg.startsWith('--input-type'));
   return new Worker(workerScript(), evaluated ? { execArgv: [] } : {});
 }

@@ -6,6 +6,8 @@ import { ROOT } from '../helpers/server.js';
 
 /** What one `rocket` run printed and how it exited. */
 interface CliRun {
+  /** The process id it ran as. */
+  pid: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -26,5 +28,7 @@ export function runCli(args: string[], env: Record<string, string> = {}, cwd?: s
   let stderr = '';
   proc.stdout.on('data', (d) => (stdout += d));
   proc.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) =>
+    proc.once('close', (code) => resolve({ pid: proc.pid as number, code, stdout, stderr })),
+  );
 }

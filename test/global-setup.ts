@@ -1,5 +1,7 @@
 // Vitest's global setup: the run's own temporary folder, removed when the run ends. Tests and the
 // processes they start take it from TMPDIR (os.tmpdir()), so what a test leaves behind goes with it.
+// Sessions the tests create in their own processes send no onnxruntime telemetry either (the
+// servers and CLIs they start turn it off themselves: test/inference/ort-telemetry.test.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,5 +9,6 @@ import { join } from 'node:path';
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'rocketserve-test-'));
   process.env.TMPDIR = dir;
+  process.env.ORT_DISABLE_TELEMETRY = '1';
   return () => rmSync(dir, { recursive: true, force: true });
 }
