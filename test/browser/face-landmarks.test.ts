@@ -17,7 +17,7 @@ import {
   toOriginal,
 } from '../helpers/detectors.js';
 import { writeModel } from '../helpers/families.js';
-import { useServer } from '../helpers/server.js';
+import { ROOT, useServer } from '../helpers/server.js';
 import { hasChromium, launch, noteIfNoChromium, openPlayground, untilStatus } from './chromium.js';
 
 noteIfNoChromium('the playground test on face landmarks');
@@ -28,7 +28,7 @@ noteIfNoChromium('the playground test on face landmarks');
 // known by construction, and the page must draw them on the demo image.
 
 /** Where the screenshot people look at goes. */
-const SCREENSHOT = '/tmp/face-landmarks.png';
+const SCREENSHOT = join(ROOT, 'test-results', 'face-landmarks.png');
 const VIEWPORT = { width: 1280, height: 1100 };
 const INPUT: Size = { width: 64, height: 64 };
 const NAMES = ['left_eye', 'right_eye', 'nose', 'mouth_left', 'mouth_right'];

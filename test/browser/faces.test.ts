@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection } from '../../web/src/filter.js';
 import { expectBoxes, ULTRAFACE_ZIDANE, writeUltraFaceRocket } from '../helpers/real-rockets.js';
-import { useServer } from '../helpers/server.js';
+import { ROOT, useServer } from '../helpers/server.js';
 import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
 import { hasChromium, launch, noteIfNoChromium, openPlayground, untilStatus } from './chromium.js';
 
@@ -10,7 +11,7 @@ noteIfNoChromium('the playground test on UltraFace');
 noteIfNoShared('the playground test on UltraFace');
 
 /** Where the screenshot people look at goes. */
-const SCREENSHOT = '/tmp/faces-playground.png';
+const SCREENSHOT = join(ROOT, 'test-results', 'faces-playground.png');
 const VIEWPORT = { width: 1280, height: 1100 };
 
 /** What the page exposes as window.__rocket (web/src/state.ts). */
