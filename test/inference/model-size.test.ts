@@ -21,7 +21,7 @@ const png = () =>
 async function jobFor(over: Parameters<typeof preprocessOf>[0]): Promise<Job> {
   const d = await decodeForModel(await png(), preprocessOf({ width: 16, height: 16, ...over }), 1e6);
   return {
-    pixels: d.pixels,
+    pixels: new Uint8Array(d.pixels), // as the worker receives them: an ArrayBuffer of their own
     width: d.width,
     height: d.height,
     channels: d.channels,
@@ -44,6 +44,8 @@ describe('bilinear decoding and atModelSize', () => {
     kernels.resizeLinear(raw, expected, { ...o, cropLeft: 0, cropTop: 0, cropWidth: 16, cropHeight: 11 });
     expect([sized.width, sized.height, sized.unresized]).toEqual([16, 11, undefined]);
     expect(Array.from(sized.pixels)).toEqual(Array.from(expected));
+    // The whole image's memory is let go of at once: its array is detached.
+    expect(job.pixels.byteLength).toBe(0);
   });
 
   it('resizes a bilinear center-crop and keeps the crop window only', async () => {
