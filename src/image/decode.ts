@@ -9,7 +9,10 @@ import { checkPixelLimit } from './limits.js';
 
 /** An image decoded (and resized) for one model: HWC uint8 pixels plus what maps results back. */
 export interface DecodedImage {
-  /** HWC uint8, `height × width × channels` bytes (the resized, cropped image, not the canvas; or the whole image when `unresized`). */
+  /**
+   * HWC uint8, `height × width × channels` bytes: the resized, cropped image (not the canvas), or
+   * the whole image when `unresized`.
+   */
   pixels: Uint8Array;
   width: number;
   height: number;
@@ -104,12 +107,17 @@ export async function openImage(
 }
 
 /**
- * The oriented image resized as `placement` says, and cropped; as it is with resize `none`, and
- * with `bilinear`, which the inference worker resizes (kernels' resizeLinear: OpenCV's
- * INTER_LINEAR to the bit, which libvips' affine transform is not).
+ * Whether the inference worker resizes this rocket's images (kernels' resizeLinear: OpenCV's
+ * INTER_LINEAR to the bit, which libvips' affine transform is not), so decoding keeps them whole.
  */
-async function resized(image: OpenedImage, placement: Placement, pre: Preprocess): Promise<Sharp> {
-  if (pre.resize === 'none' || pre.interpolation === 'bilinear') return image.pipeline();
+const resizedInWorker = (pre: Preprocess) => pre.resize !== 'none' && pre.interpolation === 'bilinear';
+
+/**
+ * The oriented image resized as `placement` says, and cropped; as it is with resize `none` and
+ * when the worker resizes it.
+ */
+function resized(image: OpenedImage, placement: Placement, pre: Preprocess): Sharp {
+  if (pre.resize === 'none' || pre.interpolation === 'bilinear') return image.pipeline(); // see resizedInWorker
   const { resizeWidth: w, resizeHeight: h, crop } = placement;
   const pipeline = image.pipeline().resize(w, h, { fit: 'fill', kernel: pre.interpolation });
   return crop ? pipeline.extract(crop) : pipeline;
@@ -118,10 +126,10 @@ async function resized(image: OpenedImage, placement: Placement, pre: Preprocess
 /**
  * Decodes an upload for the model: straight to its input size with the interpolations libvips
  * has (resizing inside the decoder lets it shrink JPEGs on load); at the image's own size for
- * `bilinear`, which the inference worker resizes (`DecodedImage.unresized`), as for resize `none`. The only module that
- * knows sharp's error texts: they become IMAGE_UNDECODABLE or IMAGE_TOO_LARGE. BMP goes through
- * {@link decodeBmp} first. SVG is refused as UNSUPPORTED_IMAGE_FORMAT unless `allowSvg`
- * (ALLOW_SVG).
+ * `bilinear`, which the inference worker resizes (`DecodedImage.unresized`), as for resize
+ * `none`. The only module that knows sharp's error texts: they become IMAGE_UNDECODABLE or
+ * IMAGE_TOO_LARGE. BMP goes through {@link decodeBmp} first. SVG is refused as
+ * UNSUPPORTED_IMAGE_FORMAT unless `allowSvg` (ALLOW_SVG).
  */
 export async function decodeForModel(
   bytes: Uint8Array,
@@ -133,7 +141,7 @@ export async function decodeForModel(
   refuseSvg(image.format, allowSvg);
   const { width, height } = image;
   const placement = planPlacement(width, height, pre);
-  let pipeline = await resized(image, placement, pre);
+  let pipeline = resized(image, placement, pre);
   pipeline =
     pre.channelOrder === 'gray'
       ? pipeline.toColourspace('b-w')
@@ -147,7 +155,7 @@ export async function decodeForModel(
       channels: info.channels,
       original: { width, height, format: image.format },
       placement,
-      ...(pre.resize !== 'none' && pre.interpolation === 'bilinear' ? { unresized: true as const } : {}),
+      ...(resizedInWorker(pre) ? { unresized: true as const } : {}),
     };
   } catch (err) {
     throw translateSharpError(err);

@@ -45,7 +45,7 @@ export interface Job {
   thresholds: Thresholds;
   /** The family's own query parameters of the request (src/tasks/types.ts FamilyOptions). */
   options: FamilyOptions;
-  /** `pixels` are the whole decoded image, resized in the worker (model-size.ts) before anything reads them. */
+  /** `pixels` are the whole decoded image, resized in the worker (model-size.ts) before use. */
   unresized?: true;
 }
 

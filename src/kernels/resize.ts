@@ -50,60 +50,48 @@ function axis(src: number, dst: number, clampWeights: boolean) {
   return { first, weights };
 }
 
-/** Validates the arguments as the native binding does; returns the options' numbers. */
+/** Validates the arguments as the native binding does; returns the typed arrays. */
 function checked(src: unknown, dst: unknown, options: unknown) {
   const s = typed<Uint8Array>(src, 'a Uint8Array', 'src');
   const d = typed<Uint8Array>(dst, 'a Uint8Array', 'dst');
   const o = object(options, 'options');
-  const srcWidth = positive(o, 'options', 'srcWidth');
-  const srcHeight = positive(o, 'options', 'srcHeight');
-  const channels = positive(o, 'options', 'channels');
-  const dstWidth = positive(o, 'options', 'dstWidth');
-  const dstHeight = positive(o, 'options', 'dstHeight');
-  const cropLeft = count(o, 'options', 'cropLeft');
-  const cropTop = count(o, 'options', 'cropTop');
-  const cropWidth = positive(o, 'options', 'cropWidth');
-  const cropHeight = positive(o, 'options', 'cropHeight');
+  for (const key of ['srcWidth', 'srcHeight', 'channels', 'dstWidth', 'dstHeight'])
+    positive(o, 'options', key);
+  const [left, top] = [count(o, 'options', 'cropLeft'), count(o, 'options', 'cropTop')];
+  const [width, height] = [positive(o, 'options', 'cropWidth'), positive(o, 'options', 'cropHeight')];
+  const { srcWidth, srcHeight, channels, dstWidth, dstHeight } = o as unknown as ResizeOptions;
   exactly(s.length, srcWidth * srcHeight * channels, 'bytes (srcWidth * srcHeight * channels)', 'src.length');
-  exactly(
-    d.length,
-    cropWidth * cropHeight * channels,
-    'bytes (cropWidth * cropHeight * channels)',
-    'dst.length',
-  );
-  atMost(cropLeft + cropWidth, dstWidth, 'dstWidth', 'options.cropLeft + options.cropWidth');
-  atMost(cropTop + cropHeight, dstHeight, 'dstHeight', 'options.cropTop + options.cropHeight');
-  return {
-    s,
-    d,
-    srcWidth,
-    srcHeight,
-    channels,
+  exactly(d.length, width * height * channels, 'bytes (cropWidth * cropHeight * channels)', 'dst.length');
+  atMost(left + width, dstWidth, 'dstWidth', 'options.cropLeft + options.cropWidth');
+  atMost(top + height, dstHeight, 'dstHeight', 'options.cropTop + options.cropHeight');
+  return { s, d };
+}
+
+export function resizeLinear(src: Uint8Array, dst: Uint8Array, options: ResizeOptions): void {
+  const { s, d } = checked(src, dst, options);
+  const {
+    srcWidth: W,
+    srcHeight: H,
+    channels: c,
     dstWidth,
     dstHeight,
     cropLeft,
     cropTop,
     cropWidth,
-    cropHeight,
-  };
-}
-
-export function resizeLinear(src: Uint8Array, dst: Uint8Array, options: ResizeOptions): void {
-  const a = checked(src, dst, options);
-  const { s, d, srcWidth: W, srcHeight: H, channels: c } = a;
-  if (W === 2 * a.dstWidth && H === 2 * a.dstHeight) {
-    halve(a);
+  } = options;
+  if (W === 2 * dstWidth && H === 2 * dstHeight) {
+    halve(s, d, options);
     return;
   }
-  const cols = axis(W, a.dstWidth, true);
-  const rows = axis(H, a.dstHeight, false);
-  const line = a.cropWidth * c;
+  const cols = axis(W, dstWidth, true);
+  const rows = axis(H, dstHeight, false);
+  const line = cropWidth * c;
   const upper = new Int32Array(line);
   const lower = new Int32Array(line);
   const horizontal = (y: number, out: Int32Array) => {
     const row = Math.min(Math.max(y, 0), H - 1) * W * c;
-    for (let x = 0; x < a.cropWidth; x++) {
-      const dx = a.cropLeft + x;
+    for (let x = 0; x < cropWidth; x++) {
+      const dx = cropLeft + x;
       const x0 = cols.first[dx] as number;
       const x1 = Math.min(x0 + 1, W - 1);
       const w0 = cols.weights[2 * dx] as number;
@@ -113,8 +101,8 @@ export function resizeLinear(src: Uint8Array, dst: Uint8Array, options: ResizeOp
       }
     }
   };
-  for (let y = 0; y < a.cropHeight; y++) {
-    const dy = a.cropTop + y;
+  for (let y = 0; y < options.cropHeight; y++) {
+    const dy = cropTop + y;
     const y0 = rows.first[dy] as number;
     horizontal(y0, upper);
     horizontal(y0 + 1, lower);
@@ -128,13 +116,14 @@ export function resizeLinear(src: Uint8Array, dst: Uint8Array, options: ResizeOp
 }
 
 /** An exact halving of both sides: each output value is its 2 × 2 block's rounded mean. */
-function halve(a: ReturnType<typeof checked>): void {
-  const { s, d, srcWidth: W, channels: c } = a;
-  for (let y = 0; y < a.cropHeight; y++) {
-    const top = 2 * (a.cropTop + y) * W * c;
-    const bottom = top + W * c;
-    for (let x = 0; x < a.cropWidth; x++) {
-      const left = 2 * (a.cropLeft + x) * c;
+function halve(s: Uint8Array, d: Uint8Array, o: ResizeOptions): void {
+  const c = o.channels;
+  const line = o.srcWidth * c;
+  for (let y = 0; y < o.cropHeight; y++) {
+    const top = 2 * (o.cropTop + y) * line;
+    const bottom = top + line;
+    for (let x = 0; x < o.cropWidth; x++) {
+      const left = 2 * (o.cropLeft + x) * c;
       for (let k = 0; k < c; k++) {
         const i = left + k;
         const sum =
@@ -142,7 +131,7 @@ function halve(a: ReturnType<typeof checked>): void {
           (s[top + i + c] as number) +
           (s[bottom + i] as number) +
           (s[bottom + i + c] as number);
-        d[(y * a.cropWidth + x) * c + k] = (sum + 2) >> 2;
+        d[(y * o.cropWidth + x) * c + k] = (sum + 2) >> 2;
       }
     }
   }

@@ -115,7 +115,7 @@ export class RocketPipeline {
       placement: image.placement,
       thresholds: { ...spec.thresholds, ...overrides },
       options,
-      ...(image.unresized ? { unresized: true as const } : {}),
+      unresized: image.unresized,
     }));
     const results: JobResult[] =
       spec.dynamicBatch && jobs.length > 1
