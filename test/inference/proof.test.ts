@@ -55,6 +55,24 @@ function impossibleConfidenceRocket(gated: boolean): string {
   return writeRocketDir(model, manifest, { 'labels.txt': 'thing\n' });
 }
 
+/**
+ * A detector with one plain box (class "thing", 0.9) and, at confidence 0.01, a box 100 canvas
+ * widths to the right: below any request's threshold, and beyond the best detection the warm-up
+ * keeps, but a misread layout all the same. Read as yolov5.
+ */
+function faintImpossibleBoxRocket(): string {
+  const rows = Array.from({ length: 16 }, (_, i) =>
+    i === 3 ? [32, 32, 20, 20, 0.9, 1] : i === 9 ? [6400, 32, 20, 20, 0.01, 1] : [0, 0, 0, 0, 0, 0],
+  );
+  const model = buildConstantOutputs({
+    input: { width: 64, height: 64 },
+    outputs: [{ name: 'output0', dims: [1, 16, 6], values: rows.flat() }],
+    gated: false,
+  });
+  const manifest = { name: 'faint', task: 'detect', output: { format: 'yolov5' }, labels: 'labels.txt' };
+  return writeRocketDir(model, manifest, { 'labels.txt': 'thing\n' });
+}
+
 describe("a pool's first worker", () => {
   it('takes the request on its way as its proof: no warm-up run, the same answer as a later run', async () => {
     const { pool, spec } = await startPool(writeColourRocket({}, 16), requestOnItsWay);
@@ -122,6 +140,15 @@ describe("a pool's first worker", () => {
     expect(pool.startup?.provenBy).toBe('blank');
     // Proven, it goes on checking each request as before: the same image fails the same way.
     expect((await rejected(pool.run(await jobOf(spec, scene)))).code).toBe('OUTPUT_INVALID');
+  });
+
+  it('checks every candidate of its proof, not only the one detection the warm-up keeps', async () => {
+    const { pool, spec } = await startPool(faintImpossibleBoxRocket(), requestOnItsWay);
+    const scene = await renderDemoScene(demoScenes.shapes, { format: 'png' });
+    const err = await rejected(pool.run(await jobOf(spec, scene)));
+    expect(err.code).toBe('OUTPUT_INVALID');
+    expect(err.message).toMatch(/box coordinate of 6\d{3}/);
+    expect((await rejected(pool.proven)).code).toBe('OUTPUT_INVALID');
   });
 
   it('fails to prove a rocket whose outputs cannot be right for any image: its request gets the error', async () => {
