@@ -40,14 +40,17 @@ export type Health =
  */
 export class RocketApp {
   private state: Health = { status: 'loading' };
-  private loaded?: { pipeline: RocketPipeline; pool: InferencePool };
+  /** The pipeline, once servable (see `servable`). */
+  private servablePipeline?: RocketPipeline;
+  /** The worker pool, once its first worker has its session. */
+  private pool?: InferencePool;
   private draining = false;
   /** Aborts when the drain starts, releasing the requests held while the rocket loads. */
   private readonly drainStarted = new AbortController();
   /**
-   * Settles when the pipeline exists (the first worker has its session), or rejects with the
-   * startup error: requests held during the start go on from then, and the first of them is the
-   * worker's proof (see InferencePool.start).
+   * Settles when the pipeline exists (the spec is read), or rejects with the startup error:
+   * requests held during the start go on from then, decoding while the first worker may still be
+   * creating its session, and the first of them is the worker's proof (see InferencePool.start).
    */
   readonly servable: Promise<void>;
   /** Settles when the rocket is ready to serve (its first run passed the checks), or rejects with the startup error. */
@@ -81,8 +84,8 @@ export class RocketApp {
     this.metrics = new Metrics(() => ({
       queued: this.admission.queued,
       inflight: this.admission.inflight,
-      workersBusy: this.loaded?.pool.busy ?? 0,
-      workers: this.loaded?.pool.size ?? 0,
+      workersBusy: this.pool?.busy ?? 0,
+      workers: this.pool?.size ?? 0,
     }));
     this.cors = new Cors(config.CORS_ORIGINS);
     this.project = new GcpProject(config.GOOGLE_CLOUD_PROJECT, config.GCE_METADATA_HOST, log);
@@ -106,17 +109,22 @@ export class RocketApp {
 
   /** The pipeline; NOT_READY while loading. Requests admitted before a drain keep using it. */
   pipeline(): RocketPipeline {
-    if (!this.loaded) throw new RocketError('NOT_READY', 'The rocket is still loading; retry shortly');
-    return this.loaded.pipeline;
+    if (!this.servablePipeline)
+      throw new RocketError('NOT_READY', 'The rocket is still loading; retry shortly');
+    return this.servablePipeline;
   }
 
   /** Throws NOT_READY unless new work may be admitted: servable (see `servable`), and not draining. */
   assertAcceptingWork(): void {
-    if (this.draining)
-      throw new RocketError('NOT_READY', 'The server is shutting down; retry on another instance');
-    if (this.state.status === 'failed')
-      throw new RocketError('NOT_READY', 'The rocket failed to load; see the server log');
+    if (this.draining || this.state.status === 'failed') throw this.notAccepting();
     this.pipeline();
+  }
+
+  /** The NOT_READY of work refused because the server is shutting down or the rocket failed to load. */
+  private notAccepting(): RocketError {
+    return this.draining
+      ? new RocketError('NOT_READY', 'The server is shutting down; retry on another instance')
+      : new RocketError('NOT_READY', 'The rocket failed to load; see the server log');
   }
 
   /**
@@ -126,7 +134,7 @@ export class RocketApp {
    * or when `signal` aborts first (the client went away).
    */
   async awaitAcceptingWork(waitMs: number, signal: AbortSignal): Promise<void> {
-    if (!this.loaded && this.state.status === 'loading' && !this.draining) {
+    if (!this.servablePipeline && this.state.status === 'loading' && !this.draining) {
       await settleWithin(this.servable, waitMs, [signal, this.drainStarted.signal]);
       if (signal.aborted)
         throw new RocketError('NOT_READY', 'The client went away while the rocket was loading');
@@ -159,15 +167,15 @@ export class RocketApp {
   async close(): Promise<void> {
     await this.stopJobs?.(0);
     if (this.state.status === 'loading') await settleWithin(this.ready, LOAD_STOP_WAIT_MS, []);
-    await this.loaded?.pool.close();
+    await this.pool?.close();
     await this.tracing?.shutdown();
   }
 
   /**
    * Resolves the rocket, starts the first worker's session on the model file at once, reads the
-   * spec meanwhile, and takes work as soon as that worker has its session; it is ready once that
-   * worker's first run (a held request's, else a blank image's) passed the family's checks. The
-   * other workers warm behind it.
+   * spec meanwhile, and takes work as soon as the spec is read (its inference waits for that
+   * worker's session); it is ready once that worker's first run (a held request's, else a blank
+   * image's) passed the family's checks. The other workers warm behind it.
    * The modules only loading needs (family recognition, the pipeline, the demo rocket's builder)
    * are imported here, after the first worker has started, so that they load beside it.
    */
@@ -202,7 +210,8 @@ export class RocketApp {
         kernels: config.KERNELS,
         batchMax: spec.dynamicBatch ? config.BATCH_MAX : 1,
       };
-      const pool = await InferencePool.start(init, threads, {
+      const { RocketPipeline } = await import('./pipeline/pipeline.js');
+      const starting = InferencePool.start(init, threads, {
         first,
         batchWaitMs: config.BATCH_WAIT_MS,
         onFallback: (reason) => log.warn('DEVICE=auto fell back to the CPU', { reason }),
@@ -212,14 +221,20 @@ export class RocketApp {
           log.error('an inference worker could not start; serving with fewer', { error: err.message }),
         ownerIdle: () => this.admission.idle,
       });
+      // Work that went on before the pool failed to start is refused as held requests are.
+      const workers = starting.catch(() => {
+        throw this.notAccepting();
+      });
+      workers.catch(() => {}); // observed by the work that awaits it
+      this.servablePipeline = new RocketPipeline(spec, workers, config.MAX_PIXELS, config.ALLOW_SVG);
+      this.settleServable();
+      const pool = await starting;
       first = undefined; // the pool owns it now
+      this.pool = pool;
       if (this.draining) {
         await pool.close('The server is shutting down');
         throw new RocketError('NOT_READY', 'The server is shutting down');
       }
-      const { RocketPipeline } = await import('./pipeline/pipeline.js');
-      this.loaded = { pipeline: new RocketPipeline(spec, pool, config.MAX_PIXELS, config.ALLOW_SVG), pool };
-      this.settleServable();
       await pool.proven;
       const device = config.DEVICE.kind === 'cuda' ? `cuda:${config.DEVICE.deviceId}` : config.DEVICE.kind;
       const health: Health = {
@@ -266,8 +281,9 @@ export class RocketApp {
         throw err;
       }
       // Requests that went on once servable and still wait for a worker are refused as held ones are.
-      await this.loaded?.pool.close('The rocket failed to load; see the server log');
-      this.loaded = undefined;
+      await this.pool?.close('The rocket failed to load; see the server log');
+      this.servablePipeline = undefined;
+      this.pool = undefined;
       // Logged here once for every entry point, with its stack where Error Reporting reads it.
       log.error('rocket failed to load', {
         code: err instanceof RocketError ? err.code : 'INTERNAL',

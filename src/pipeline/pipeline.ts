@@ -57,7 +57,9 @@ export async function resultJson(
 
 /**
  * The core pipeline, independent of any HTTP framework: decode (main thread, inside libvips'
- * own threads) → preprocess, infer, postprocess (an inference worker thread).
+ * own threads) → preprocess, infer, postprocess (an inference worker thread). It exists as soon
+ * as the rocket's spec is read: images decode while the first worker may still be creating its
+ * session, and their inference waits for the pool.
  */
 export class RocketPipeline {
   /** How uploads are decoded: the rocket's preprocessing, unless its family decodes otherwise. */
@@ -65,7 +67,8 @@ export class RocketPipeline {
 
   constructor(
     readonly spec: RocketSpec,
-    private readonly pool: InferencePool,
+    /** The worker pool, once its first worker has its session; rejects when it cannot start (NOT_READY). */
+    private readonly pool: Promise<InferencePool>,
     private readonly maxPixels: number,
     /** ALLOW_SVG: decode SVG uploads instead of refusing them. */
     private readonly allowSvg = false,
@@ -117,10 +120,11 @@ export class RocketPipeline {
       options,
       unresized: image.unresized,
     }));
+    const pool = await this.pool;
     const results: JobResult[] =
       spec.dynamicBatch && jobs.length > 1
-        ? await this.pool.runMany(jobs, signal)
-        : await Promise.all(jobs.map((job) => this.pool.run(job, signal)));
+        ? await pool.runMany(jobs, signal)
+        : await Promise.all(jobs.map((job) => pool.run(job, signal)));
     const totalMs = performance.now() - start;
     // One set of worker stages per inference run: images batched together share theirs.
     results.forEach((r, i) => {
@@ -151,7 +155,7 @@ export class RocketPipeline {
     const { fields, inferenceMs } = await rowsFamilyOf(this.spec.task).predict(
       this.spec,
       rows,
-      (feeds, fetches) => this.pool.runTensors(feeds, fetches, signal),
+      async (feeds, fetches) => (await this.pool).runTensors(feeds, fetches, signal),
     );
     return {
       rocket: { name: this.spec.name, version: this.spec.version },
@@ -162,12 +166,12 @@ export class RocketPipeline {
   }
 
   /** Runs the model on raw tensors in a worker (Open Inference Protocol, tabular rockets). */
-  runTensors(
+  async runTensors(
     feeds: Record<string, WireTensor>,
     fetches: string[],
     signal?: AbortSignal,
   ): Promise<Record<string, WireTensor>> {
-    return this.pool.runTensors(feeds, fetches, signal);
+    return (await this.pool).runTensors(feeds, fetches, signal);
   }
 
   /** The rocket's spec, when it takes images; UNSUPPORTED_INPUT otherwise. */
