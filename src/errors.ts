@@ -98,10 +98,11 @@ export const ERROR_CATALOGUE = {
       "The model's output cannot be right (a confidence outside [0, 1], a class beyond the labels, a box far outside the image): its layout is misread; the message names the output and what would fix it.",
   },
   INTERNAL: { status: 500, summary: 'An unexpected server error; details are in the log.' },
-  // rocket batch (in a results line, never over HTTP)
+  // rocket batch (in a results line, never over HTTP) and rocket predict
   INPUT_UNREADABLE: {
     status: 502,
-    summary: 'rocket batch could not read an input: missing, unreachable, or access denied.',
+    summary:
+      'rocket batch or rocket predict could not read an input: missing, unreachable, or access denied.',
   },
   // Startup (reported on stderr and by a non-zero exit, never over HTTP)
   CONFIG_INVALID: { status: 500, summary: 'config.ini or the environment has an invalid or unknown key.' },

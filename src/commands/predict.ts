@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { RocketApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/options.js';
+import { RocketError } from '../errors.js';
 import { parseProcessParams } from '../http/params.js';
 import { createLogger } from '../log.js';
 import { fieldsOf, resultJson } from '../pipeline/pipeline.js';
@@ -47,7 +48,7 @@ ${QUERY_FLAG_HELP}
     if (!imagePath || extra.length > 0) throw new UsageError('Expected one image', predictCommand.help);
     const query = queryFromFlags(values);
     const bytes = await readFile(imagePath).catch((err: Error) => {
-      throw new Error(`Cannot read image ${imagePath}: ${err.message}`);
+      throw new RocketError('INPUT_UNREADABLE', `Cannot read image ${imagePath}: ${err.message}`);
     });
     const base = loadConfig({ file: values.config });
     const config: Config = Object.freeze({

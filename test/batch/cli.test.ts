@@ -199,6 +199,7 @@ describe('rocket batch', () => {
   it('cannot run (exit 1): a missing input, --images of a rocket that draws nothing, a bad threshold', async () => {
     const missing = await batch([join(dir, 'absent'), '--out', join(dir, 'o1')]);
     expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('INPUT_UNREADABLE: INPUT');
     expect(missing.stderr).toContain('does not exist');
     const images = await batch([clean, '--out', join(dir, 'o2'), '--images']);
     expect(images.code).toBe(1);

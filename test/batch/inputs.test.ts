@@ -124,7 +124,10 @@ describe('batch inputs', () => {
   });
 
   it('an input that is none of these fails at once', async () => {
-    await expect(openInputs(join(dir, 'absent'), images, stores)).rejects.toThrow(/does not exist/);
+    await expect(openInputs(join(dir, 'absent'), images, stores)).rejects.toMatchObject({
+      code: 'INPUT_UNREADABLE',
+      message: expect.stringMatching(/does not exist/),
+    });
     await expect(openInputs('ftp://host/x', images, stores)).rejects.toThrow(/Expected a local path/);
   });
 });

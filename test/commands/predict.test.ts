@@ -78,7 +78,7 @@ describe('rocket predict', () => {
     );
     const missing = await runCli(['predict', join(dir, 'absent.jpg')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('Cannot read image');
+    expect(missing.stderr).toContain('INPUT_UNREADABLE: Cannot read image');
     const noRocket = await runCli(['predict', scene, '--rocket', '/nonexistent/model.onnx']);
     expect(noRocket.code).toBe(1);
     expect(noRocket.stderr).toContain('ROCKET_NOT_FOUND');

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { RocketError } from '../../errors.js';
 import { asFolder, parseLocation } from '../location.js';
 import type { Stores } from '../stores/index.js';
 import type { ObjectStore } from '../stores/types.js';
@@ -91,7 +92,8 @@ export async function openInputs(input: string, filters: Filters, stores: Stores
   }
   if (found?.isFile()) return { kind: 'listing', list: () => listingInputs(path) };
   if (isDynamicPattern(path)) return { kind: 'glob', list: () => globInputs(path, filters.isOutput) };
-  throw new Error(
+  throw new RocketError(
+    'INPUT_UNREADABLE',
     `INPUT ${input} does not exist: expected a folder, a file listing URIs, a glob, gs:// or s3://`,
   );
 }
