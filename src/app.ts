@@ -281,7 +281,7 @@ export class RocketApp {
         throw err;
       }
       // Requests that went on once servable and still wait for a worker are refused as held ones are.
-      await this.pool?.close('The rocket failed to load; see the server log');
+      await this.pool?.close(this.notAccepting().message);
       this.servablePipeline = undefined;
       this.pool = undefined;
       // Logged here once for every entry point, with its stack where Error Reporting reads it.

@@ -155,7 +155,7 @@ export class RocketPipeline {
     const { fields, inferenceMs } = await rowsFamilyOf(this.spec.task).predict(
       this.spec,
       rows,
-      async (feeds, fetches) => (await this.pool).runTensors(feeds, fetches, signal),
+      (feeds, fetches) => this.runTensors(feeds, fetches, signal),
     );
     return {
       rocket: { name: this.spec.name, version: this.spec.version },

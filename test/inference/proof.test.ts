@@ -39,39 +39,32 @@ async function jobOf(spec: ImageRocketSpec, image: Buffer): Promise<Job> {
 const requestOnItsWay: PoolOptions = { ownerIdle: () => false };
 
 /**
- * A detector whose one box (class "thing", confidence 4.6 where 1 is the most there can be) is
- * there only for a non-black image: `gated`, a blank warm-up sees zeros. Read as yolov5.
+ * A yolov5-layout detector of one class ("thing") on a 64 × 64 input whose 16 rows are zeros but
+ * for `rows` (row index → [cx, cy, w, h, objectness, class score]); `gated`: those rows are there
+ * only for a non-black image, so a blank warm-up sees zeros.
  */
-function impossibleConfidenceRocket(gated: boolean): string {
-  const rows = Array.from({ length: 16 }, (_, i) =>
-    i === 3 ? [32, 32, 20, 20, 4.6, 1] : [0, 0, 0, 0, 0, 0],
-  );
+function constantDetector(name: string, rows: Record<number, number[]>, gated: boolean): string {
+  const values = Array.from({ length: 16 }, (_, i) => rows[i] ?? [0, 0, 0, 0, 0, 0]).flat();
   const model = buildConstantOutputs({
     input: { width: 64, height: 64 },
-    outputs: [{ name: 'output0', dims: [1, 16, 6], values: rows.flat() }],
+    outputs: [{ name: 'output0', dims: [1, 16, 6], values }],
     gated,
   });
-  const manifest = { name: 'impossible', task: 'detect', output: { format: 'yolov5' }, labels: 'labels.txt' };
+  const manifest = { name, task: 'detect', output: { format: 'yolov5' }, labels: 'labels.txt' };
   return writeRocketDir(model, manifest, { 'labels.txt': 'thing\n' });
 }
 
+/** A detector whose one box has confidence 4.6, where 1 is the most there can be. */
+const impossibleConfidenceRocket = (gated: boolean) =>
+  constantDetector('impossible', { 3: [32, 32, 20, 20, 4.6, 1] }, gated);
+
 /**
- * A detector with one plain box (class "thing", 0.9) and, at confidence 0.01, a box 100 canvas
- * widths to the right: below any request's threshold, and beyond the best detection the warm-up
- * keeps, but a misread layout all the same. Read as yolov5.
+ * A detector with one plain box (0.9) and, at confidence 0.01, a box 100 canvas widths to the
+ * right: below any request's threshold, and beyond the best detection the warm-up keeps, but a
+ * misread layout all the same.
  */
-function faintImpossibleBoxRocket(): string {
-  const rows = Array.from({ length: 16 }, (_, i) =>
-    i === 3 ? [32, 32, 20, 20, 0.9, 1] : i === 9 ? [6400, 32, 20, 20, 0.01, 1] : [0, 0, 0, 0, 0, 0],
-  );
-  const model = buildConstantOutputs({
-    input: { width: 64, height: 64 },
-    outputs: [{ name: 'output0', dims: [1, 16, 6], values: rows.flat() }],
-    gated: false,
-  });
-  const manifest = { name: 'faint', task: 'detect', output: { format: 'yolov5' }, labels: 'labels.txt' };
-  return writeRocketDir(model, manifest, { 'labels.txt': 'thing\n' });
-}
+const faintImpossibleBoxRocket = () =>
+  constantDetector('faint', { 3: [32, 32, 20, 20, 0.9, 1], 9: [6400, 32, 20, 20, 0.01, 1] }, false);
 
 describe("a pool's first worker", () => {
   it('takes the request on its way as its proof: no warm-up run, the same answer as a later run', async () => {
