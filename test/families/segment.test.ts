@@ -11,8 +11,8 @@ import { json, postImage } from '../helpers/http.js';
 import {
   buildSegmentModel,
   type MaskRect,
-  rectArea,
   rectRing,
+  ringsPixels,
   SEG_DEMO_ANCHORS,
 } from '../helpers/segment-models.js';
 import { useServer } from '../helpers/server.js';
@@ -20,13 +20,20 @@ import { componentValidator } from '../openapi/validate.js';
 
 /** The photo: 640×480 grey, letterboxed to 320×240 with 40 px of padding on top. */
 const GREY = 120;
-/** The masks on it (see test/tasks/segment-head.test.ts for how they are worked out). */
-const CAT: MaskRect = { x1: 80, y1: 80, x2: 199, y2: 239, boxCut: ['right'] };
+/**
+ * The masks on it, in input pixels, and their contours placed on the photo: input (x, y) is
+ * original (2x + 0.5, 2y − 79.5) (see test/tasks/segment-head.test.ts for how they are worked out).
+ */
+const CAT: MaskRect = { x1: 40, y1: 80, x2: 99, y2: 159, boxCut: ['right'] };
 const DOG: MaskRect[] = [
-  { x1: 400, y1: 320, x2: 479, y2: 359 },
-  { x1: 520, y1: 320, x2: 559, y2: 359 },
+  { x1: 200, y1: 200, x2: 239, y2: 219 },
+  { x1: 260, y1: 200, x2: 279, y2: 219 },
 ];
-const DOG_AREA = DOG.reduce((sum, r) => sum + rectArea(r), 0);
+const place = ([x, y]: [number, number]): [number, number] => [2 * x + 0.5, 2 * y - 79.5];
+const CAT_RINGS = [rectRing(CAT, place)];
+const DOG_RINGS = DOG.map((r) => rectRing(r, place));
+const CAT_AREA = ringsPixels(CAT_RINGS, 640, 480);
+const DOG_AREA = ringsPixels(DOG_RINGS, 640, 480);
 
 describe('a generated segment rocket (task: segment metadata, zero config)', () => {
   const server = useServer('npm start server', () => ({
@@ -52,10 +59,10 @@ describe('a generated segment rocket (task: segment metadata, zero config)', () 
         class: 0,
         confidence: 0.9,
         box: { x1: 60, y1: 60, x2: 200, y2: 260 },
-        area: rectArea(CAT),
-        polygons: [rectRing(CAT)],
+        area: CAT_AREA,
+        polygons: CAT_RINGS,
       },
-      expect.objectContaining({ label: 'dog', area: DOG_AREA, polygons: DOG.map(rectRing) }),
+      expect.objectContaining({ label: 'dog', area: DOG_AREA, polygons: DOG_RINGS }),
       expect.objectContaining({ label: 'cat', confidence: 0.6, area: 0, polygons: [] }),
     ]);
     const validate = componentValidator(JSON.parse(JSON.stringify(buildOpenApi(ROUTES))), 'SegmentResponse');
@@ -70,12 +77,12 @@ describe('a generated segment rocket (task: segment metadata, zero config)', () 
       expect(d.rle.size).toEqual([480, 640]);
       expect(decodeRle(d.rle).reduce((a: number, b: number) => a + b, 0)).toBe(d.area);
     }
-    expect([cat.area, dog.area]).toEqual([rectArea(CAT), DOG_AREA]);
+    expect([cat.area, dog.area]).toEqual([CAT_AREA, DOG_AREA]);
   });
 
   it('masks=none: areas only; another value is INVALID_PARAMETER', async () => {
     const body = await json(await postImage(server().url, photo, '?masks=none', 'grey.png'));
-    expect(body.detections.map((d: { area: number }) => d.area)).toEqual([rectArea(CAT), DOG_AREA, 0]);
+    expect(body.detections.map((d: { area: number }) => d.area)).toEqual([CAT_AREA, DOG_AREA, 0]);
     for (const d of body.detections) expect([d.polygons, d.rle]).toEqual([undefined, undefined]);
     const bad = await postImage(server().url, photo, '?masks=bitmap', 'grey.png');
     expect(bad.status).toBe(400);

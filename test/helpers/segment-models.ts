@@ -89,13 +89,14 @@ export function buildSegmentModel(anchors: readonly SegAnchor[], metadata = true
 export type Side = 'left' | 'right' | 'top' | 'bottom';
 
 /**
- * A mask that is a prototype rectangle in original pixels, [x1, x2] × [y1, y2] inclusive, with its
- * corners rounded where both sides are prototype edges rather than cuts by the box (`boxCut`).
+ * A mask at the model's input size that is a prototype rectangle in input pixels, [x1, x2] ×
+ * [y1, y2] inclusive, less its corner pixel where both sides are prototype edges rather than cuts
+ * by the box (`boxCut`).
  *
- * Why rounded: the bilinear sample of a rectangle is the product of two 1-D ramps. At a scale of
- * 0.5 (8 original pixels per prototype pixel), the last 4 pixels inside an edge sample the ramp at
- * 0.5625, 0.6875, 0.8125 and 0.9375, so each is inside on its own; at a corner both ramps apply,
- * and the 6 pixels whose product is ≤ 0.5, those with dx + dy ≤ 2 from the corner, are outside.
+ * Why: the bilinear sample of a rectangle is the product of two 1-D ramps. At 4 input pixels per
+ * prototype pixel, the last 2 pixels inside an edge sample the ramp at 0.875 and 0.625, so each is
+ * inside on its own; at a corner both ramps apply, and only the corner pixel's product,
+ * 0.625² ≈ 0.39, is not above 0.5.
  */
 export interface MaskRect {
   x1: number;
@@ -105,65 +106,80 @@ export interface MaskRect {
   boxCut?: Side[];
 }
 
-/** A corner of a mask rectangle, and whether it is rounded. */
-interface Corner {
-  x: number;
-  y: number;
-  rounded: boolean;
-}
-
-/** The corners of a mask rectangle: top-left, bottom-left, bottom-right, top-right. */
-function corners(r: MaskRect): [Corner, Corner, Corner, Corner] {
-  const ramped = (side: Side) => !r.boxCut?.includes(side);
-  return [
-    { x: r.x1, y: r.y1, rounded: ramped('left') && ramped('top') },
-    { x: r.x1, y: r.y2, rounded: ramped('left') && ramped('bottom') },
-    { x: r.x2, y: r.y2, rounded: ramped('right') && ramped('bottom') },
-    { x: r.x2, y: r.y1, rounded: ramped('right') && ramped('top') },
-  ];
-}
-
-/** True when pixel (x, y) is in the mask rectangle. */
-export function insideRect(r: MaskRect, x: number, y: number): boolean {
-  if (x < r.x1 || x > r.x2 || y < r.y1 || y > r.y2) return false;
-  return !corners(r).some((c) => c.rounded && Math.abs(x - c.x) + Math.abs(y - c.y) <= 2);
-}
-
-/** The pixels of the mask rectangle. */
-export const rectArea = (r: MaskRect): number =>
-  (r.x2 - r.x1 + 1) * (r.y2 - r.y1 + 1) - 6 * corners(r).filter((c) => c.rounded).length;
+/** A point, and how input pixels map to original ones. */
+export type XY = [number, number];
+export type Placing = (p: XY) => XY;
 
 /**
- * The ring findContours gives the mask rectangle: from its first pixel down the left side, along
- * the bottom, up the right side; a rounded corner is a diagonal step of 3 pixels.
+ * The ring findContours gives the mask rectangle at input size, from its first pixel down the left
+ * side, along the bottom, up the right side (a cut corner is a diagonal step of one pixel), each
+ * point placed in the original image by `place`.
  */
-export function rectRing(r: MaskRect): number[][] {
-  const [tl, bl, br, tr] = corners(r);
+export function rectRing(r: MaskRect, place: Placing): XY[] {
+  const ramped = (side: Side) => !r.boxCut?.includes(side);
   const { x1, y1, x2, y2 } = r;
-  return [
-    ...(tl.rounded
-      ? [
-          [x1 + 3, y1],
-          [x1, y1 + 3],
-        ]
-      : [[x1, y1]]),
-    ...(bl.rounded
-      ? [
-          [x1, y2 - 3],
-          [x1 + 3, y2],
-        ]
-      : [[x1, y2]]),
-    ...(br.rounded
-      ? [
-          [x2 - 3, y2],
-          [x2, y2 - 3],
-        ]
-      : [[x2, y2]]),
-    ...(tr.rounded
-      ? [
-          [x2, y1 + 3],
-          [x2 - 3, y1],
-        ]
-      : [[x2, y1]]),
+  const cut = (a: Side, b: Side, points: XY[], corner: XY) => (ramped(a) && ramped(b) ? points : [corner]);
+  const ring: XY[] = [
+    ...cut(
+      'left',
+      'top',
+      [
+        [x1 + 1, y1],
+        [x1, y1 + 1],
+      ],
+      [x1, y1],
+    ),
+    ...cut(
+      'left',
+      'bottom',
+      [
+        [x1, y2 - 1],
+        [x1 + 1, y2],
+      ],
+      [x1, y2],
+    ),
+    ...cut(
+      'right',
+      'bottom',
+      [
+        [x2 - 1, y2],
+        [x2, y2 - 1],
+      ],
+      [x2, y2],
+    ),
+    ...cut(
+      'right',
+      'top',
+      [
+        [x2, y1 + 1],
+        [x2 - 1, y1],
+      ],
+      [x2, y1],
+    ),
   ];
+  return ring.map(place);
+}
+
+/**
+ * True when pixel (x, y)'s centre is inside `rings` by the even–odd rule, half-open (a centre on a
+ * left or top edge is inside, on a right or bottom edge not): a point-by-point check of what the
+ * segment family fills, written apart from its scanline fill.
+ */
+export function insideRings(rings: readonly XY[][], x: number, y: number): boolean {
+  let inside = false;
+  for (const ring of rings) {
+    ring.forEach(([x0, y0], i) => {
+      const [x1, y1] = ring[(i + 1) % ring.length] as XY;
+      if (y0 === y1 || y < Math.min(y0, y1) || y >= Math.max(y0, y1)) return;
+      if (x >= x0 + ((y - y0) * (x1 - x0)) / (y1 - y0)) inside = !inside;
+    });
+  }
+  return inside;
+}
+
+/** The pixels of a `width × height` image inside `rings` (see {@link insideRings}). */
+export function ringsPixels(rings: readonly XY[][], width: number, height: number): number {
+  let count = 0;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (insideRings(rings, x, y)) count++;
+  return count;
 }

@@ -1,8 +1,9 @@
 // The segment family's worker side, without a worker: the hand-made outputs of
 // test/helpers/segment-models.ts through head.postprocess, for both kernel implementations. The
-// masks are worked out by hand: a prototype rectangle [a, b) covers input pixels [4a, 4b), and an
-// original pixel x is inside when its centre maps there, (x + 0.5) × scale + offset, and inside
-// the box; corners on prototype edges are rounded (MaskRect).
+// masks are worked out by hand: a prototype rectangle [a, b) covers input pixels [4a, 4b), cut to
+// the box, less a corner pixel where two prototype edges meet (MaskRect); its contour's points are
+// placed in the original image through the letterbox, and the pixels whose centres they enclose
+// are the mask (insideRings).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type KernelKind, type Kernels, loadKernels } from '../../src/kernels/index.js';
 import { createHead } from '../../src/tasks/segment/head.js';
@@ -11,16 +12,18 @@ import type { SegmentDetection } from '../../src/tasks/segment/schema.js';
 import type { OutputView } from '../../src/tasks/types.js';
 import { thrown } from '../helpers/errors.js';
 import {
-  insideRect,
+  insideRings,
   type MaskRect,
-  rectArea,
+  type Placing,
   rectRing,
+  ringsPixels,
   SEG_ANCHORS,
   SEG_DEMO_ANCHORS,
   SEG_NAMES,
   SEG_PROTO_SIZE,
   type SegAnchor,
   segmentOutputs,
+  type XY,
 } from '../helpers/segment-models.js';
 import { imageSpec, jobFor, namesMetadata, signature } from './helpers.js';
 
@@ -38,25 +41,30 @@ const spec = () =>
     ),
   );
 
-/** 640×480 → 320×240 letterboxed into 320×320: scale 0.5, 40 px of padding on top. */
+/**
+ * 640×480 → 320×240 letterboxed into 320×320: scale 0.5, 40 px of padding on top. An input pixel
+ * centre (x, y) is the original point (2x + 0.5, 2y − 79.5).
+ */
 const LANDSCAPE = { width: 640, height: 480 };
+const onLandscape: Placing = ([x, y]) => [2 * x + 0.5, 2 * y - 79.5];
 /** 480×640 → 240×320: scale 0.5, 40 px of padding on the left. */
 const PORTRAIT = { width: 480, height: 640 };
+const onPortrait: Placing = ([x, y]) => [2 * x - 79.5, 2 * y + 0.5];
 
 /**
- * On LANDSCAPE. Cat: prototype columns [10, 30) → input x [40, 120) → original x [80, 239], cut by
- * the box's input x [30, 100) to [80, 199]; rows [20, 40) → input y [80, 160) → original y
- * [80, 239], inside the box's [70, 170). Dog: input x [200, 240) and [260, 280), y [200, 220),
- * inside its box.
+ * In input pixels. Cat: prototype columns [10, 30) → input x [40, 120), cut by the box's input x
+ * [30, 100) to [40, 99]; rows [20, 40) → input y [80, 160), inside the box's [70, 170). Dog: input
+ * x [200, 240) and [260, 280), y [200, 220), inside its box.
  */
-const CAT: MaskRect = { x1: 80, y1: 80, x2: 199, y2: 239, boxCut: ['right'] };
+const CAT: MaskRect = { x1: 40, y1: 80, x2: 99, y2: 159, boxCut: ['right'] };
 const DOG: MaskRect[] = [
-  { x1: 400, y1: 320, x2: 479, y2: 359 },
-  { x1: 520, y1: 320, x2: 559, y2: 359 },
+  { x1: 200, y1: 200, x2: 239, y2: 219 },
+  { x1: 260, y1: 200, x2: 279, y2: 219 },
 ];
-const DOG_AREA = DOG.reduce((sum, r) => sum + rectArea(r), 0);
-/** On PORTRAIT the cat's box starts left of the image: its mask touches the image's left edge. */
-const PORTRAIT_CAT: MaskRect = { x1: 0, y1: 160, x2: 119, y2: 319, boxCut: ['right'] };
+const CAT_RINGS = [rectRing(CAT, onLandscape)];
+const DOG_RINGS = DOG.map((r) => rectRing(r, onLandscape));
+const CAT_AREA = ringsPixels(CAT_RINGS, LANDSCAPE.width, LANDSCAPE.height);
+const DOG_AREA = ringsPixels(DOG_RINGS, LANDSCAPE.width, LANDSCAPE.height);
 
 describe.each(KINDS)('segment head with %s kernels', (kind) => {
   let kernels: Kernels;
@@ -77,24 +85,39 @@ describe.each(KINDS)('segment head with %s kernels', (kind) => {
   it('gives each detection its mask as polygons (the default) and its area, through the letterbox', () => {
     const [cat, dog, empty] = run(LANDSCAPE);
     expect(cat).toMatchObject({ label: 'cat', confidence: 0.9, box: { x1: 60, y1: 60, x2: 200, y2: 260 } });
-    expect(cat?.area).toBe(120 * 160 - 2 * 6);
-    expect(cat?.polygons).toEqual([rectRing(CAT)]);
+    // Input x 40..99, y 80..159 → original x 80.5..198.5, y 80.5..238.5; two corners cut.
+    expect(cat?.polygons).toEqual([
+      [
+        [82.5, 80.5],
+        [80.5, 82.5],
+        [80.5, 236.5],
+        [82.5, 238.5],
+        [198.5, 238.5],
+        [198.5, 80.5],
+      ],
+    ]);
+    expect(cat?.polygons).toEqual(CAT_RINGS);
+    // Rows 81..238, columns 81..198, less the cut corners' pixels (82, 81) and (82, 238).
+    expect(cat?.area).toBe(158 * 118 - 2);
+    expect(CAT_AREA).toBe(158 * 118 - 2);
     // Two rectangles apart: two rings.
     expect(dog).toMatchObject({ label: 'dog', confidence: 0.8 });
-    expect(dog?.area).toBe((80 + 40) * 40 - 8 * 6);
-    expect(dog?.polygons).toEqual(DOG.map(rectRing));
+    expect(dog?.polygons).toEqual(DOG_RINGS);
+    expect(dog?.area).toBe(DOG_AREA);
     // The third: sigmoid(−20) wherever its box is.
     expect(empty).toMatchObject({ label: 'cat', confidence: 0.6, area: 0, polygons: [] });
     for (const d of [cat, dog, empty]) expect(d?.rle).toBeUndefined();
   });
 
-  it('clamps the mask to the image where the box leaves it (the mask touches the left edge)', () => {
-    // Portrait: input x = (x + 0.5) × 0.5 + 40. The cat's box starts at input x 30, left of the
-    // image; its mask spans original x [0, 119] and y [160, 319].
+  it('keeps the mask to the image where the box leaves it', () => {
+    // Portrait: the cat's box starts at input x 30, in the padding left of the image (which
+    // starts at 40); its mask starts at the image's first input column, original x 0.5.
     const [cat] = run(PORTRAIT);
     expect(cat?.box.x1).toBe(0);
-    expect(cat?.area).toBe(rectArea(PORTRAIT_CAT));
-    expect(cat?.polygons).toEqual([rectRing(PORTRAIT_CAT)]);
+    const rings = [rectRing(CAT, onPortrait)];
+    expect(rings[0]?.[1]).toEqual([0.5, 162.5]);
+    expect(cat?.polygons).toEqual(rings);
+    expect(cat?.area).toBe(ringsPixels(rings, PORTRAIT.width, PORTRAIT.height));
   });
 
   it('masks=rle gives COCO RLE over the whole image that decodes to the mask', () => {
@@ -103,9 +126,9 @@ describe.each(KINDS)('segment head with %s kernels', (kind) => {
       expect(d?.polygons).toBeUndefined();
       expect(d?.rle?.size).toEqual([480, 640]);
     }
-    expect(wrongPixels(cat, [CAT])).toEqual([]);
-    expect(wrongPixels(dog, DOG)).toEqual([]);
-    expect(cat?.area).toBe(rectArea(CAT));
+    expect(wrongPixels(cat, CAT_RINGS)).toEqual([]);
+    expect(wrongPixels(dog, DOG_RINGS)).toEqual([]);
+    expect(cat?.area).toBe(CAT_AREA);
     expect(dog?.area).toBe(DOG_AREA);
     // One run of 307 200 = ((9 × 32 + 12) × 32 + 0) × 32 + 0 zeros: groups 0, 0, 12, 9, lowest first,
     // each but the last + 32 (more follow), + 48: 'P', 'P', '\\', '9'.
@@ -114,7 +137,7 @@ describe.each(KINDS)('segment head with %s kernels', (kind) => {
 
   it('masks=none gives the area only', () => {
     const [cat, dog] = run(LANDSCAPE, { masks: 'none' });
-    expect(cat).toMatchObject({ area: rectArea(CAT) });
+    expect(cat).toMatchObject({ area: CAT_AREA });
     expect(dog).toMatchObject({ area: DOG_AREA });
     for (const d of [cat, dog]) {
       expect(d?.polygons).toBeUndefined();
@@ -155,15 +178,15 @@ describe.each(KINDS)('segment head with %s kernels', (kind) => {
   });
 });
 
-/** The pixels where a detection's decoded RLE differs from the mask rectangles, at most 5. */
-function wrongPixels(d: SegmentDetection | undefined, rects: MaskRect[]): string[] {
+/** The pixels where a detection's decoded RLE differs from the pixels inside `rings`, at most 5. */
+function wrongPixels(d: SegmentDetection | undefined, rings: XY[][]): string[] {
   const rle = d?.rle as NonNullable<SegmentDetection['rle']>;
   const [height, width] = rle.size;
   const mask = decodeRle(rle);
   const wrong: string[] = [];
   for (let y = 0; y < height && wrong.length < 5; y++) {
     for (let x = 0; x < width; x++) {
-      const expected = rects.some((r) => insideRect(r, x, y)) ? 1 : 0;
+      const expected = insideRings(rings, x, y) ? 1 : 0;
       if (mask[y * width + x] !== expected) wrong.push(`(${x}, ${y}) is ${mask[y * width + x]}`);
     }
   }

@@ -11,7 +11,7 @@ import type { SegmentDetection } from './schema.js';
 /** How much of the photo a mask hides. */
 const MASK_OPACITY = 0.45;
 
-/** SVG path data of polygon rings, through the centres of their border pixels. */
+/** SVG path data of polygon rings, whose points are pixel centres (a pixel spans x to x + 1 in SVG). */
 function ringsPath(rings: readonly (readonly [number, number])[][]): string {
   return rings.map((ring) => `M${ring.map(([x, y]) => `${x + 0.5} ${y + 0.5}`).join('L')}Z`).join('');
 }

@@ -10,7 +10,8 @@ import type { DetectHead } from '../detect/layout.js';
 import type { DetectionExtension } from '../detect/postprocess.js';
 import type { OutputView } from '../types.js';
 import { outputInvalid, shownValue } from '../validate.js';
-import { outerContours } from './contours.js';
+import { outerContours, type Point } from './contours.js';
+import { fillRings, ringsRegion } from './fill.js';
 import { SEGMENT_FORMAT, SEGMENT_SHAPES } from './outputs.js';
 import { encodeRegionRle, type MaskRegion } from './rle.js';
 
@@ -27,25 +28,53 @@ export interface SegmentHead extends DetectHead {
 const FIX = `Task segment reads ${SEGMENT_SHAPES} (${SEGMENT_FORMAT})`;
 
 /**
- * The region of the original image under an input-pixel box: its corners mapped back through the
- * placement (input = original × scale + offset), rounded outwards and clamped to the image.
+ * The input pixels of `box` that show the image: the box rounded outwards to whole pixels and
+ * clamped to where the placement put the image (not the letterbox's padding).
  */
-function regionUnder(box: ArrayLike<number>, job: Job): MaskRegion {
+function inputRegionUnder(box: ArrayLike<number>, job: Job, spec: ImageRocketSpec): MaskRegion {
+  const { placement: p } = job;
+  const { width, height } = spec.preprocess;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  const left = Math.max(0, p.offsetX);
+  const top = Math.max(0, p.offsetY);
+  const right = Math.min(width, p.offsetX + p.resizeWidth);
+  const bottom = Math.min(height, p.offsetY + p.resizeHeight);
+  const x = clamp(Math.floor(box[0] as number), left, right);
+  const y = clamp(Math.floor(box[1] as number), top, bottom);
+  const x2 = clamp(Math.ceil(box[2] as number), x, right);
+  const y2 = clamp(Math.ceil(box[3] as number), y, bottom);
+  return { x, y, width: x2 - x, height: y2 - y };
+}
+
+/**
+ * Rings of input-pixel centres mapped to the original image's pixel centres through the placement
+ * (centre + 0.5 = (input centre + 0.5 − offset) / scale), to 0.1 pixel, kept within the image's
+ * extent (−0.5 to size − 0.5).
+ */
+function toOriginal(rings: Point[][], job: Job): Point[][] {
   const { placement: p, original } = job;
-  const clamp = (v: number, max: number) => Math.min(Math.max(v, 0), max);
-  const x = clamp(Math.floor(((box[0] as number) - p.offsetX) / p.scaleX), original.width);
-  const y = clamp(Math.floor(((box[1] as number) - p.offsetY) / p.scaleY), original.height);
-  const right = clamp(Math.ceil(((box[2] as number) - p.offsetX) / p.scaleX), original.width);
-  const bottom = clamp(Math.ceil(((box[3] as number) - p.offsetY) / p.scaleY), original.height);
-  return { x, y, width: Math.max(0, right - x), height: Math.max(0, bottom - y) };
+  const map = (v: number, offset: number, scale: number, size: number) =>
+    Math.round(Math.min(Math.max((v + 0.5 - offset) / scale - 0.5, -0.5), size - 0.5) * 10) / 10;
+  return rings.map((ring) =>
+    ring.map(
+      ([x, y]): Point => [
+        map(x, p.offsetX, p.scaleX, original.width),
+        map(y, p.offsetY, p.scaleY, original.height),
+      ],
+    ),
+  );
 }
 
 /**
  * The segment family's part of the detect head: checks the mask coefficients of every candidate
  * (a non-finite one is OUTPUT_INVALID), then gives each kept detection its `area` and its mask as
- * `polygons` or `rle` (`job.options.masks`, polygon when absent). The mask is
- * `kernels.segmentMask` over the detection's box in original pixels, written into one buffer that
- * grows to the largest box so far and is reused.
+ * `polygons` or `rle` (`job.options.masks`, polygon when absent).
+ *
+ * A detection's mask is first made at the model's input size, over its box: `kernels.segmentMask`
+ * (crop, upsample, threshold). Its outer contours, mapped to the original image, are the
+ * `polygons`, as Ultralytics' `masks.xy` are; the pixels they enclose ({@link fillRings}) are the
+ * mask in original pixels that `rle` encodes and `area` counts. Both masks are written into buffers
+ * that grow to the largest so far and are reused.
  */
 export function maskExtension(
   spec: ImageRocketSpec<SegmentHead>,
@@ -53,6 +82,7 @@ export function maskExtension(
   kernels: Kernels,
 ): DetectionExtension {
   const { numMasks } = spec.head.settings;
+  let inputMask = new Uint8Array(0);
   let mask = new Uint8Array(0);
   const coefficientsOf = (c: Candidates, i: number) =>
     (c.extras as Float32Array).subarray(i * numMasks, (i + 1) * numMasks);
@@ -68,10 +98,9 @@ export function maskExtension(
     finish(detection, i, c, outputs, job) {
       const protos = prototypes(spec, outputs[protosName], numMasks);
       const box = c.boxes.subarray(4 * i, 4 * i + 4);
-      const region = regionUnder(box, job);
-      if (mask.length < region.width * region.height) mask = new Uint8Array(region.width * region.height);
-      const { placement: p, original } = job;
-      const area = kernels.segmentMask(
+      const at = inputRegionUnder(box, job, spec);
+      if (inputMask.length < at.width * at.height) inputMask = new Uint8Array(at.width * at.height);
+      kernels.segmentMask(
         protos.data,
         coefficientsOf(c, i),
         {
@@ -81,25 +110,24 @@ export function maskExtension(
           inputWidth: spec.preprocess.width,
           inputHeight: spec.preprocess.height,
           box: [box[0] as number, box[1] as number, box[2] as number, box[3] as number],
-          scaleX: p.scaleX,
-          scaleY: p.scaleY,
-          offsetX: p.offsetX,
-          offsetY: p.offsetY,
-          regionX: region.x,
-          regionY: region.y,
-          regionWidth: region.width,
-          regionHeight: region.height,
+          scaleX: 1,
+          scaleY: 1,
+          offsetX: 0,
+          offsetY: 0,
+          regionX: at.x,
+          regionY: at.y,
+          regionWidth: at.width,
+          regionHeight: at.height,
         },
-        mask,
+        inputMask,
       );
+      const { original } = job;
+      const polygons = toOriginal(outerContours(inputMask, at.width, at.height, at.x, at.y), job);
+      const region = ringsRegion(polygons, original.width, original.height);
+      if (mask.length < region.width * region.height) mask = new Uint8Array(region.width * region.height);
+      const area = fillRings(polygons, region, mask);
       const format = (job.options.masks as MaskFormat | undefined) ?? 'polygon';
-      if (format === 'polygon') {
-        return {
-          ...detection,
-          area,
-          polygons: outerContours(mask, region.width, region.height, region.x, region.y),
-        };
-      }
+      if (format === 'polygon') return { ...detection, area, polygons };
       if (format === 'rle') {
         return { ...detection, area, rle: encodeRegionRle(mask, region, original.width, original.height) };
       }

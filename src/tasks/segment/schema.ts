@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { detection } from '../detect/schema.js';
 
 /** A point of a mask contour. */
-const point = z.tuple([z.number(), z.number()]).describe('(x, y): the column and row of a border pixel.');
+const point = z
+  .tuple([z.number(), z.number()])
+  .describe("(x, y) in image pixels, to 0.1: a pixel's centre is its column and row.");
 
 /** A mask as COCO run-length encoding, which `pycocotools.mask.decode` reads. */
 export const cocoRle = z.object({
@@ -21,7 +23,7 @@ export const segmentDetection = detection.omit({ keypoints: true }).extend({
     .array(z.array(point))
     .optional()
     .describe(
-      'masks=polygon (default): one ring per outer contour of the mask, in image pixels (as Ultralytics masks.xy); holes are not traced.',
+      'masks=polygon (default): one ring per outer contour of the mask, traced at the model input size and placed on the image (as Ultralytics masks.xy). The mask is the pixels whose centres the rings enclose; holes are not traced.',
     ),
   rle: cocoRle.optional().describe('masks=rle: the mask over the whole image.'),
 });
