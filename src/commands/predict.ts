@@ -22,7 +22,9 @@ export const predictCommand: Command = {
 
 Loads the rocket (ROCKET_URL from config.ini or the environment, or --rocket), runs it on one
 image (JPEG, PNG, WebP, GIF, TIFF, AVIF or BMP) and prints the same JSON as POST /process.
-With --out, writes the image as a JPEG with the detections drawn instead (detect rockets).
+With --out, writes the picture format=image gives instead: the photo with its detections,
+masks, keypoints, rotated boxes or class overlay drawn (JPEG), or the image an image-to-image
+rocket makes. Classify and tabular rockets answer JSON only.
 Remote rockets are downloaded into CACHE_DIR first, with progress on a terminal.
 
 Options:
