@@ -61,13 +61,12 @@ size_t NmsRotated(const float* boxes, const float* scores, const int32_t* classe
 struct SegmentMaskParams {
   size_t num_masks, proto_width, proto_height;
   double input_width, input_height;
-  double box[4];  // x1, y1, x2, y2 in input pixels
-  double scale_x, scale_y, offset_x, offset_y;
-  double region_x, region_y;
+  double box[4];              // x1, y1, x2, y2 in input pixels
+  double region_x, region_y;  // in input pixels
   size_t region_width, region_height;
 };
 
-// One instance mask over a region of the original image (segment_mask.cc): writes
+// One instance mask over a region of the model input (segment_mask.cc): writes
 // region_width × region_height 0/1 bytes to `out` and returns the number of 1s.
 size_t SegmentMask(const float* protos, const float* coefficients, const SegmentMaskParams& p,
                    uint8_t* out);

@@ -1,4 +1,4 @@
-// segmentMask: one YOLOv8-seg instance mask over a region of the original image (see
+// segmentMask: one YOLOv8-seg instance mask over a region of the model input (see
 // segment-mask.ts, whose operations this performs in the same order and precision).
 #include <algorithm>
 #include <cmath>
@@ -20,9 +20,9 @@ struct Axis {
   std::vector<double> weight;
 };
 
-Axis AxisOf(double start, size_t length, double scale, double offset, double box_lo, double box_hi,
-            size_t proto_size, double input_size) {
-  auto position = [=](size_t i) { return (start + static_cast<double>(i) + 0.5) * scale + offset; };
+Axis AxisOf(double start, size_t length, double box_lo, double box_hi, size_t proto_size,
+            double input_size) {
+  auto position = [=](size_t i) { return start + static_cast<double>(i) + 0.5; };
   Axis a;
   while (a.first < length && !(position(a.first) >= box_lo)) a.first++;
   a.end = a.first;
@@ -52,10 +52,8 @@ size_t SegmentMask(const float* protos, const float* coefficients, const Segment
   const size_t rw = p.region_width, rh = p.region_height, pw = p.proto_width;
   const size_t plane = pw * p.proto_height;
   std::fill(out, out + rw * rh, 0);
-  const Axis cols =
-      AxisOf(p.region_x, rw, p.scale_x, p.offset_x, p.box[0], p.box[2], pw, p.input_width);
-  const Axis rows = AxisOf(p.region_y, rh, p.scale_y, p.offset_y, p.box[1], p.box[3],
-                           p.proto_height, p.input_height);
+  const Axis cols = AxisOf(p.region_x, rw, p.box[0], p.box[2], pw, p.input_width);
+  const Axis rows = AxisOf(p.region_y, rh, p.box[1], p.box[3], p.proto_height, p.input_height);
   if (cols.first == cols.end || rows.first == rows.end) return 0;
 
   // The patch spans the prototype pixels read by the first and the last pixel inside the box.
@@ -100,7 +98,7 @@ napi_value SegmentMaskBinding(napi_env env, napi_callback_info info) {
   napi_value box;
   uint32_t box_length = 0;
   std::vector<double> corners;
-  double m = 0, pw = 0, ph = 0, iw = 0, ih = 0, sx = 0, sy = 0, ox = 0, oy = 0;
+  double m = 0, pw = 0, ph = 0, iw = 0, ih = 0;
   double rx = 0, ry = 0, rw = 0, rh = 0;
   napi_value o = argv[2];
   RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "protos", &protos));
@@ -116,11 +114,6 @@ napi_value SegmentMaskBinding(napi_env env, napi_callback_info info) {
   RS_CHECK(ArrayField(env, o, "options", "box", &box, &box_length));
   RS_CHECK(Exactly(env, box_length, 4, "entries", "options.box"));
   RS_CHECK(NumberEntries(env, box, 4, "options.box", "a finite number", IsFinite, &corners));
-  const char* positive = "a positive finite number";
-  RS_CHECK(NumberFieldIf(env, o, "options", "scaleX", positive, IsPositiveFinite, &sx));
-  RS_CHECK(NumberFieldIf(env, o, "options", "scaleY", positive, IsPositiveFinite, &sy));
-  RS_CHECK(FiniteField(env, o, "options", "offsetX", &ox));
-  RS_CHECK(FiniteField(env, o, "options", "offsetY", &oy));
   RS_CHECK(CountField(env, o, "options", "regionX", &rx));
   RS_CHECK(CountField(env, o, "options", "regionY", &ry));
   RS_CHECK(CountField(env, o, "options", "regionWidth", &rw));
@@ -137,10 +130,6 @@ napi_value SegmentMaskBinding(napi_env env, napi_callback_info info) {
                             iw,
                             ih,
                             {corners[0], corners[1], corners[2], corners[3]},
-                            sx,
-                            sy,
-                            ox,
-                            oy,
                             rx,
                             ry,
                             static_cast<size_t>(rw),

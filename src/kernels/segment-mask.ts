@@ -1,11 +1,11 @@
 /**
  * Reference {@link Kernels.segmentMask}: one YOLOv8-seg instance mask, sampled at the pixels of a
- * region of the original image. Mirrored by native/src/segment_mask.cc.
+ * region of the model input. Mirrored by native/src/segment_mask.cc.
  *
  * Only the prototype pixels that the box's bilinear samples read are computed (a patch, kept in a
  * scratch buffer reused from call to call): sigmoid(Σₖ coefficients[k] · protos[k]) in float64, the
- * sum in k order, rounded once to float32. Each pixel of the region then maps its centre to the
- * input, is 0 outside the box and otherwise samples the patch bilinearly in float64:
+ * sum in k order, rounded once to float32. Each pixel of the region is 0 when its centre is outside
+ * the box and otherwise samples the patch there bilinearly in float64:
  * (1 − fy)((1 − fx) p00 + fx p01) + fy((1 − fx) p10 + fx p11), 1 when above 0.5.
  */
 import {
@@ -14,10 +14,7 @@ import {
   count,
   entries,
   exactly,
-  field,
-  finite,
   isFiniteNumber,
-  isPositiveFinite,
   object,
   positive,
   typed,
@@ -42,21 +39,19 @@ interface Axis {
 }
 
 /**
- * The {@link Axis} of `length` region pixels starting at original pixel `start`: position
- * (start + i + 0.5) × scale + offset, inside when boxLo ≤ position < boxHi. Positions grow with i
- * (scale > 0), so the pixels inside are consecutive.
+ * The {@link Axis} of `length` region pixels starting at input pixel `start`: centre
+ * position start + i + 0.5, inside when boxLo ≤ position < boxHi (so the pixels inside are
+ * consecutive).
  */
 function axis(
   start: number,
   length: number,
-  scale: number,
-  offset: number,
   boxLo: number,
   boxHi: number,
   protoSize: number,
   inputSize: number,
 ): Axis {
-  const position = (i: number) => (start + i + 0.5) * scale + offset;
+  const position = (i: number) => start + i + 0.5;
   let first = 0;
   while (first < length && !(position(first) >= boxLo)) first++;
   let end = first;
@@ -91,10 +86,6 @@ export const segmentMask: Kernels['segmentMask'] = (protos, coefficients, option
   const boxList = array(o.box, 'options.box');
   exactly(boxList.length, 4, 'entries', 'options.box');
   const [x1, y1, x2, y2] = entries(boxList, 'options.box', 'a finite number', isFiniteNumber);
-  const scaleX = field<number>(o, 'options', 'scaleX', 'a positive finite number', isPositiveFinite);
-  const scaleY = field<number>(o, 'options', 'scaleY', 'a positive finite number', isPositiveFinite);
-  const offsetX = finite(o, 'options', 'offsetX');
-  const offsetY = finite(o, 'options', 'offsetY');
   const regionX = count(o, 'options', 'regionX');
   const regionY = count(o, 'options', 'regionY');
   const rw = count(o, 'options', 'regionWidth');
@@ -105,8 +96,8 @@ export const segmentMask: Kernels['segmentMask'] = (protos, coefficients, option
   atLeast(mask.length, rw * rh, 'bytes (regionWidth * regionHeight)', 'out.length');
 
   mask.fill(0, 0, rw * rh);
-  const cols = axis(regionX, rw, scaleX, offsetX, x1, x2, pw, iw);
-  const rows = axis(regionY, rh, scaleY, offsetY, y1, y2, ph, ih);
+  const cols = axis(regionX, rw, x1, x2, pw, iw);
+  const rows = axis(regionY, rh, y1, y2, ph, ih);
   if (cols.first === cols.end || rows.first === rows.end) return 0;
 
   // The patch spans the prototype pixels read by the first and the last pixel inside the box.

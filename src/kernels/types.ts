@@ -99,12 +99,11 @@ export interface Candidates {
 
 /**
  * One instance mask (YOLOv8-seg): sigmoid(coefficients · prototypes), sampled at the pixels of a
- * region of the original image. The original pixel (x, y), written to
- * out[(y − regionY) × regionWidth + (x − regionX)], is at input position
- * ((x + 0.5) × scaleX + offsetX, (y + 0.5) × scaleY + offsetY); it is 1 when that position is
- * inside the box (x1 ≤ position < x2, likewise y) and the bilinear sample (half-pixel centres,
- * edges clamped, as a resize with align_corners = false) of the mask at prototype resolution
- * (the sigmoid rounded to float32) is above 0.5.
+ * region of the model input. The input pixel (x, y), written to
+ * out[(y − regionY) × regionWidth + (x − regionX)], has its centre at (x + 0.5, y + 0.5); it is 1
+ * when that centre is inside the box (x1 ≤ x + 0.5 < x2, likewise y) and the bilinear sample
+ * there (half-pixel centres, edges clamped, as a resize with align_corners = false) of the mask at
+ * prototype resolution (the sigmoid rounded to float32) is above 0.5.
  */
 export interface SegmentMaskOptions {
   /** M, the mask coefficients per detection and prototype planes. */
@@ -117,12 +116,7 @@ export interface SegmentMaskOptions {
   inputHeight: number;
   /** The detection's box, xyxy in input pixels (finite): the mask is 0 outside it. */
   box: readonly [number, number, number, number];
-  /** Original pixel → input position: input = original × scale + offset (the letterbox); scale > 0. */
-  scaleX: number;
-  scaleY: number;
-  offsetX: number;
-  offsetY: number;
-  /** The region of the original image written to `out` (regionWidth × regionHeight bytes, row by row). */
+  /** The region of the model input written to `out` (regionWidth × regionHeight bytes, row by row). */
   regionX: number;
   regionY: number;
   regionWidth: number;

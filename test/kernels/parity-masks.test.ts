@@ -27,21 +27,18 @@ function rotatedBoxes(r: Random, count: number): Float32Array {
   return boxes;
 }
 
-/** A random mask problem: prototypes, coefficients and a letterboxed region with a box in it. */
+/** A random mask problem: prototypes, coefficients and a region of the input with a box in it. */
 function maskProblem(r: Random, pw: number, ph: number) {
   const m = r.pick([1, 3, 32]);
   const stride = r.pick([1, 4, 8]);
   const [iw, ih] = [pw * stride, ph * stride];
-  const [width, height] = [r.int(1, 2 * iw), r.int(1, 2 * ih)];
-  const scale = Math.min(iw / width, ih / height);
-  const [offsetX, offsetY] = [(iw - width * scale) / 2, (ih - height * scale) / 2];
   // Mostly inside the input, sometimes past its edges or inverted.
   const [x1, y1] = [r.float(-0.1 * iw, 0.8 * iw), r.float(-0.1 * ih, 0.8 * ih)];
   const extent = (size: number) => (r.next() < 0.1 ? r.float(-2, 0) : r.float(0.1 * size, size));
   const box: [number, number, number, number] = [x1, y1, x1 + extent(iw), y1 + extent(ih)];
-  // The whole original or a part of it (empty at times).
-  const regionX = r.int(0, Math.floor(width / 4));
-  const regionY = r.int(0, Math.floor(height / 4));
+  // The whole input or a part of it (empty at times).
+  const regionX = r.int(0, Math.floor(iw / 4));
+  const regionY = r.int(0, Math.floor(ih / 4));
   const o: SegmentMaskOptions = {
     numMasks: m,
     protoWidth: pw,
@@ -49,14 +46,10 @@ function maskProblem(r: Random, pw: number, ph: number) {
     inputWidth: iw,
     inputHeight: ih,
     box,
-    scaleX: scale,
-    scaleY: scale,
-    offsetX,
-    offsetY,
     regionX,
     regionY,
-    regionWidth: r.pick([width - regionX, r.int(0, width - regionX)]),
-    regionHeight: r.pick([height - regionY, r.int(0, height - regionY)]),
+    regionWidth: r.pick([iw - regionX, r.int(0, iw - regionX)]),
+    regionHeight: r.pick([ih - regionY, r.int(0, ih - regionY)]),
   };
   const protos = r.floats(m * pw * ph, -2, 2);
   const coefficients = r.floats(m, -1, 1);
@@ -129,27 +122,22 @@ describe('native segment, pose and OBB kernels agree with the reference', () => 
     expect(lit, 'rounds with a mask neither empty nor full').toBeGreaterThan(1);
   });
 
-  it('segmentMask over a 400 × 300 region from 32 × 80 × 80 prototypes', () => {
+  it('segmentMask over a 200 × 150 region of a 640 × 640 input from 32 × 160 × 160 prototypes', () => {
     const r = createRandom(640);
-    const [protos, coefficients] = [r.floats(32 * 80 * 80, -1, 1), r.floats(32, -2, 2)];
-    // A 1280 × 960 photo letterboxed into 320 × 320 (scale 0.25, 40 px bars above and below).
+    const [protos, coefficients] = [r.floats(32 * 160 * 160, -1, 1), r.floats(32, -2, 2)];
     const o: SegmentMaskOptions = {
       numMasks: 32,
-      protoWidth: 80,
-      protoHeight: 80,
-      inputWidth: 320,
-      inputHeight: 320,
-      box: [60.5, 70.25, 171.5, 150.75],
-      scaleX: 0.25,
-      scaleY: 0.25,
-      offsetX: 0,
-      offsetY: 40,
-      regionX: 200,
-      regionY: 100,
-      regionWidth: 400,
-      regionHeight: 300,
+      protoWidth: 160,
+      protoHeight: 160,
+      inputWidth: 640,
+      inputHeight: 640,
+      box: [120.5, 140.25, 343.5, 301.75],
+      regionX: 100,
+      regionY: 130,
+      regionWidth: 200,
+      regionHeight: 150,
     };
-    const [a, b] = [new Uint8Array(400 * 300), new Uint8Array(400 * 300)];
+    const [a, b] = [new Uint8Array(200 * 150), new Uint8Array(200 * 150)];
     const area = ref.segmentMask(protos, coefficients, o, a);
     expect(area).toBeGreaterThan(0);
     expect(native.segmentMask(protos, coefficients, o, b)).toBe(area);
@@ -182,10 +170,6 @@ describe('native segment, pose and OBB kernels agree with the reference', () => 
         inputWidth: 1,
         inputHeight: 1,
         box: [0, 0, 1, 1],
-        scaleX: 1,
-        scaleY: 1,
-        offsetX: 0,
-        offsetY: 0,
         regionX: 0,
         regionY: 0,
         regionWidth: 1,

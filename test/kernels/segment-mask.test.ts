@@ -19,10 +19,6 @@ const options = (o: Partial<SegmentMaskOptions> = {}): SegmentMaskOptions => ({
   inputWidth: 8,
   inputHeight: 8,
   box: [0, 0, 8, 8],
-  scaleX: 1,
-  scaleY: 1,
-  offsetX: 0,
-  offsetY: 0,
   regionX: 0,
   regionY: 0,
   regionWidth: 8,
@@ -55,32 +51,18 @@ describe.each(['reference', 'native'] as const)('%s segmentMask', (kind) => {
     expect(mask(k, [0, 0], options()).area).toBe(0);
   });
 
-  it('maps original pixels through the letterbox and clears them outside the box', () => {
-    // An 8 × 4 original centred in the 8 × 8 input (offsetY 2); the box starts at input x = 1, so
-    // original column 0 (centre at 0.5) is outside, and ends at input y = 5, so original rows 3+ are.
-    const o = options({ offsetY: 2, regionHeight: 4, box: [1, 0, 8, 5] });
+  it('clears the pixels whose centres are outside the box', () => {
+    // The box starts at x = 1, so column 0 (centre 0.5) is outside, and ends at y = 5, so rows 5+
+    // (centres 5.5 on) are.
+    const o = options({ box: [1, 0, 8, 5] });
     const row = [0, 1, 1, 1, 0, 0, 0, 0];
-    expect(mask(k, [1, 0], o)).toEqual({ rows: [row, row, row, repeat(0, 8)], area: 9 });
+    expect(mask(k, [1, 0], o)).toEqual({ rows: [...repeat(row, 5), ...repeat(repeat(0, 8), 3)], area: 15 });
   });
 
-  it('scales original pixels to the input (a 16 × 16 original at half size)', () => {
-    // Original column x is at input (x + 0.5) / 2: x = 7 samples u = 1.375 (0.625), x = 8 u = 1.625.
-    const o = options({ scaleX: 0.5, scaleY: 0.5, regionWidth: 16, regionHeight: 16 });
-    const row = [...repeat(1, 8), ...repeat(0, 8)];
-    expect(mask(k, [1, 0], o)).toEqual({ rows: repeat(row, 16), area: 128 });
-  });
-
-  it('writes a sub-rectangle of the original as that part of the whole mask', () => {
-    const whole = mask(k, [1, 0], options({ offsetY: 2, regionHeight: 4, box: [1, 0, 8, 5] })).rows;
-    const o = options({
-      offsetY: 2,
-      box: [1, 0, 8, 5],
-      regionX: 2,
-      regionY: 1,
-      regionWidth: 4,
-      regionHeight: 3,
-    });
-    const part = whole.slice(1, 4).map((row) => row.slice(2, 6));
+  it('writes a sub-rectangle of the input as that part of the whole mask', () => {
+    const whole = mask(k, [1, 0], options({ box: [1, 0, 8, 5] })).rows;
+    const o = options({ box: [1, 0, 8, 5], regionX: 2, regionY: 3, regionWidth: 4, regionHeight: 3 });
+    const part = whole.slice(3, 6).map((row) => row.slice(2, 6));
     expect(part).toEqual([
       [1, 1, 0, 0],
       [1, 1, 0, 0],
@@ -127,9 +109,6 @@ describe.each(['reference', 'native'] as const)('%s segmentMask', (kind) => {
     );
     expect(run(options({ box: [0, 0, 8, Number.NaN] }))).toBe(
       'RangeError: Expected a finite number for options.box[3] but received null',
-    );
-    expect(run(options({ scaleX: 0 }))).toBe(
-      'RangeError: Expected a positive finite number for options.scaleX but received 0',
     );
     expect(run(options({ protoWidth: 0 }))).toBe(
       'RangeError: Expected a positive integer for options.protoWidth but received 0',
