@@ -47,9 +47,9 @@ function inputRegionUnder(box: ArrayLike<number>, job: Job, spec: ImageRocketSpe
 }
 
 /**
- * Rings of input-pixel centres mapped to the original image's pixel centres through the placement
- * (centre + 0.5 = (input centre + 0.5 − offset) / scale), to 0.1 pixel, kept within the image's
- * extent (−0.5 to size − 0.5).
+ * Rings of input-pixel centres placed on the original image through the placement, where a
+ * pixel's centre is its index: x = (x_input + 0.5 − offsetX) / scaleX − 0.5 (likewise y), to 0.1
+ * pixel, kept within the image's extent (−0.5 to size − 0.5).
  */
 function toOriginal(rings: Point[][], job: Job): Point[][] {
   const { placement: p, original } = job;
