@@ -30,6 +30,7 @@ NAPI_MODULE_INIT() {
       Method("nms", rs::NmsBinding),
       Method("nmsRotated", rs::NmsRotatedBinding),
       Method("segmentMask", rs::SegmentMaskBinding),
+      Method("fillPolygons", rs::FillPolygonsBinding),
       Method("softmax", rs::SoftmaxBinding),
       Method("topK", rs::TopKBinding),
       Method("probeGpus", rs::ProbeGpusBinding),

@@ -10,7 +10,7 @@
 namespace rs {
 
 // Bumped whenever the exported functions change shape; checked by src/kernels/native.ts.
-constexpr int32_t kAbiVersion = 6;
+constexpr int32_t kAbiVersion = 7;
 
 napi_value NormalizeToChwBinding(napi_env env, napi_callback_info info);
 napi_value ResizeLinearBinding(napi_env env, napi_callback_info info);
@@ -24,6 +24,7 @@ napi_value DecodeRetinafaceBinding(napi_env env, napi_callback_info info);
 napi_value NmsBinding(napi_env env, napi_callback_info info);
 napi_value NmsRotatedBinding(napi_env env, napi_callback_info info);
 napi_value SegmentMaskBinding(napi_env env, napi_callback_info info);
+napi_value FillPolygonsBinding(napi_env env, napi_callback_info info);
 napi_value SoftmaxBinding(napi_env env, napi_callback_info info);
 napi_value TopKBinding(napi_env env, napi_callback_info info);
 napi_value ProbeGpusBinding(napi_env env, napi_callback_info info);

@@ -71,6 +71,17 @@ struct SegmentMaskParams {
 size_t SegmentMask(const float* protos, const float* coefficients, const SegmentMaskParams& p,
                    uint8_t* out);
 
+struct FillPolygonsParams {
+  double region_x, region_y;
+  size_t region_width, region_height;
+};
+
+// The pixels of a region inside polygon rings (fill_polygons.cc): `points` holds x, y pairs ring
+// after ring, `lengths` the points of each of `num_rings` rings; writes region_width ×
+// region_height 0/1 bytes to `out` and returns the number of 1s.
+size_t FillPolygons(const double* points, const int32_t* lengths, size_t num_rings,
+                    const FillPolygonsParams& p, uint8_t* out);
+
 // exp(x − max) / Σ exp(x − max) with float64 accumulation; dst may alias src.
 void Softmax(const float* src, float* dst, size_t n);
 

@@ -4,7 +4,7 @@
  */
 import { expected } from '../errors.js';
 
-export type TypedName = 'a Uint8Array' | 'a Float32Array' | 'an Int32Array';
+export type TypedName = 'a Uint8Array' | 'a Float32Array' | 'a Float64Array' | 'an Int32Array';
 export type Obj = Record<string, unknown>;
 
 /** How a received value appears in a message: primitives as JSON, anything else by its tag. */

@@ -13,7 +13,7 @@ import type { GpuDevice, GpuProbe, Kernels } from './types.js';
 export const NATIVE_ADDON_RELATIVE_PATH = join('build', 'native', 'Release', 'rocketserve_native.node');
 
 /** The addon ABI this loader expects; `rs::kAbiVersion` in native/src/bindings.h must equal it. */
-export const NATIVE_ABI_VERSION = 6;
+export const NATIVE_ABI_VERSION = 7;
 
 /** Absolute path of the addon, in the package root (the same from `src/` and from `dist/src/`). */
 export const NATIVE_ADDON_PATH: string = join(packageRoot(), NATIVE_ADDON_RELATIVE_PATH);

@@ -29,6 +29,7 @@ import {
   typed,
 } from './checks.js';
 import { decodeEnd2end } from './end2end.js';
+import { fillPolygons } from './fill-polygons.js';
 import { byScore, nms } from './nms.js';
 import { resizeLinear } from './resize.js';
 import { decodeRetinaface } from './retinaface.js';
@@ -162,6 +163,7 @@ export const referenceKernels: Kernels = Object.freeze({
   nms,
   nmsRotated,
   segmentMask,
+  fillPolygons,
   softmax,
   topK,
 });

@@ -123,6 +123,17 @@ export interface SegmentMaskOptions {
   regionHeight: number;
 }
 
+/**
+ * The region of an image that {@link Kernels.fillPolygons} writes: regionWidth × regionHeight
+ * bytes, row by row, for the pixels from (regionX, regionY).
+ */
+export interface FillPolygonsOptions {
+  regionX: number;
+  regionY: number;
+  regionWidth: number;
+  regionHeight: number;
+}
+
 /** NMS-free rows `[N, 6]`: x1, y1, x2, y2 (model-input pixels), score, class (YOLO26, YOLOv10, nms=True). */
 export interface End2endDecodeOptions {
   numRows: number;
@@ -335,6 +346,20 @@ export interface Kernels {
     protos: Float32Array,
     coefficients: Float32Array,
     options: SegmentMaskOptions,
+    out: Uint8Array,
+  ): number;
+  /**
+   * Writes the pixels of a region inside polygon rings as 0/1 bytes into `out` and returns how many
+   * are 1. `points` holds x, y pairs (a pixel's centre is its index), ring after ring;
+   * `ringLengths` the points of each ring. A pixel is inside by the even–odd rule with half-open
+   * edges (src/kernels/fill-polygons.ts). Bytes of `out` past the region are left as they are. [sync]
+   * @throws RangeError when a ring length is negative, a point is not finite, or `points` or `out`
+   * are too short.
+   */
+  fillPolygons(
+    points: Float64Array,
+    ringLengths: Int32Array,
+    options: FillPolygonsOptions,
     out: Uint8Array,
   ): number;
   /** Numerically stable softmax (max-subtracted); `dst` may be `src`. [sync] */

@@ -1,5 +1,5 @@
 // Seeded differential tests of the segment, pose and OBB kernels (decodeYolo's extras, nmsRotated,
-// segmentMask): the native addon against the TypeScript reference. nmsRotated and segmentMask go
+// segmentMask, fillPolygons): the native addon against the TypeScript reference. nmsRotated and segmentMask go
 // through cos, sin, log and exp, whose last bit may differ between V8 and libm; the kept indices and
 // the mask bytes are still compared exactly (a difference would need a value within an ulp of the
 // threshold, which these seeded inputs do not produce).
@@ -144,6 +144,34 @@ describe('native segment, pose and OBB kernels agree with the reference', () => 
     expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
   });
 
+  it.each([3, 7, 40, 300])('fillPolygons of seeded random rings over regions up to %i wide', (size) => {
+    const r = createRandom(size + 977);
+    let partly = 0;
+    for (let round = 0; round < 20; round++) {
+      const rings = Array.from({ length: r.int(0, 4) }, () => r.int(0, 40));
+      // Points anywhere, or on a 0.1 grid as the segment family's rings are (centres on edges).
+      const grid = r.next() < 0.5;
+      const points = Float64Array.from({ length: 2 * rings.reduce((a, b) => a + b, 0) }, () => {
+        const v = r.float(-0.2 * size, 1.2 * size);
+        return grid ? Math.round(v * 10) / 10 : v;
+      });
+      const o = {
+        regionX: r.int(0, size),
+        regionY: r.int(0, size),
+        regionWidth: r.int(0, size),
+        regionHeight: r.int(0, size),
+      };
+      const length = o.regionWidth * o.regionHeight;
+      const [a, b] = [new Uint8Array(length + 3).fill(9), new Uint8Array(length + 3).fill(9)];
+      const lengths = Int32Array.from(rings);
+      const set = ref.fillPolygons(points, lengths, o, a);
+      expect(native.fillPolygons(points, lengths, o, b), `round ${round}: count`).toBe(set);
+      expect(Buffer.from(b).equals(Buffer.from(a)), `round ${round}: mask`).toBe(true);
+      if (set > 0 && set < length) partly++;
+    }
+    expect(partly, 'rounds with a mask neither empty nor full').toBeGreaterThan(1);
+  });
+
   const values: unknown[] = [
     Number.NaN,
     -1.5,
@@ -175,6 +203,7 @@ describe('native segment, pose and OBB kernels agree with the reference', () => 
         regionWidth: 1,
         regionHeight: 1,
       };
+      const region = { regionX: 0, regionY: 0, regionWidth: 1, regionHeight: 1 };
       const nms = { count: 1, iouThreshold: 0.5, maxDetections: 1, classAware: true };
       const yolo = { layout: 'v8', numClasses: 1, numAnchors: 1, confThreshold: 0, numExtras: 1 };
       const out = () => extrasBuffers(1, 1)[0];
@@ -202,6 +231,34 @@ describe('native segment, pose and OBB kernels agree with the reference', () => 
         [
           'segmentMask out',
           (k) => k.segmentMask(new Float32Array(1), new Float32Array(1), segment, value as never),
+        ],
+        ...Object.keys(region).map((key): [string, (k: Kernels) => unknown] => [
+          `fillPolygons options.${key}`,
+          (k) =>
+            k.fillPolygons(
+              new Float64Array(2),
+              new Int32Array(1).fill(1),
+              { ...region, [key]: value } as never,
+              new Uint8Array(1),
+            ),
+        ]),
+        [
+          'fillPolygons points',
+          (k) => k.fillPolygons(value as never, new Int32Array(0), region, new Uint8Array(1)),
+        ],
+        [
+          'fillPolygons ringLengths',
+          (k) => k.fillPolygons(new Float64Array(0), value as never, region, new Uint8Array(1)),
+        ],
+        [
+          'fillPolygons points[1]',
+          (k) =>
+            k.fillPolygons(
+              Float64Array.from([0, Number(value)]),
+              Int32Array.from([1]),
+              region,
+              new Uint8Array(1),
+            ),
         ],
         ...Object.keys(nms).map((key): [string, (k: Kernels) => unknown] => [
           `nmsRotated options.${key}`,

@@ -121,7 +121,7 @@ export function maskExtension(
       const polygons = toOriginal(outerContours(inputMask, at.width, at.height, at.x, at.y), job);
       const region = ringsRegion(polygons, original.width, original.height);
       if (mask.length < region.width * region.height) mask = new Uint8Array(region.width * region.height);
-      const area = fillRings(polygons, region, mask);
+      const area = fillRings(polygons, region, mask, kernels);
       const format = (job.options.masks as MaskFormat | undefined) ?? 'polygon';
       if (format === 'polygon') return { ...detection, area, polygons };
       if (format === 'rle') {
