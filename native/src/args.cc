@@ -113,6 +113,13 @@ bool CountField(napi_env env, napi_value obj, const char* prefix, const char* ke
   return NumberFieldIf(env, obj, prefix, key, "a non-negative integer", IsCount, out);
 }
 
+bool RegionFields(napi_env env, napi_value options, Region* out) {
+  return CountField(env, options, "options", "regionX", &out->x) &&
+         CountField(env, options, "options", "regionY", &out->y) &&
+         CountField(env, options, "options", "regionWidth", &out->width) &&
+         CountField(env, options, "options", "regionHeight", &out->height);
+}
+
 bool PositiveField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out) {
   return NumberFieldIf(env, obj, prefix, key, "a positive integer", IsPositiveCount, out);
 }

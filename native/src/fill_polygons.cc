@@ -45,14 +45,15 @@ size_t FillPolygons(const double* points, const int32_t* lengths, size_t num_rin
   std::fill(out, out + width * height, 0);
   if (width == 0 || height == 0) return 0;
   const double top = p.region_y, bottom = p.region_y + static_cast<double>(height);
+  // Each row's count, then its end in `crossings`; placing counts each end down to its start.
   row_start.assign(height + 1, 0);
   ForEachCrossing(points, lengths, num_rings, top, bottom,
-                  [&](double, size_t row) { row_start[row + 1]++; });
-  for (size_t r = 0; r < height; r++) row_start[r + 1] += row_start[r];
+                  [&](double, size_t row) { row_start[row]++; });
+  for (size_t r = 1; r < height; r++) row_start[r] += row_start[r - 1];
+  row_start[height] = row_start[height - 1];
   crossings.resize(row_start[height]);
-  std::vector<size_t> next(row_start.begin(), row_start.end() - 1);
   ForEachCrossing(points, lengths, num_rings, top, bottom,
-                  [&](double x, size_t row) { crossings[next[row]++] = x; });
+                  [&](double x, size_t row) { crossings[--row_start[row]] = x; });
   size_t set = 0;
   for (size_t r = 0; r < height; r++) {
     double* xs = crossings.data() + row_start[r];
@@ -74,16 +75,13 @@ size_t FillPolygons(const double* points, const int32_t* lengths, size_t num_rin
 napi_value FillPolygonsBinding(napi_env env, napi_callback_info info) {
   RS_ARGS(env, info, 4, argv);
   View points, lengths, out;
-  double rx = 0, ry = 0, rw = 0, rh = 0;
+  Region region;
   napi_value o = argv[2];
   RS_CHECK(TypedArg(env, argv[0], napi_float64_array, "a Float64Array", "points", &points));
   RS_CHECK(TypedArg(env, argv[1], napi_int32_array, "an Int32Array", "ringLengths", &lengths));
   RS_CHECK(ObjectArg(env, o, "options"));
   RS_CHECK(TypedArg(env, argv[3], napi_uint8_array, "a Uint8Array", "out", &out));
-  RS_CHECK(CountField(env, o, "options", "regionX", &rx));
-  RS_CHECK(CountField(env, o, "options", "regionY", &ry));
-  RS_CHECK(CountField(env, o, "options", "regionWidth", &rw));
-  RS_CHECK(CountField(env, o, "options", "regionHeight", &rh));
+  RS_CHECK(RegionFields(env, o, &region));
   const int32_t* ring_lengths = static_cast<const int32_t*>(lengths.data);
   double total = 0;
   for (size_t i = 0; i < lengths.length; i++) {
@@ -100,9 +98,10 @@ napi_value FillPolygonsBinding(napi_env env, napi_callback_info info) {
              ThrowExpected(env, ErrorKind::kRange, "a finite number",
                            "points[" + std::to_string(i) + "]", JsonNumber(xy[i])));
   }
-  RS_CHECK(AtLeast(env, static_cast<double>(out.length), rw * rh,
+  RS_CHECK(AtLeast(env, static_cast<double>(out.length), region.width * region.height,
                    "bytes (regionWidth * regionHeight)", "out.length"));
-  const FillPolygonsParams p{rx, ry, static_cast<size_t>(rw), static_cast<size_t>(rh)};
+  const FillPolygonsParams p{region.x, region.y, static_cast<size_t>(region.width),
+                             static_cast<size_t>(region.height)};
   const size_t set =
       FillPolygons(xy, ring_lengths, lengths.length, p, static_cast<uint8_t*>(out.data));
   return NumberResult(env, static_cast<double>(set));

@@ -79,6 +79,12 @@ bool ArrayValue(napi_env env, napi_value v, const std::string& name, uint32_t* l
 // Option fields: read obj[key], named "<prefix>.<key>" in messages; RangeError when invalid.
 bool CountField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out);
 bool PositiveField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out);
+// The region a kernel writes: options.regionX, regionY, regionWidth and regionHeight, each a
+// non-negative integer, read in that order (region in checks.ts).
+struct Region {
+  double x = 0, y = 0, width = 0, height = 0;
+};
+bool RegionFields(napi_env env, napi_value options, Region* out);
 bool FiniteField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out);
 bool NumberField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out);
 // A number satisfying `ok`, else RangeError "Expected <what>" (field in checks.ts).

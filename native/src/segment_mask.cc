@@ -99,7 +99,7 @@ napi_value SegmentMaskBinding(napi_env env, napi_callback_info info) {
   uint32_t box_length = 0;
   std::vector<double> corners;
   double m = 0, pw = 0, ph = 0, iw = 0, ih = 0;
-  double rx = 0, ry = 0, rw = 0, rh = 0;
+  Region region;
   napi_value o = argv[2];
   RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "protos", &protos));
   RS_CHECK(
@@ -114,15 +114,12 @@ napi_value SegmentMaskBinding(napi_env env, napi_callback_info info) {
   RS_CHECK(ArrayField(env, o, "options", "box", &box, &box_length));
   RS_CHECK(Exactly(env, box_length, 4, "entries", "options.box"));
   RS_CHECK(NumberEntries(env, box, 4, "options.box", "a finite number", IsFinite, &corners));
-  RS_CHECK(CountField(env, o, "options", "regionX", &rx));
-  RS_CHECK(CountField(env, o, "options", "regionY", &ry));
-  RS_CHECK(CountField(env, o, "options", "regionWidth", &rw));
-  RS_CHECK(CountField(env, o, "options", "regionHeight", &rh));
+  RS_CHECK(RegionFields(env, o, &region));
   RS_CHECK(AtLeast(env, static_cast<double>(protos.length), m * (pw * ph),
                    "floats (numMasks * protoHeight * protoWidth)", "protos.length"));
   RS_CHECK(AtLeast(env, static_cast<double>(coefficients.length), m, "floats (numMasks)",
                    "coefficients.length"));
-  RS_CHECK(AtLeast(env, static_cast<double>(out.length), rw * rh,
+  RS_CHECK(AtLeast(env, static_cast<double>(out.length), region.width * region.height,
                    "bytes (regionWidth * regionHeight)", "out.length"));
   const SegmentMaskParams p{static_cast<size_t>(m),
                             static_cast<size_t>(pw),
@@ -130,10 +127,10 @@ napi_value SegmentMaskBinding(napi_env env, napi_callback_info info) {
                             iw,
                             ih,
                             {corners[0], corners[1], corners[2], corners[3]},
-                            rx,
-                            ry,
-                            static_cast<size_t>(rw),
-                            static_cast<size_t>(rh)};
+                            region.x,
+                            region.y,
+                            static_cast<size_t>(region.width),
+                            static_cast<size_t>(region.height)};
   const size_t area =
       SegmentMask(static_cast<const float*>(protos.data),
                   static_cast<const float*>(coefficients.data), p, static_cast<uint8_t*>(out.data));

@@ -84,6 +84,16 @@ export const positive = (o: Obj, p: string, key: string) =>
 export const finite = (o: Obj, p: string, key: string) =>
   field<number>(o, p, key, 'a finite number', isFiniteNumber);
 export const numeric = (o: Obj, p: string, key: string) => field<number>(o, p, key, 'a number', isNumber);
+/**
+ * The region a kernel writes: options.regionX, regionY, regionWidth and regionHeight, each a
+ * non-negative integer, read in that order (RegionFields in args.cc).
+ */
+export const region = (o: Obj) => ({
+  x: count(o, 'options', 'regionX'),
+  y: count(o, 'options', 'regionY'),
+  width: count(o, 'options', 'regionWidth'),
+  height: count(o, 'options', 'regionHeight'),
+});
 
 /** RangeError "Expected at least <min> <what> for <name> but received <length>" when length < min. */
 export function atLeast(length: number, min: number, what: string, name: string): void {

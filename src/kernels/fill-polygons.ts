@@ -12,11 +12,11 @@
  * and the number of pixels set is close to the area the rings enclose.
  *
  * How: every edge's crossings are counted per row of the region, placed in one array row after
- * row (both kept in scratch buffers reused from call to call), sorted within each row, and their
- * spans filled.
+ * row (a counting sort; the array and the rows' bounds are scratch buffers reused from call to
+ * call), sorted within each row, and their spans filled.
  */
 import { expected } from '../errors.js';
-import { atLeast, count, object, shown, typed } from './checks.js';
+import { atLeast, object, region, shown, typed } from './checks.js';
 import type { Kernels } from './types.js';
 
 let crossings = new Float64Array(0);
@@ -59,10 +59,7 @@ export const fillPolygons: Kernels['fillPolygons'] = (points, ringLengths, optio
   const lengths = typed<Int32Array>(ringLengths, 'an Int32Array', 'ringLengths');
   const o = object(options, 'options');
   const mask = typed<Uint8Array>(out, 'a Uint8Array', 'out');
-  const regionX = count(o, 'options', 'regionX');
-  const regionY = count(o, 'options', 'regionY');
-  const width = count(o, 'options', 'regionWidth');
-  const height = count(o, 'options', 'regionHeight');
+  const { x, y, width, height } = region(o);
   let total = 0;
   lengths.forEach((length, i) => {
     if (length < 0) throw new RangeError(expected('a non-negative integer', `ringLengths[${i}]`, length));
@@ -77,25 +74,26 @@ export const fillPolygons: Kernels['fillPolygons'] = (points, ringLengths, optio
 
   mask.fill(0, 0, width * height);
   if (width === 0 || height === 0) return 0;
+  // Each row's count, then its end in `crossings`; placing counts each end down to its start.
   if (rowStart.length < height + 1) rowStart = new Int32Array(height + 1);
   rowStart.fill(0, 0, height + 1);
-  forEachCrossing(xy, lengths, regionY, regionY + height, (_, row) => {
-    rowStart[row + 1] = (rowStart[row + 1] as number) + 1;
+  forEachCrossing(xy, lengths, y, y + height, (_, row) => {
+    rowStart[row] = (rowStart[row] as number) + 1;
   });
-  for (let r = 0; r < height; r++) rowStart[r + 1] = (rowStart[r + 1] as number) + (rowStart[r] as number);
+  for (let r = 1; r < height; r++) rowStart[r] = (rowStart[r] as number) + (rowStart[r - 1] as number);
+  rowStart[height] = rowStart[height - 1] as number;
   const n = rowStart[height] as number;
   if (crossings.length < n) crossings = new Float64Array(n);
-  const next = rowStart.slice(0, height);
-  forEachCrossing(xy, lengths, regionY, regionY + height, (x, row) => {
-    crossings[next[row] as number] = x;
-    next[row] = (next[row] as number) + 1;
+  forEachCrossing(xy, lengths, y, y + height, (x, row) => {
+    rowStart[row] = (rowStart[row] as number) - 1;
+    crossings[rowStart[row] as number] = x;
   });
   let set = 0;
   for (let r = 0; r < height; r++) {
     const xs = crossings.subarray(rowStart[r], rowStart[r + 1]).sort();
     for (let k = 0; k + 1 < xs.length; k += 2) {
-      const from = Math.max(Math.ceil((xs[k] as number) - regionX), 0);
-      const to = Math.min(Math.ceil((xs[k + 1] as number) - regionX), width);
+      const from = Math.max(Math.ceil((xs[k] as number) - x), 0);
+      const to = Math.min(Math.ceil((xs[k + 1] as number) - x), width);
       if (to > from) {
         mask.fill(1, r * width + from, r * width + to);
         set += to - from;

@@ -11,12 +11,12 @@
 import {
   array,
   atLeast,
-  count,
   entries,
   exactly,
   isFiniteNumber,
   object,
   positive,
+  region,
   typed,
 } from './checks.js';
 import type { Kernels } from './types.js';
@@ -86,10 +86,7 @@ export const segmentMask: Kernels['segmentMask'] = (protos, coefficients, option
   const boxList = array(o.box, 'options.box');
   exactly(boxList.length, 4, 'entries', 'options.box');
   const [x1, y1, x2, y2] = entries(boxList, 'options.box', 'a finite number', isFiniteNumber);
-  const regionX = count(o, 'options', 'regionX');
-  const regionY = count(o, 'options', 'regionY');
-  const rw = count(o, 'options', 'regionWidth');
-  const rh = count(o, 'options', 'regionHeight');
+  const { x: regionX, y: regionY, width: rw, height: rh } = region(o);
   const plane = pw * ph;
   atLeast(p.length, m * plane, 'floats (numMasks * protoHeight * protoWidth)', 'protos.length');
   atLeast(coef.length, m, 'floats (numMasks)', 'coefficients.length');

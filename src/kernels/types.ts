@@ -105,7 +105,7 @@ export interface Candidates {
  * there (half-pixel centres, edges clamped, as a resize with align_corners = false) of the mask at
  * prototype resolution (the sigmoid rounded to float32) is above 0.5.
  */
-export interface SegmentMaskOptions {
+export interface SegmentMaskOptions extends RegionOptions {
   /** M, the mask coefficients per detection and prototype planes. */
   numMasks: number;
   /** The prototypes' size: `protos` holds M planes of protoHeight × protoWidth. */
@@ -116,18 +116,13 @@ export interface SegmentMaskOptions {
   inputHeight: number;
   /** The detection's box, xyxy in input pixels (finite): the mask is 0 outside it. */
   box: readonly [number, number, number, number];
-  /** The region of the model input written to `out` (regionWidth × regionHeight bytes, row by row). */
-  regionX: number;
-  regionY: number;
-  regionWidth: number;
-  regionHeight: number;
 }
 
 /**
- * The region of an image that {@link Kernels.fillPolygons} writes: regionWidth × regionHeight
- * bytes, row by row, for the pixels from (regionX, regionY).
+ * The region of an image (for segmentMask, of the model input) that a kernel writes to `out`:
+ * regionWidth × regionHeight bytes, row by row, for the pixels from (regionX, regionY).
  */
-export interface FillPolygonsOptions {
+export interface RegionOptions {
   regionX: number;
   regionY: number;
   regionWidth: number;
@@ -359,7 +354,7 @@ export interface Kernels {
   fillPolygons(
     points: Float64Array,
     ringLengths: Int32Array,
-    options: FillPolygonsOptions,
+    options: RegionOptions,
     out: Uint8Array,
   ): number;
   /** Numerically stable softmax (max-subtracted); `dst` may be `src`. [sync] */

@@ -2,12 +2,12 @@
 // edges), worked out by hand on small rings and checked point by point on seeded random rings,
 // and the argument checks.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type FillPolygonsOptions, type Kernels, loadKernels } from '../../src/kernels/index.js';
+import { type Kernels, loadKernels, type RegionOptions } from '../../src/kernels/index.js';
 import { message } from '../helpers/kernels.js';
 import { createRandom } from '../helpers/random.js';
 import { insideRings, type XY } from '../helpers/segment-models.js';
 
-const WHOLE_6x5: FillPolygonsOptions = { regionX: 0, regionY: 0, regionWidth: 6, regionHeight: 5 };
+const WHOLE_6x5: RegionOptions = { regionX: 0, regionY: 0, regionWidth: 6, regionHeight: 5 };
 
 /** Rings as the kernel takes them: points ring after ring, and each ring's length. */
 function flat(rings: readonly XY[][]): [Float64Array, Int32Array] {
@@ -21,7 +21,7 @@ describe.each(['reference', 'native'] as const)('%s fillPolygons', (kind) => {
   });
 
   /** The filled region as rows of '#' and '.'. */
-  function picture(rings: XY[][], o: FillPolygonsOptions): string[] {
+  function picture(rings: XY[][], o: RegionOptions): string[] {
     const mask = new Uint8Array(o.regionWidth * o.regionHeight);
     k.fillPolygons(...flat(rings), o, mask);
     return Array.from({ length: o.regionHeight }, (_, y) =>
@@ -103,7 +103,7 @@ describe.each(['reference', 'native'] as const)('%s fillPolygons', (kind) => {
 
   it('sets exactly the pixels a point-by-point check finds inside 200 seeded random rings', () => {
     const random = createRandom(12);
-    const o: FillPolygonsOptions = { regionX: 0, regionY: 0, regionWidth: 25, regionHeight: 25 };
+    const o: RegionOptions = { regionX: 0, regionY: 0, regionWidth: 25, regionHeight: 25 };
     for (let round = 0; round < 200; round++) {
       const rings: XY[][] = Array.from({ length: random.int(1, 3) }, () =>
         Array.from({ length: random.int(3, 14) }, (): XY => {

@@ -1,8 +1,8 @@
 // Seeded differential tests of the segment, pose and OBB kernels (decodeYolo's extras, nmsRotated,
-// segmentMask, fillPolygons): the native addon against the TypeScript reference. nmsRotated and segmentMask go
-// through cos, sin, log and exp, whose last bit may differ between V8 and libm; the kept indices and
-// the mask bytes are still compared exactly (a difference would need a value within an ulp of the
-// threshold, which these seeded inputs do not produce).
+// segmentMask, fillPolygons): the native addon against the TypeScript reference. nmsRotated and
+// segmentMask go through cos, sin, log and exp, whose last bit may differ between V8 and libm; the
+// kept indices and the mask bytes are still compared exactly (a difference would need a value
+// within an ulp of the threshold, which these seeded inputs do not produce).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type Kernels,

@@ -3,7 +3,7 @@
  * back into the mask its `rle` and `area` describe: the pixels whose centres the rings enclose,
  * filled by `kernels.fillPolygons` over the part of the image the rings cover.
  */
-import type { Kernels } from '../../kernels/types.js';
+import type { Kernels, RegionOptions } from '../../kernels/types.js';
 import type { Point } from './contours.js';
 import type { MaskRegion } from './rle.js';
 
@@ -32,6 +32,11 @@ export function ringsRegion(rings: readonly (readonly Point[])[], width: number,
   return { x, y, width: right - x, height: bottom - y };
 }
 
+/** A region of the image as the kernels take it. */
+export function regionOptions(region: MaskRegion): RegionOptions {
+  return { regionX: region.x, regionY: region.y, regionWidth: region.width, regionHeight: region.height };
+}
+
 /**
  * Sets the pixels of `region` inside `rings` in `mask` (`region.width × region.height` bytes, row
  * by row, 1 inside and 0 outside) and returns how many are set.
@@ -51,10 +56,5 @@ export function fillRings(
       points[at++] = y;
     }
   }
-  return kernels.fillPolygons(
-    points,
-    lengths,
-    { regionX: region.x, regionY: region.y, regionWidth: region.width, regionHeight: region.height },
-    mask,
-  );
+  return kernels.fillPolygons(points, lengths, regionOptions(region), mask);
 }

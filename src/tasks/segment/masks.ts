@@ -11,7 +11,7 @@ import type { DetectionExtension } from '../detect/postprocess.js';
 import type { OutputView } from '../types.js';
 import { outputInvalid, shownValue } from '../validate.js';
 import { outerContours, type Point } from './contours.js';
-import { fillRings, ringsRegion } from './fill.js';
+import { fillRings, regionOptions, ringsRegion } from './fill.js';
 import { SEGMENT_FORMAT, SEGMENT_SHAPES } from './outputs.js';
 import { encodeRegionRle, type MaskRegion } from './rle.js';
 
@@ -110,10 +110,7 @@ export function maskExtension(
           inputWidth: spec.preprocess.width,
           inputHeight: spec.preprocess.height,
           box: [box[0] as number, box[1] as number, box[2] as number, box[3] as number],
-          regionX: at.x,
-          regionY: at.y,
-          regionWidth: at.width,
-          regionHeight: at.height,
+          ...regionOptions(at),
         },
         inputMask,
       );
