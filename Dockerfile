@@ -76,8 +76,9 @@ COPY --from=build /src/build/web build/web
 COPY --from=build --chown=1000:1000 /src/build/demo build/demo
 COPY scripts/healthcheck.mjs scripts/
 # CACHE_DIR (default ~/.cache/rocketserve): where remote rockets (ROCKET_URL=https://..., gs://,
-# s3://) are fetched at start. Created here, owned by the runtime user, so a volume mounted on it
-# (docker run -v rockets:/home/node/.cache/rocketserve) keeps them across restarts.
+# s3://) are fetched at start, and onnxruntime's optimized copies of models are kept. Created here,
+# owned by the runtime user, so a volume mounted on it (docker run -v
+# rockets:/home/node/.cache/rocketserve) keeps both across restarts.
 RUN mkdir -p /home/node/.cache/rocketserve /data && chown -R 1000:1000 /home/node/.cache /data
 # DATA_DIR: the job store (POST /jobs): its SQLite database and the inputs and results of jobs. A
 # volume owned by the runtime user, so jobs survive restarts (docker run -v jobs:/data); containers of

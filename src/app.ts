@@ -1,5 +1,6 @@
 import { type Config, type ThreadPlan, threadPlan } from './config/options.js';
 import { RocketError } from './errors.js';
+import { optimizedModelDir } from './inference/optimized-model.js';
 import { discardWorker, InferencePool, type LaunchedWorker, launchWorker } from './inference/pool.js';
 import { providerCandidates } from './inference/providers.js';
 import type { JobQueue } from './jobs/types.js';
@@ -185,7 +186,8 @@ export class RocketApp {
     try {
       const url = config.ROCKET_URL || (await (await import('./demo/embedded.js')).ensureDemoRocket());
       log.info('loading rocket', { rocketUrl: redactUrl(config.ROCKET_URL) || '(embedded demo rocket)' });
-      const { path, isDirectory } = await resolveRocketUrl(url, resolveContext(cwd, config));
+      const context = resolveContext(cwd, config);
+      const { path, isDirectory } = await resolveRocketUrl(url, context);
       const gpus = probeGpus();
       const { threads } = this.plan;
       const session = {
@@ -193,6 +195,9 @@ export class RocketApp {
         intraOpThreads: threads[0] ?? 1,
         spinning: threads.length === 1,
         nice: config.INFERENCE_NICE,
+        optimizedModelDir: optimizedModelDir(context.cacheDir),
+        // A first worker with others behind it leaves making the copy to them (see SessionInit).
+        savesOptimizedModel: threads.length === 1,
       };
       // A rocket directory names its model in its manifest, read with the spec.
       if (!isDirectory) {
@@ -268,6 +273,8 @@ export class RocketApp {
         gpus: gpus.devices,
         // What the first worker's first run was: a held request's images, or the blank warm-up.
         provenBy: pool.startup?.provenBy,
+        // onnxruntime's optimized-model cache: `loaded`, `saved`, or why it was not used.
+        optimizedModel: pool.startup?.optimizedModel,
       });
       log.debug('first inference worker start, ms since the process started', { ...pool.startup });
     } catch (err) {

@@ -10,5 +10,7 @@ export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'rocketserve-test-'));
   process.env.TMPDIR = dir;
   process.env.ORT_DISABLE_TELEMETRY = '1';
+  // Downloaded rockets and onnxruntime's optimized copies of models go to the run's folder too.
+  process.env.CACHE_DIR = join(dir, 'cache');
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -162,7 +162,7 @@ export const OPTIONS = {
     parse: oneOf(KERNEL_KINDS),
   },
   CACHE_DIR: {
-    doc: 'Where downloaded rockets are kept, one directory per URL.',
+    doc: "Where downloaded rockets are kept, one directory per URL, and onnxruntime's optimized copies of models (optimized/: later starts on the same machine skip graph optimisation).",
     allowed: 'a directory path',
     default: join(homedir(), '.cache', 'rocketserve'),
     parse: nonEmpty('path'),

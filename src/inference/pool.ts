@@ -199,7 +199,13 @@ export class InferencePool {
     // The other workers, and any replacement, start at the provider the first one settled on:
     // the ones before it in the list are known to fail here.
     const settled = init.candidates.findIndex((c) => c.label === first.provider);
-    const settledInit = { ...init, candidates: init.candidates.slice(Math.max(0, settled)) };
+    // They start behind the first, off the cold start's path: each saves onnxruntime's optimized
+    // copy of the model when there is none yet (optimized-model.ts).
+    const settledInit = {
+      ...init,
+      candidates: init.candidates.slice(Math.max(0, settled)),
+      savesOptimizedModel: true,
+    };
     const pool = new InferencePool(settledInit, first.provider, options);
     pool.behind = [...rest];
     pool.attach(first.worker, launched.session.intraOpThreads, {
@@ -548,6 +554,7 @@ function sinceProcessStart(startup: WorkerStartup): WorkerStartup {
     servableMs: at(startup.servableMs),
     readyMs: at(startup.readyMs),
     provenBy: startup.provenBy,
+    optimizedModel: startup.optimizedModel,
   };
 }
 

@@ -12,6 +12,12 @@ import {
   type WorkerRequest,
   type WorkerStartup,
 } from './messages.js';
+import {
+  cpuIdentity,
+  discardOptimizedModel,
+  findOptimizedModel,
+  saveOptimizedModel,
+} from './optimized-model.js';
 
 // One onnxruntime session per worker thread: session.run() computes on the calling thread, so it
 // must never run on the main one. Pre- and postprocessing run here too. Only onnxruntime is
@@ -46,7 +52,13 @@ let serving: ReturnType<typeof servingModules> | undefined;
 /** The warm-up of what `serve` built (see warmUpRun). */
 let warmUp: (() => Promise<void>) | undefined;
 /** Where this worker's start went so far (WorkerStartup, without readyMs and provenBy). */
-const startup = { importedMs, sessionMs: Number.NaN, specMs: Number.NaN, servableMs: Number.NaN };
+const startup = {
+  importedMs,
+  sessionMs: Number.NaN,
+  specMs: Number.NaN,
+  servableMs: Number.NaN,
+  optimizedModel: 'off',
+};
 /** Tells the pool this worker's first run passed the family's checks. */
 function sendProven(provenBy: WorkerStartup['provenBy']): void {
   reply({ type: 'proven', startup: { ...startup, readyMs: epochMs(), provenBy } });
@@ -130,7 +142,7 @@ async function createSession(init: SessionInit) {
   let fallbackReason: string | undefined;
   for (const candidate of init.candidates) {
     try {
-      const session = await ort.InferenceSession.create(init.modelPath, {
+      const options: ort.InferenceSession.SessionOptions = {
         executionProviders: candidate.executionProviders,
         intraOpNumThreads: init.intraOpThreads,
         interOpNumThreads: 1,
@@ -143,7 +155,12 @@ async function createSession(init: SessionInit) {
         // On the CPU the memory pattern only adds a pre-planned block per session: without it the
         // YOLOv8n rocket peaked at ~350 MB instead of ~400 MB under the benchmark, at the same speed.
         enableMemPattern: candidate.label !== 'cpu',
-      });
+      };
+      const { session, optimizedModel } =
+        candidate.label === 'cpu' && init.optimizedModelDir !== null
+          ? await createCachedSession(init, init.optimizedModelDir, options)
+          : { session: await ort.InferenceSession.create(init.modelPath, options), optimizedModel: 'off' };
+      startup.optimizedModel = optimizedModel;
       return { session, provider: candidate.label, fallbackReason };
     } catch (err) {
       const message = (err as Error).message;
@@ -161,6 +178,51 @@ async function createSession(init: SessionInit) {
     }
   }
   throw new RocketError('PROVIDER_UNAVAILABLE', 'No execution provider could be created');
+}
+
+/**
+ * A CPU session through onnxruntime's optimized-model cache (optimized-model.ts): from the copy made
+ * by an earlier start when there is one, else from the model, saving the copy onnxruntime makes of
+ * it. A copy onnxruntime cannot load is removed and made again; a cache that fails in any way leaves
+ * the session as it would be without one. Also says what the cache did, for the startup log.
+ */
+async function createCachedSession(
+  { modelPath, savesOptimizedModel: saves }: SessionInit,
+  dir: string,
+  options: ort.InferenceSession.SessionOptions,
+): Promise<{ session: ort.InferenceSession; optimizedModel: string }> {
+  const machine = { onnxruntime: ort.env.versions.common, cpu: cpuIdentity() };
+  let plan = findOptimizedModel(modelPath, dir, machine, saves);
+  if (plan.use === 'load') {
+    try {
+      const session = await ort.InferenceSession.create(plan.path, {
+        ...options,
+        graphOptimizationLevel: 'disabled',
+      });
+      return { session, optimizedModel: 'loaded' };
+    } catch {
+      discardOptimizedModel(plan.path);
+      plan = findOptimizedModel(modelPath, dir, machine, saves);
+    }
+  }
+  if (plan.use === 'save') {
+    try {
+      const session = await ort.InferenceSession.create(modelPath, {
+        ...options,
+        optimizedModelFilePath: plan.partial,
+      });
+      return { session, optimizedModel: saveOptimizedModel(plan, dir) };
+    } catch {
+      // Created again below without the copy, so that a failure says what it says without the cache.
+      discardOptimizedModel(plan.partial);
+    }
+  }
+  const session = await ort.InferenceSession.create(modelPath, options);
+  return {
+    session,
+    optimizedModel:
+      plan.use === 'none' ? `not cached: ${plan.why}` : 'not saved: onnxruntime failed to make it',
+  };
 }
 
 /** What serves image requests on `session`, or nothing for a rocket that takes rows (the tensor path serves those). */

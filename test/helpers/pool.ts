@@ -12,5 +12,7 @@ export function cpuWorkerInit(spec: RocketSpec, batchMax = 1): WorkerInit {
     kernels: 'native',
     batchMax,
     nice: 0,
+    optimizedModelDir: null,
+    savesOptimizedModel: true,
   };
 }

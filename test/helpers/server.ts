@@ -64,6 +64,7 @@ async function spawnEntry(
       PATH: process.env.PATH,
       NODE_ENV: 'test',
       ...entryEnv,
+      ...(process.env.CACHE_DIR && { CACHE_DIR: process.env.CACHE_DIR }), // the run's (global-setup.ts)
       ...(dataDir && { DATA_DIR: dataDir }),
       ...env,
     },

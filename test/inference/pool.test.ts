@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -175,6 +175,8 @@ describe('InferencePool', () => {
       intraOpThreads: 1,
       spinning: true,
       nice: 0,
+      optimizedModelDir: null,
+      savesOptimizedModel: true,
     };
     const first = launchWorker(session);
     const pool = await InferencePool.start({ ...session, spec, kernels: 'native', batchMax: 1 }, [1], {
@@ -190,22 +192,77 @@ describe('InferencePool', () => {
     expect(topLabel(await pool.run(await job(spec, [20, 200, 30])))).toBe('green');
   });
 
-  it('fails to start with the load error of a model onnxruntime cannot open', async () => {
+  it("keeps onnxruntime's optimized copy of the model, and a later start loads it", async () => {
     const spec = await loadRocket(writeColourRocket({}, 16), '/');
-    const broken = join(mkdtempSync(join(tmpdir(), 'pool-')), 'broken.onnx');
+    const dir = join(mkdtempSync(join(tmpdir(), 'pool-')), 'optimized');
+    const init = { ...cpuWorkerInit(spec), optimizedModelDir: dir };
+    const made = await InferencePool.start(init, [1]);
+    pools.push(made);
+    await made.proven;
+    expect(made.startup?.optimizedModel).toBe('saved');
+    const copies = readdirSync(dir);
+    expect(copies).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.ort\.onnx$/)]);
+    const loaded = await InferencePool.start(init, [1]);
+    pools.push(loaded);
+    await loaded.proven;
+    expect(loaded.startup?.optimizedModel).toBe('loaded');
+    for (const rgb of [
+      [200, 20, 30],
+      [20, 200, 30],
+      [20, 30, 200],
+    ] as const) {
+      const [a, b] = await Promise.all([
+        made.run(await job(spec, [...rgb])),
+        loaded.run(await job(spec, [...rgb])),
+      ]);
+      expect(b.fields).toEqual(a.fields);
+    }
+  });
+
+  it('makes a copy onnxruntime cannot load again, and answers as before', async () => {
+    const spec = await loadRocket(writeColourRocket({}, 16), '/');
+    const dir = join(mkdtempSync(join(tmpdir(), 'pool-')), 'optimized');
+    const init = { ...cpuWorkerInit(spec), optimizedModelDir: dir };
+    const made = await InferencePool.start(init, [1]);
+    pools.push(made);
+    await made.proven;
+    const [copy] = readdirSync(dir);
+    writeFileSync(join(dir, copy as string), 'not a model');
+    const remade = await InferencePool.start(init, [1]);
+    pools.push(remade);
+    await remade.proven;
+    expect(remade.startup?.optimizedModel).toBe('saved');
+    expect(readdirSync(dir)).toEqual([copy]);
+    expect(readFileSync(join(dir, copy as string)).length).toBeGreaterThan(100);
+    expect(topLabel(await remade.run(await job(spec, [20, 200, 30])))).toBe('green');
+  });
+
+  it('fails to start with the load error of a model onnxruntime cannot open, with the cache as without', async () => {
+    const spec = await loadRocket(writeColourRocket({}, 16), '/');
+    const folder = mkdtempSync(join(tmpdir(), 'pool-'));
+    const broken = join(folder, 'broken.onnx');
     writeFileSync(broken, 'not a model');
-    const session = {
-      modelPath: broken,
-      candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' as const }], required: true }],
-      intraOpThreads: 1,
-      spinning: true,
-      nice: 0,
-    };
-    await expect(
-      InferencePool.start({ ...session, spec, kernels: 'native', batchMax: 1 }, [1], {
-        first: launchWorker(session),
-      }),
-    ).rejects.toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    const cache = join(folder, 'optimized');
+    const errors = [];
+    for (const optimizedModelDir of [null, cache]) {
+      const session = {
+        modelPath: broken,
+        candidates: [{ label: 'cpu', executionProviders: [{ name: 'cpu' as const }], required: true }],
+        intraOpThreads: 1,
+        spinning: true,
+        nice: 0,
+        optimizedModelDir,
+        savesOptimizedModel: true,
+      };
+      errors.push(
+        await InferencePool.start({ ...session, spec, kernels: 'native', batchMax: 1 }, [1], {
+          first: launchWorker(session),
+        }).catch((err: unknown) => err),
+      );
+    }
+    expect(errors[0]).toMatchObject({ code: 'MODEL_LOAD_FAILED' });
+    expect(errors[1]).toMatchObject({ code: 'MODEL_LOAD_FAILED', message: (errors[0] as Error).message });
+    expect(readdirSync(cache)).toEqual([]); // no copy, and no partial one
   });
 
   it('queues background work (jobs) behind synchronous work', async () => {

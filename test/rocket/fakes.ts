@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { optimizedModelDir } from '../../src/inference/optimized-model.js';
 import type { ResolveContext } from '../../src/rocket/sources/source.js';
 
 /** A fake remote store on 127.0.0.1: a node:http server that records every request path. */
@@ -63,10 +64,16 @@ export function cacheContext(overrides: Partial<ResolveContext> = {}): ResolveCo
   };
 }
 
-/** What a cache directory holds, partial downloads included (they start with a dot). */
+/**
+ * The downloaded rockets a cache directory holds, partial downloads included (they start with a
+ * dot); not the folder of onnxruntime's optimized copies of models that starts leave there.
+ */
 export function cacheListing(cacheDir: string): string[] {
   try {
-    return readdirSync(cacheDir).sort();
+    const copies = basename(optimizedModelDir(cacheDir));
+    return readdirSync(cacheDir)
+      .filter((name) => name !== copies)
+      .sort();
   } catch {
     return [];
   }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,7 +130,7 @@ describe('a signed ROCKET_URL', () => {
     expect(JSON.parse(health).rocket.source).toBe(`${base}?<redacted>`);
     expectClean(first.output());
     expect(first.output()).toContain(`${base}?<redacted>`);
-    const entries = readdirSync(cacheDir);
+    const entries = cacheListing(cacheDir);
     expect(entries).toHaveLength(1);
     expectClean(entries.join(' '));
     expectClean(readFileSync(join(cacheDir, entries[0] ?? '', 'entry.json'), 'utf8'));
@@ -141,6 +141,6 @@ describe('a signed ROCKET_URL', () => {
     expect(again).toMatchObject({ status: 'ok', rocket: { source: `${base}?<redacted>` } });
     expectClean(second.output());
     expect(store.requests.length - before).toBe(1);
-    expect(readdirSync(cacheDir)).toEqual(entries);
+    expect(cacheListing(cacheDir)).toEqual(entries);
   }, 60_000);
 });

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
+import { arch, cpus } from 'node:os';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+
+// onnxruntime's optimized copy of a model (`optimizedModelFilePath`), kept in CACHE_DIR/optimized so
+// that later starts on the same machine skip the graph optimisation: YOLOv8n's session is created in
+// about 33 ms instead of 52 on an idle process here, and the first answer of a cold start comes
+// about 30 ms sooner (docs/operations.md). At the 'all' level the copy may hold layouts for this
+// CPU's vector width (onnxruntime warns that it belongs to the machine it was made on), so a copy
+// is found by a key over everything it depends on: the model's bytes, onnxruntime's version and
+// the CPU's identity and feature flags. A model that may keep weights in other files is not cached:
+// the key would not cover them.
+
+/** Bumped whenever what the key covers, or how a copy is made, changes. */
+const FORMAT = 1;
+/** How many copies the cache keeps: the most recently used; older ones are removed when one is saved. */
+const KEEP = 8;
+/** Models larger than this are not cached: onnxruntime saves a copy as one protobuf, which stops at 2 GiB. */
+const MAX_MODEL_BYTES = 1024 * 2 ** 20;
+const SUFFIX = '.ort.onnx';
+/** Every external tensor names its file under this key (ONNX `external_data`); a model without it has none. */
+const EXTERNAL_DATA_KEY = Buffer.from('location');
+const CHUNK_BYTES = 2 ** 20;
+
+/** Where the copies are kept in CACHE_DIR `cacheDir`. */
+export function optimizedModelDir(cacheDir: string): string {
+  return join(cacheDir, 'optimized');
+}
+
+/** What the key covers besides the model's bytes. */
+export interface MachineKey {
+  onnxruntime: string;
+  cpu: string;
+}
+
+/** How a CPU session is created with the cache. */
+export type OptimizedModel =
+  /** A copy made earlier: create the session from it, with graph optimisation off. */
+  | { use: 'load'; path: string }
+  /** No copy yet: optimise the model as usual, have onnxruntime write the copy to `partial`, then {@link saveOptimizedModel}. */
+  | { use: 'save'; path: string; partial: string }
+  /** No cache for this model: create the session from it as usual. */
+  | { use: 'none'; why: string };
+
+/**
+ * The CPU as onnxruntime's optimisations see it: the first CPU's vendor, model and feature flags
+ * from `cpuinfo` (Linux's /proc/cpuinfo), else (null: no such file) the model name Node reports.
+ */
+export function cpuIdentity(cpuinfo: string | null = readCpuinfo()): string {
+  const keys =
+    /^(vendor_id|model name|flags|Features|CPU implementer|CPU architecture|CPU variant|CPU part)\s*:/;
+  const first = (cpuinfo ?? '').split(/\n\s*\n/)[0] ?? '';
+  const lines = first.split('\n').filter((line) => keys.test(line));
+  return [arch(), ...(lines.length > 0 ? lines : [cpus()[0]?.model ?? 'unknown CPU'])].join('\n');
+}
+
+function readCpuinfo(): string | null {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where the cache in `dir` has the optimized copy of the model at `modelPath`, or (with `saves`)
+ * would keep one. Finding a copy reads the whole model once (its sha256 is in the key), so a worker
+ * that does not save looks only when the cache holds some copy. Never throws: a cache it cannot
+ * use is `none`.
+ */
+export function findOptimizedModel(
+  modelPath: string,
+  dir: string,
+  machine: MachineKey,
+  saves: boolean,
+): OptimizedModel {
+  if (!saves && !holdsCopies(dir))
+    return { use: 'none', why: 'no copy yet (a worker behind this one saves it)' };
+  let digest: ReturnType<typeof modelDigest>;
+  try {
+    if (statSync(modelPath).size > MAX_MODEL_BYTES) return { use: 'none', why: 'the model is over 1 GiB' };
+    digest = modelDigest(modelPath);
+    if (saves) mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    return { use: 'none', why: (err as Error).message };
+  }
+  if (digest.mayHaveExternalData)
+    return { use: 'none', why: 'the model may keep weights in other files (external data)' };
+  const key = createHash('sha256')
+    .update(JSON.stringify({ format: FORMAT, ...machine, model: digest.sha256 }))
+    .digest('hex');
+  const path = join(dir, `${key}${SUFFIX}`);
+  try {
+    const now = new Date();
+    utimesSync(path, now, now); // marks it used, for the pruning in saveOptimizedModel
+    return { use: 'load', path };
+  } catch {
+    if (!saves) return { use: 'none', why: 'no copy of this model yet (a worker behind this one saves it)' };
+    return { use: 'save', path, partial: join(dir, `.partial-${process.pid}-${threadId}-${key}`) };
+  }
+}
+
+function holdsCopies(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((name) => name.endsWith(SUFFIX));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Puts the copy onnxruntime wrote in its place (an atomic rename, so a concurrent start never reads
+ * half a file) and removes the least recently used copies beyond {@link KEEP}. Returns what happened,
+ * for the startup log.
+ */
+export function saveOptimizedModel(plan: { path: string; partial: string }, dir: string): string {
+  try {
+    if (statSync(plan.partial).size === 0) throw new Error('onnxruntime wrote an empty file');
+    renameSync(plan.partial, plan.path);
+  } catch (err) {
+    rmSync(plan.partial, { force: true });
+    return `not saved: ${(err as Error).message}`;
+  }
+  pruneCopies(dir);
+  return 'saved';
+}
+
+/** Removes a copy (or a partial one) that onnxruntime could not load or write; never throws. */
+export function discardOptimizedModel(path: string): void {
+  rmSync(path, { force: true });
+}
+
+function pruneCopies(dir: string): void {
+  try {
+    const copies = readdirSync(dir)
+      .filter((name) => name.endsWith(SUFFIX))
+      .map((name) => ({ path: join(dir, name), usedMs: statSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.usedMs - a.usedMs);
+    for (const { path } of copies.slice(KEEP)) rmSync(path, { force: true });
+  } catch {
+    // Another process pruned at the same time; the next save prunes again.
+  }
+}
+
+/** The model's sha256, and whether its bytes hold the key external tensors name their files with. */
+function modelDigest(modelPath: string): { sha256: string; mayHaveExternalData: boolean } {
+  const hash = createHash('sha256');
+  const buffer = Buffer.alloc(CHUNK_BYTES + EXTERNAL_DATA_KEY.length);
+  let mayHaveExternalData = false;
+  let carried = 0;
+  const fd = openSync(modelPath, 'r');
+  try {
+    for (;;) {
+      const read = readSync(fd, buffer, carried, CHUNK_BYTES, null);
+      if (read === 0) break;
+      hash.update(buffer.subarray(carried, carried + read));
+      const seen = buffer.subarray(0, carried + read);
+      if (!mayHaveExternalData && seen.includes(EXTERNAL_DATA_KEY)) mayHaveExternalData = true;
+      // The last bytes are kept ahead of the next chunk, so a key across two reads is seen.
+      carried = Math.min(EXTERNAL_DATA_KEY.length - 1, seen.length);
+      seen.copy(buffer, 0, seen.length - carried);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { sha256: hash.digest('hex'), mayHaveExternalData };
+}
