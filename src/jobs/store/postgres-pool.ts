@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Statement } from './postgres-statements.js';
 
 /** bigint columns (epoch ms, seq) as numbers: they stay far below 2^53. */
 const types = {
@@ -35,11 +36,20 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
   }
 }
 
-/** The first row `sql` answers, or undefined. */
+/** Runs a prepared `statement` (postgres-statements.ts) with `values`. */
+export function run<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  db: pg.Pool | pg.PoolClient,
+  statement: Statement,
+  values: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ name: statement.name, text: statement.text, values });
+}
+
+/** The first row a prepared `statement` answers, or undefined. */
 export async function firstRow<R extends pg.QueryResultRow>(
   db: pg.Pool | pg.PoolClient,
-  sql: string,
+  statement: Statement,
   values: unknown[] = [],
 ): Promise<R | undefined> {
-  return (await db.query<R>(sql, values)).rows[0];
+  return (await run<R>(db, statement, values)).rows[0];
 }

@@ -39,9 +39,9 @@ import {
   toDelivery,
   toRecord,
 } from './lifecycle.js';
-import { createPool, firstRow, transaction } from './postgres-pool.js';
+import { createPool, firstRow, run, transaction } from './postgres-pool.js';
 import { createSchema } from './postgres-schema.js';
-import { SQL } from './postgres-statements.js';
+import { SQL, type Statement } from './postgres-statements.js';
 
 type Row = JobRow & { result_status: number | null; result_content_type: string | null };
 type Client = pg.PoolClient;
@@ -80,7 +80,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async claimOwnership(owner: StoreOwner): Promise<void> {
-    await this.pool.query(SQL.setOwner, [owner.rocket, owner.modelSha256]);
+    await run(this.pool, SQL.setOwner, [owner.rocket, owner.modelSha256]);
     const recorded = await firstRow<{ rocket: string; model_sha256: string }>(this.pool, SQL.owner);
     if (recorded && (recorded.rocket !== owner.rocket || recorded.model_sha256 !== owner.modelSha256)) {
       throw storeInUse(this.where, { rocket: recorded.rocket, modelSha256: recorded.model_sha256 }, owner);
@@ -90,7 +90,7 @@ export class PostgresJobStore implements JobStore {
   async submit(job: NewJob, maxQueued: number): Promise<{ job: JobRecord; created: boolean }> {
     const { id, request, webhook, idempotencyKey: key, requestHash } = job;
     return this.tx(async (c) => {
-      await c.query(SQL.lockSubmits);
+      await run(c, SQL.lockSubmits);
       const first = key === null ? undefined : await firstRow<Row>(c, SQL.byIdempotencyKey, [key]);
       if (first && first.request_hash !== requestHash) throw idempotencyConflict(key ?? '');
       if (first) return { job: toRecord(first), created: false };
@@ -121,7 +121,7 @@ export class PostgresJobStore implements JobStore {
 
   async list(query: { status?: JobStatus; limit: number; cursor?: string }) {
     const before = query.cursor === undefined ? Number.MAX_SAFE_INTEGER : decodeCursor(query.cursor);
-    const { rows } = await this.pool.query<Row>(SQL.list, [before, query.status ?? null, query.limit + 1]);
+    const { rows } = await run<Row>(this.pool, SQL.list, [before, query.status ?? null, query.limit + 1]);
     const shown = page(rows, query.limit);
     return { jobs: shown.rows.map(toRecord), next: shown.next };
   }
@@ -145,7 +145,7 @@ export class PostgresJobStore implements JobStore {
         if (!row) return undefined;
         const next = claimedRow(row, leaseMs, now);
         const leaseToken = next.lease_token as string;
-        await c.query(SQL.take, [next.id, next.attempts, next.started_at, leaseToken, next.lease_expires_at]);
+        await run(c, SQL.take, [next.id, next.attempts, next.started_at, leaseToken, next.lease_expires_at]);
         await this.deliver(c, startedDelivery(next, now));
         const { request_content_type: contentType, request_accept: accept, request_query: query } = row;
         const body =
@@ -160,7 +160,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async renew(id: string, leaseToken: string, leaseMs: number): Promise<boolean> {
-    const { rowCount } = await this.pool.query(SQL.renew, [this.clock() + leaseMs, id, leaseToken]);
+    const { rowCount } = await run(this.pool, SQL.renew, [this.clock() + leaseMs, id, leaseToken]);
     return rowCount === 1;
   }
 
@@ -180,7 +180,7 @@ export class PostgresJobStore implements JobStore {
       const row = await firstRow<Row>(c, SQL.byIdForUpdate, [id]);
       if (!holdsLease(row, leaseToken)) return false;
       if (row.cancel_requested) await this.end(c, id, ending(row, { status: 'canceled' }, now));
-      else await c.query(SQL.requeue, [id]);
+      else await run(c, SQL.requeue, [id]);
       return true;
     });
   }
@@ -192,7 +192,7 @@ export class PostgresJobStore implements JobStore {
       if (!row) throw jobNotFound(id);
       if (FINISHED.has(row.status)) throw jobNotFinished(id, row.status, 'cancel');
       if (row.status === 'queued') await this.end(c, id, ending(row, { status: 'canceled' }, now));
-      else await c.query(SQL.requestCancel, [id]);
+      else await run(c, SQL.requestCancel, [id]);
       return toRecord((await firstRow<Row>(c, SQL.byId, [id])) as Row);
     });
   }
@@ -203,13 +203,13 @@ export class PostgresJobStore implements JobStore {
       const row = await firstRow<Row>(c, SQL.byIdForUpdate, [id]);
       if (!row) throw jobNotFound(id);
       if (!FINISHED.has(row.status)) throw jobNotFinished(id, row.status, 'delete');
-      await c.query(SQL.deleteJob, [id]);
+      await run(c, SQL.deleteJob, [id]);
     });
   }
 
   async counts(): Promise<Record<JobStatus, number>> {
     const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
-    const { rows } = await this.pool.query<{ status: JobStatus; n: number }>(SQL.counts);
+    const { rows } = await run<{ status: JobStatus; n: number }>(this.pool, SQL.counts);
     for (const { status, n } of rows) counts[status] = n;
     return counts;
   }
@@ -225,8 +225,8 @@ export class PostgresJobStore implements JobStore {
   }
 
   async settleDelivery(id: string, outcome: DeliveryOutcome): Promise<void> {
-    if (outcome.kind === 'retry') await this.pool.query(SQL.retryDelivery, [outcome.at, id]);
-    else await this.pool.query(SQL.deleteDelivery, [id]);
+    if (outcome.kind === 'retry') await run(this.pool, SQL.retryDelivery, [outcome.at, id]);
+    else await run(this.pool, SQL.deleteDelivery, [id]);
   }
 
   async close(): Promise<void> {
@@ -236,7 +236,7 @@ export class PostgresJobStore implements JobStore {
   /** Writes how a job ended, in the caller's transaction: its result kept, its input dropped. */
   private async end(c: Client, id: string, end: Ending): Promise<void> {
     const { status, finishedAt, error, result } = end;
-    await c.query(SQL.end, [
+    await run(c, SQL.end, [
       id,
       status,
       finishedAt,
@@ -250,13 +250,13 @@ export class PostgresJobStore implements JobStore {
   }
 
   private async deliver(c: Client, d: NewDelivery | null): Promise<void> {
-    if (d) await c.query(SQL.insertDelivery, [d.id, d.jobId, d.event, d.url, d.payload, d.nextAttemptAt]);
+    if (d) await run(c, SQL.insertDelivery, [d.id, d.jobId, d.event, d.url, d.payload, d.nextAttemptAt]);
   }
 }
 
 /** The `n` a counting statement answers. */
-async function count(db: pg.Pool | Client, sql: string, values: unknown[] = []): Promise<number> {
-  return (await firstRow<{ n: number }>(db, sql, values))?.n ?? 0;
+async function count(db: pg.Pool | Client, statement: Statement, values: unknown[] = []): Promise<number> {
+  return (await firstRow<{ n: number }>(db, statement, values))?.n ?? 0;
 }
 
 /** `message` without the URL's password, which pg's errors could quote. */
