@@ -192,19 +192,22 @@ describe('InferencePool', () => {
     expect(topLabel(await pool.run(await job(spec, [20, 200, 30])))).toBe('green');
   });
 
+  /** A proven one-worker colour pool that keeps onnxruntime's optimized copies of the model in `dir`. */
+  async function cachingPool(spec: Awaited<ReturnType<typeof loadRocket>>, dir: string) {
+    const pool = await InferencePool.start({ ...cpuWorkerInit(spec), optimizedModelDir: dir }, [1]);
+    pools.push(pool);
+    await pool.proven;
+    return pool;
+  }
+
   it("keeps onnxruntime's optimized copy of the model, and a later start loads it", async () => {
     const spec = await loadRocket(writeColourRocket({}, 16), '/');
     const dir = join(mkdtempSync(join(tmpdir(), 'pool-')), 'optimized');
-    const init = { ...cpuWorkerInit(spec), optimizedModelDir: dir };
-    const made = await InferencePool.start(init, [1]);
-    pools.push(made);
-    await made.proven;
+    const made = await cachingPool(spec, dir);
     expect(made.startup?.optimizedModel).toBe('saved');
     const copies = readdirSync(dir);
     expect(copies).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.ort\.onnx$/)]);
-    const loaded = await InferencePool.start(init, [1]);
-    pools.push(loaded);
-    await loaded.proven;
+    const loaded = await cachingPool(spec, dir);
     expect(loaded.startup?.optimizedModel).toBe('loaded');
     for (const rgb of [
       [200, 20, 30],
@@ -222,15 +225,10 @@ describe('InferencePool', () => {
   it('makes a copy onnxruntime cannot load again, and answers as before', async () => {
     const spec = await loadRocket(writeColourRocket({}, 16), '/');
     const dir = join(mkdtempSync(join(tmpdir(), 'pool-')), 'optimized');
-    const init = { ...cpuWorkerInit(spec), optimizedModelDir: dir };
-    const made = await InferencePool.start(init, [1]);
-    pools.push(made);
-    await made.proven;
+    await cachingPool(spec, dir);
     const [copy] = readdirSync(dir);
     writeFileSync(join(dir, copy as string), 'not a model');
-    const remade = await InferencePool.start(init, [1]);
-    pools.push(remade);
-    await remade.proven;
+    const remade = await cachingPool(spec, dir);
     expect(remade.startup?.optimizedModel).toBe('saved');
     expect(readdirSync(dir)).toEqual([copy]);
     expect(readFileSync(join(dir, copy as string)).length).toBeGreaterThan(100);
