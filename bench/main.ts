@@ -26,10 +26,11 @@ const HELP = `Usage: npm run bench -- [--rocket URL] [--image FILE] [--seconds N
 
 Measures the cold start (the median of 5 fresh processes: from the spawn to /readyz, and to the
 first POST /process answered; first with an empty CACHE_DIR each, as on a machine that never served
-the rocket, then once onnxruntime's optimized copy of the model is in CACHE_DIR), the in-process floor (decode, preprocess, inference, postprocess;
-no HTTP) and the HTTP server under load (concurrency 1 and 4, with /health probes), then prints the
-ratios to the floor. With a peer, it measures the peer's cold start and load the same way, and
-prints every goal of the table in docs/operations.md with ours, the peer's and the ratio.
+the rocket, then once onnxruntime's optimized copy of the model is in CACHE_DIR), the in-process
+floor (decode, preprocess, inference, postprocess; no HTTP) and the HTTP server under load
+(concurrency 1 and 4, with /health probes), then prints the ratios to the floor. With a peer, it
+measures the peer's cold start and load the same way, and prints every goal of the table in
+docs/operations.md with ours, the peer's and the ratio.
 Server settings (WORKERS, INTRA_OP_THREADS, BATCH_MAX, ...) come from the environment; CACHE_DIR
 too, else bench-results/cache.
 

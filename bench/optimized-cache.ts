@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { optimizedModelDir } from '../src/inference/optimized-model.js';
+import { COPY_SUFFIX, optimizedModelDir } from '../src/inference/optimized-model.js';
 import { stopProcess } from './load.js';
 
 /** How long a server may take, once started, to save or load onnxruntime's optimized copy of its model. */
@@ -11,7 +11,7 @@ const COPY_WAIT_MS = 20_000;
 function copyTouchedSince(dir: string, sinceMs: number): boolean {
   try {
     return readdirSync(dir)
-      .filter((name) => name.endsWith('.ort.onnx'))
+      .filter((name) => name.endsWith(COPY_SUFFIX))
       .some((name) => statSync(join(dir, name)).mtimeMs >= sinceMs);
   } catch {
     return false;

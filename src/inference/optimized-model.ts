@@ -17,8 +17,8 @@ import { threadId } from 'node:worker_threads';
 
 // onnxruntime's optimized copy of a model (`optimizedModelFilePath`), kept in CACHE_DIR/optimized so
 // that later starts on the same machine skip the graph optimisation: YOLOv8n's session is created in
-// about 33 ms instead of 52 on an idle process here, and the first answer of a cold start comes
-// about 30 ms sooner (docs/operations.md). At the 'all' level the copy may hold layouts for this
+// 21-27 ms instead of 39-41 on an idle process here (docs/operations.md, "Cold start, 2026-12-04
+// (later)"). At the 'all' level the copy may hold layouts for this
 // CPU's vector width (onnxruntime warns that it belongs to the machine it was made on), so a copy
 // is found by a key over everything it depends on: the model's bytes, onnxruntime's version and
 // the CPU's identity and feature flags. A model that may keep weights in other files is not cached:
@@ -30,7 +30,8 @@ const FORMAT = 1;
 const KEEP = 8;
 /** Models larger than this are not cached: onnxruntime saves a copy as one protobuf, which stops at 2 GiB. */
 const MAX_MODEL_BYTES = 1024 * 2 ** 20;
-const SUFFIX = '.ort.onnx';
+/** How a copy's file name ends: `<key>.ort.onnx`. */
+export const COPY_SUFFIX = '.ort.onnx';
 /** Every external tensor names its file under this key (ONNX `external_data`); a model without it has none. */
 const EXTERNAL_DATA_KEY = Buffer.from('location');
 const CHUNK_BYTES = 2 ** 20;
@@ -102,7 +103,7 @@ export function findOptimizedModel(
   const key = createHash('sha256')
     .update(JSON.stringify({ format: FORMAT, ...machine, model: digest.sha256 }))
     .digest('hex');
-  const path = join(dir, `${key}${SUFFIX}`);
+  const path = join(dir, `${key}${COPY_SUFFIX}`);
   try {
     const now = new Date();
     utimesSync(path, now, now); // marks it used, for the pruning in saveOptimizedModel
@@ -115,7 +116,7 @@ export function findOptimizedModel(
 
 function holdsCopies(dir: string): boolean {
   try {
-    return readdirSync(dir).some((name) => name.endsWith(SUFFIX));
+    return readdirSync(dir).some((name) => name.endsWith(COPY_SUFFIX));
   } catch {
     return false;
   }
@@ -146,7 +147,7 @@ export function discardOptimizedModel(path: string): void {
 function pruneCopies(dir: string): void {
   try {
     const copies = readdirSync(dir)
-      .filter((name) => name.endsWith(SUFFIX))
+      .filter((name) => name.endsWith(COPY_SUFFIX))
       .map((name) => ({ path: join(dir, name), usedMs: statSync(join(dir, name)).mtimeMs }))
       .sort((a, b) => b.usedMs - a.usedMs);
     for (const { path } of copies.slice(KEEP)) rmSync(path, { force: true });
