@@ -113,11 +113,17 @@ bool CountField(napi_env env, napi_value obj, const char* prefix, const char* ke
   return NumberFieldIf(env, obj, prefix, key, "a non-negative integer", IsCount, out);
 }
 
-bool RegionFields(napi_env env, napi_value options, Region* out) {
-  return CountField(env, options, "options", "regionX", &out->x) &&
-         CountField(env, options, "options", "regionY", &out->y) &&
-         CountField(env, options, "options", "regionWidth", &out->width) &&
-         CountField(env, options, "options", "regionHeight", &out->height);
+bool RegionFields(napi_env env, napi_value options, PixelRegion* out) {
+  double width = 0, height = 0;
+  if (!CountField(env, options, "options", "regionX", &out->x) ||
+      !CountField(env, options, "options", "regionY", &out->y) ||
+      !CountField(env, options, "options", "regionWidth", &width) ||
+      !CountField(env, options, "options", "regionHeight", &height)) {
+    return false;
+  }
+  out->width = static_cast<size_t>(width);
+  out->height = static_cast<size_t>(height);
+  return true;
 }
 
 bool PositiveField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out) {

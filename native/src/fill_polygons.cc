@@ -37,14 +37,14 @@ void ForEachCrossing(const double* points, const int32_t* lengths, size_t num_ri
 }  // namespace
 
 size_t FillPolygons(const double* points, const int32_t* lengths, size_t num_rings,
-                    const FillPolygonsParams& p, uint8_t* out) {
+                    const PixelRegion& region, uint8_t* out) {
   // Crossings per row, then all of them row after row; reused by every call on this thread.
   thread_local std::vector<size_t> row_start;
   thread_local std::vector<double> crossings;
-  const size_t width = p.region_width, height = p.region_height;
+  const size_t width = region.width, height = region.height;
   std::fill(out, out + width * height, 0);
   if (width == 0 || height == 0) return 0;
-  const double top = p.region_y, bottom = p.region_y + static_cast<double>(height);
+  const double top = region.y, bottom = region.y + static_cast<double>(height);
   // Each row's count, then its end in `crossings`; placing counts each end down to its start.
   row_start.assign(height + 1, 0);
   ForEachCrossing(points, lengths, num_rings, top, bottom,
@@ -60,8 +60,8 @@ size_t FillPolygons(const double* points, const int32_t* lengths, size_t num_rin
     const size_t n = row_start[r + 1] - row_start[r];
     std::sort(xs, xs + n);
     for (size_t k = 0; k + 1 < n; k += 2) {
-      const double from = std::max(std::ceil(xs[k] - p.region_x), 0.0);
-      const double to = std::min(std::ceil(xs[k + 1] - p.region_x), static_cast<double>(width));
+      const double from = std::max(std::ceil(xs[k] - region.x), 0.0);
+      const double to = std::min(std::ceil(xs[k + 1] - region.x), static_cast<double>(width));
       if (to > from) {
         const size_t a = static_cast<size_t>(from), b = static_cast<size_t>(to);
         std::fill(out + r * width + a, out + r * width + b, 1);
@@ -75,7 +75,7 @@ size_t FillPolygons(const double* points, const int32_t* lengths, size_t num_rin
 napi_value FillPolygonsBinding(napi_env env, napi_callback_info info) {
   RS_ARGS(env, info, 4, argv);
   View points, lengths, out;
-  Region region;
+  PixelRegion region;
   napi_value o = argv[2];
   RS_CHECK(TypedArg(env, argv[0], napi_float64_array, "a Float64Array", "points", &points));
   RS_CHECK(TypedArg(env, argv[1], napi_int32_array, "an Int32Array", "ringLengths", &lengths));
@@ -98,12 +98,11 @@ napi_value FillPolygonsBinding(napi_env env, napi_callback_info info) {
              ThrowExpected(env, ErrorKind::kRange, "a finite number",
                            "points[" + std::to_string(i) + "]", JsonNumber(xy[i])));
   }
-  RS_CHECK(AtLeast(env, static_cast<double>(out.length), region.width * region.height,
+  RS_CHECK(AtLeast(env, static_cast<double>(out.length),
+                   static_cast<double>(region.width) * static_cast<double>(region.height),
                    "bytes (regionWidth * regionHeight)", "out.length"));
-  const FillPolygonsParams p{region.x, region.y, static_cast<size_t>(region.width),
-                             static_cast<size_t>(region.height)};
   const size_t set =
-      FillPolygons(xy, ring_lengths, lengths.length, p, static_cast<uint8_t*>(out.data));
+      FillPolygons(xy, ring_lengths, lengths.length, region, static_cast<uint8_t*>(out.data));
   return NumberResult(env, static_cast<double>(set));
 }
 

@@ -58,29 +58,30 @@ size_t Nms(const float* boxes, const float* scores, const int32_t* classes, cons
 size_t NmsRotated(const float* boxes, const float* scores, const int32_t* classes,
                   const NmsParams& p, int32_t* out);
 
+// The region of an image a kernel writes to `out`: width × height bytes, row by row, for the
+// pixels from (x, y) (RegionOptions in src/kernels/types.ts).
+struct PixelRegion {
+  double x = 0, y = 0;
+  size_t width = 0, height = 0;
+};
+
 struct SegmentMaskParams {
   size_t num_masks, proto_width, proto_height;
   double input_width, input_height;
-  double box[4];              // x1, y1, x2, y2 in input pixels
-  double region_x, region_y;  // in input pixels
-  size_t region_width, region_height;
+  double box[4];       // x1, y1, x2, y2 in input pixels
+  PixelRegion region;  // of the model input
 };
 
 // One instance mask over a region of the model input (segment_mask.cc): writes
-// region_width × region_height 0/1 bytes to `out` and returns the number of 1s.
+// region.width × region.height 0/1 bytes to `out` and returns the number of 1s.
 size_t SegmentMask(const float* protos, const float* coefficients, const SegmentMaskParams& p,
                    uint8_t* out);
 
-struct FillPolygonsParams {
-  double region_x, region_y;
-  size_t region_width, region_height;
-};
-
 // The pixels of a region inside polygon rings (fill_polygons.cc): `points` holds x, y pairs ring
-// after ring, `lengths` the points of each of `num_rings` rings; writes region_width ×
-// region_height 0/1 bytes to `out` and returns the number of 1s.
+// after ring, `lengths` the points of each of `num_rings` rings; writes region.width ×
+// region.height 0/1 bytes to `out` and returns the number of 1s.
 size_t FillPolygons(const double* points, const int32_t* lengths, size_t num_rings,
-                    const FillPolygonsParams& p, uint8_t* out);
+                    const PixelRegion& region, uint8_t* out);
 
 // exp(x − max) / Σ exp(x − max) with float64 accumulation; dst may alias src.
 void Softmax(const float* src, float* dst, size_t n);

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels.h"
+
 // Returns nullptr from a callback when a check failed (its exception is pending).
 #define RS_CHECK(expr) \
   do {                 \
@@ -81,10 +83,7 @@ bool CountField(napi_env env, napi_value obj, const char* prefix, const char* ke
 bool PositiveField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out);
 // The region a kernel writes: options.regionX, regionY, regionWidth and regionHeight, each a
 // non-negative integer, read in that order (region in checks.ts).
-struct Region {
-  double x = 0, y = 0, width = 0, height = 0;
-};
-bool RegionFields(napi_env env, napi_value options, Region* out);
+bool RegionFields(napi_env env, napi_value options, PixelRegion* out);
 bool FiniteField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out);
 bool NumberField(napi_env env, napi_value obj, const char* prefix, const char* key, double* out);
 // A number satisfying `ok`, else RangeError "Expected <what>" (field in checks.ts).

@@ -49,11 +49,11 @@ size_t SegmentMask(const float* protos, const float* coefficients, const Segment
                    uint8_t* out) {
   // The sigmoid mask at prototype resolution, reused by every call on this thread.
   thread_local std::vector<float> patch;
-  const size_t rw = p.region_width, rh = p.region_height, pw = p.proto_width;
+  const size_t rw = p.region.width, rh = p.region.height, pw = p.proto_width;
   const size_t plane = pw * p.proto_height;
   std::fill(out, out + rw * rh, 0);
-  const Axis cols = AxisOf(p.region_x, rw, p.box[0], p.box[2], pw, p.input_width);
-  const Axis rows = AxisOf(p.region_y, rh, p.box[1], p.box[3], p.proto_height, p.input_height);
+  const Axis cols = AxisOf(p.region.x, rw, p.box[0], p.box[2], pw, p.input_width);
+  const Axis rows = AxisOf(p.region.y, rh, p.box[1], p.box[3], p.proto_height, p.input_height);
   if (cols.first == cols.end || rows.first == rows.end) return 0;
 
   // The patch spans the prototype pixels read by the first and the last pixel inside the box.
@@ -99,7 +99,7 @@ napi_value SegmentMaskBinding(napi_env env, napi_callback_info info) {
   uint32_t box_length = 0;
   std::vector<double> corners;
   double m = 0, pw = 0, ph = 0, iw = 0, ih = 0;
-  Region region;
+  PixelRegion region;
   napi_value o = argv[2];
   RS_CHECK(TypedArg(env, argv[0], napi_float32_array, "a Float32Array", "protos", &protos));
   RS_CHECK(
@@ -119,7 +119,8 @@ napi_value SegmentMaskBinding(napi_env env, napi_callback_info info) {
                    "floats (numMasks * protoHeight * protoWidth)", "protos.length"));
   RS_CHECK(AtLeast(env, static_cast<double>(coefficients.length), m, "floats (numMasks)",
                    "coefficients.length"));
-  RS_CHECK(AtLeast(env, static_cast<double>(out.length), region.width * region.height,
+  RS_CHECK(AtLeast(env, static_cast<double>(out.length),
+                   static_cast<double>(region.width) * static_cast<double>(region.height),
                    "bytes (regionWidth * regionHeight)", "out.length"));
   const SegmentMaskParams p{static_cast<size_t>(m),
                             static_cast<size_t>(pw),
@@ -127,10 +128,7 @@ napi_value SegmentMaskBinding(napi_env env, napi_callback_info info) {
                             iw,
                             ih,
                             {corners[0], corners[1], corners[2], corners[3]},
-                            region.x,
-                            region.y,
-                            static_cast<size_t>(region.width),
-                            static_cast<size_t>(region.height)};
+                            region};
   const size_t area =
       SegmentMask(static_cast<const float*>(protos.data),
                   static_cast<const float*>(coefficients.data), p, static_cast<uint8_t*>(out.data));
