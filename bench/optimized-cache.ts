@@ -1,22 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { COPY_SUFFIX, optimizedModelDir } from '../src/inference/optimized-model.js';
+import { copiesIn, optimizedModelDir } from '../src/inference/optimized-model.js';
 import { stopProcess } from './load.js';
 
 /** How long a server may take, once started, to save or load onnxruntime's optimized copy of its model. */
 const COPY_WAIT_MS = 20_000;
-
-/** Whether `dir` (CACHE_DIR/optimized) holds a copy saved or used since `sinceMs` (epoch ms). */
-function copyTouchedSince(dir: string, sinceMs: number): boolean {
-  try {
-    return readdirSync(dir)
-      .filter((name) => name.endsWith(COPY_SUFFIX))
-      .some((name) => statSync(join(dir, name)).mtimeMs >= sinceMs);
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs one server (`start`) until its rocket's optimized copy is in `cacheDir`: saved by a worker
@@ -32,7 +19,7 @@ export async function warmOptimizedCache(start: () => ChildProcess, cacheDir: st
     while (Date.now() - since < COPY_WAIT_MS) {
       if (proc.exitCode !== null || proc.signalCode !== null)
         throw new Error('the server exited while starting');
-      if (copyTouchedSince(dir, since)) return true;
+      if (copiesIn(dir).some((copy) => copy.usedMs >= since)) return true;
       await new Promise((r) => setTimeout(r, 50));
     }
     return false;

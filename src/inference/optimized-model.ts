@@ -12,7 +12,7 @@ import {
   utimesSync,
 } from 'node:fs';
 import { arch, cpus } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
 // onnxruntime's optimized copy of a model (`optimizedModelFilePath`), kept in CACHE_DIR/optimized so
@@ -31,7 +31,7 @@ const KEEP = 8;
 /** Models larger than this are not cached: onnxruntime saves a copy as one protobuf, which stops at 2 GiB. */
 const MAX_MODEL_BYTES = 1024 * 2 ** 20;
 /** How a copy's file name ends: `<key>.ort.onnx`. */
-export const COPY_SUFFIX = '.ort.onnx';
+const COPY_SUFFIX = '.ort.onnx';
 /** Every external tensor names its file under this key (ONNX `external_data`); a model without it has none. */
 const EXTERNAL_DATA_KEY = Buffer.from('location');
 const CHUNK_BYTES = 2 ** 20;
@@ -88,7 +88,7 @@ export function findOptimizedModel(
   machine: MachineKey,
   saves: boolean,
 ): OptimizedModel {
-  if (!saves && !holdsCopies(dir))
+  if (!saves && copiesIn(dir).length === 0)
     return { use: 'none', why: 'no copy yet (a worker behind this one saves it)' };
   let digest: ReturnType<typeof modelDigest>;
   try {
@@ -109,17 +109,44 @@ export function findOptimizedModel(
     utimesSync(path, now, now); // marks it used, for the pruning in saveOptimizedModel
     return { use: 'load', path };
   } catch {
-    if (!saves) return { use: 'none', why: 'no copy of this model yet (a worker behind this one saves it)' };
-    return { use: 'save', path, partial: join(dir, `.partial-${process.pid}-${threadId}-${key}`) };
+    return saves ? savePlan(path) : NO_COPY_OF_THIS_MODEL;
   }
 }
 
-function holdsCopies(dir: string): boolean {
+const NO_COPY_OF_THIS_MODEL: OptimizedModel = {
+  use: 'none',
+  why: 'no copy of this model yet (a worker behind this one saves it)',
+};
+
+/** Where `path`'s copy is made: a partial file of this thread's, renamed to `path` once written. */
+function savePlan(path: string): OptimizedModel {
+  const partial = join(dirname(path), `.partial-${process.pid}-${threadId}-${basename(path, COPY_SUFFIX)}`);
+  return { use: 'save', path, partial };
+}
+
+/**
+ * Removes a copy onnxruntime could not load and says what to do instead: make it again (with
+ * `saves`), or go without. The key is the copy's own, so the model is not read again.
+ */
+export function discardCopy(path: string, saves: boolean): OptimizedModel {
+  rmSync(path, { force: true });
+  return saves ? savePlan(path) : NO_COPY_OF_THIS_MODEL;
+}
+
+/** The copies in `dir` with when each was last used (saved, or found); none when `dir` cannot be read. */
+export function copiesIn(dir: string): { path: string; usedMs: number }[] {
+  let names: string[];
   try {
-    return readdirSync(dir).some((name) => name.endsWith(COPY_SUFFIX));
+    names = readdirSync(dir);
   } catch {
-    return false;
+    return [];
   }
+  return names.flatMap((name) => {
+    const path = join(dir, name);
+    // A copy another process removed meanwhile is not there.
+    const info = name.endsWith(COPY_SUFFIX) ? statSync(path, { throwIfNoEntry: false }) : undefined;
+    return info ? [{ path, usedMs: info.mtimeMs }] : [];
+  });
 }
 
 /**
@@ -139,21 +166,14 @@ export function saveOptimizedModel(plan: { path: string; partial: string }, dir:
   return 'saved';
 }
 
-/** Removes a copy (or a partial one) that onnxruntime could not load or write; never throws. */
+/** Removes the partial copy a failed session creation left (or any file of the cache); never throws. */
 export function discardOptimizedModel(path: string): void {
   rmSync(path, { force: true });
 }
 
 function pruneCopies(dir: string): void {
-  try {
-    const copies = readdirSync(dir)
-      .filter((name) => name.endsWith(COPY_SUFFIX))
-      .map((name) => ({ path: join(dir, name), usedMs: statSync(join(dir, name)).mtimeMs }))
-      .sort((a, b) => b.usedMs - a.usedMs);
-    for (const { path } of copies.slice(KEEP)) rmSync(path, { force: true });
-  } catch {
-    // Another process pruned at the same time; the next save prunes again.
-  }
+  const copies = copiesIn(dir).sort((a, b) => b.usedMs - a.usedMs);
+  for (const { path } of copies.slice(KEEP)) rmSync(path, { force: true });
 }
 
 /** The model's sha256, and whether its bytes hold the key external tensors name their files with. */

@@ -14,6 +14,7 @@ import {
 } from './messages.js';
 import {
   cpuIdentity,
+  discardCopy,
   discardOptimizedModel,
   findOptimizedModel,
   saveOptimizedModel,
@@ -201,8 +202,7 @@ async function createCachedSession(
       });
       return { session, optimizedModel: 'loaded' };
     } catch {
-      discardOptimizedModel(plan.path);
-      plan = findOptimizedModel(modelPath, dir, machine, saves);
+      plan = discardCopy(plan.path, saves);
     }
   }
   if (plan.use === 'save') {
