@@ -1,13 +1,10 @@
 // `rocket predict --out` for every family that answers a picture: the same drawing as
 // format=image (or the image an image-to-image rocket makes), written at the photo's size, from
 // rockets made in code.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { ultralyticsNames, writeRocketDir } from '../helpers/detectors.js';
 import { buildInvertUpscale, writeModel } from '../helpers/families.js';
 import { writeObbRocket } from '../helpers/obb-models.js';
@@ -16,6 +13,7 @@ import { buildSegmentModel, SEG_DEMO_ANCHORS } from '../helpers/segment-models.j
 import { buildSegmenter, COLOUR_CLASSES } from '../helpers/semantic-models.js';
 import { rgbOf } from '../image/pixels.js';
 import { runCli } from './run-cli.js';
+import { writeShapesScene } from './shapes-scene.js';
 
 /** A pose rocket: one hand of 4 keypoints on the 640×480 scene, named in rocket.json. */
 function writePoseRocket(): string {
@@ -77,9 +75,7 @@ describe('rocket predict --out, for each family that draws', () => {
   let dir: string;
   let scene: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rocket-predict-families-'));
-    scene = join(dir, 'shapes.png');
-    writeFileSync(scene, await renderDemoScene(demoScenes.shapes, { format: 'png' }));
+    ({ dir, scene } = await writeShapesScene('rocket-predict-families-'));
   });
 
   it('(a JPEG of the scene itself changes few pixels that much: colour edges)', async () => {

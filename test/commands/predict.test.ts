@@ -3,21 +3,20 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
+import { demoScenes } from '../../src/demo/images.js';
 import { writeColourRocket } from '../helpers/models.js';
 import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
 import { encodeBmp } from '../image/bmp-encode.js';
 import { awayFrom, insideEdge, meanDiff, rgbOf } from '../image/pixels.js';
 import { runCli } from './run-cli.js';
+import { writeShapesScene } from './shapes-scene.js';
 
 describe('rocket predict', () => {
   let dir: string;
   let scene: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'rocket-predict-'));
-    scene = join(dir, 'shapes.png');
-    writeFileSync(scene, await renderDemoScene(demoScenes.shapes, { format: 'png' }));
+    ({ dir, scene } = await writeShapesScene('rocket-predict-'));
   });
 
   it('prints the /process JSON for one image (the demo rocket by default)', async () => {

@@ -9,6 +9,14 @@ import { insideRings, type XY } from '../helpers/segment-models.js';
 
 const WHOLE_6x5: RegionOptions = { regionX: 0, regionY: 0, regionWidth: 6, regionHeight: 5 };
 
+/** The ring of an axis-aligned rectangle from corner (x0, y0) to (x1, y1): down, across, up. */
+const rect = (x0: number, y0: number, x1: number, y1: number): XY[] => [
+  [x0, y0],
+  [x0, y1],
+  [x1, y1],
+  [x1, y0],
+];
+
 /** Rings as the kernel takes them: points ring after ring, and each ring's length. */
 function flat(rings: readonly XY[][]): [Float64Array, Int32Array] {
   return [Float64Array.from(rings.flat(2)), Int32Array.from(rings, (r) => r.length)];
@@ -30,23 +38,23 @@ describe.each(['reference', 'native'] as const)('%s fillPolygons', (kind) => {
   }
 
   it('sets the pixels whose centres a square of half-pixel corners encloses', () => {
-    const square: XY[] = [
-      [0.5, 0.5],
-      [0.5, 3.5],
-      [3.5, 3.5],
-      [3.5, 0.5],
-    ];
-    expect(picture([square], WHOLE_6x5)).toEqual(['......', '.###..', '.###..', '.###..', '......']);
+    expect(picture([rect(0.5, 0.5, 3.5, 3.5)], WHOLE_6x5)).toEqual([
+      '......',
+      '.###..',
+      '.###..',
+      '.###..',
+      '......',
+    ]);
   });
 
   it('counts a centre on a left or top edge in, on a right or bottom edge out', () => {
-    const square: XY[] = [
-      [1, 1],
-      [1, 3],
-      [4, 3],
-      [4, 1],
-    ];
-    expect(picture([square], WHOLE_6x5)).toEqual(['......', '.###..', '.###..', '......', '......']);
+    expect(picture([rect(1, 1, 4, 3)], WHOLE_6x5)).toEqual([
+      '......',
+      '.###..',
+      '.###..',
+      '......',
+      '......',
+    ]);
   });
 
   it('follows a diagonal edge, and covers nothing for a ring traced back along itself', () => {
@@ -65,18 +73,7 @@ describe.each(['reference', 'native'] as const)('%s fillPolygons', (kind) => {
   });
 
   it('fills two rings apart, and only the part inside the region, offset in the image', () => {
-    const left: XY[] = [
-      [10.5, 20.5],
-      [10.5, 22.5],
-      [12.5, 22.5],
-      [12.5, 20.5],
-    ];
-    const right: XY[] = [
-      [14.5, 19.5],
-      [14.5, 30],
-      [20, 30],
-      [20, 19.5],
-    ];
+    const [left, right] = [rect(10.5, 20.5, 12.5, 22.5), rect(14.5, 19.5, 20, 30)];
     expect(picture([left, right], { regionX: 10, regionY: 20, regionWidth: 7, regionHeight: 4 })).toEqual([
       '.....##',
       '.##..##',
@@ -87,12 +84,7 @@ describe.each(['reference', 'native'] as const)('%s fillPolygons', (kind) => {
 
   it('clears the region, leaves the bytes past it, and returns the count', () => {
     const mask = new Uint8Array(32).fill(7);
-    const dot: XY[] = [
-      [1.5, 1.5],
-      [1.5, 2.5],
-      [2.5, 2.5],
-      [2.5, 1.5],
-    ];
+    const dot = rect(1.5, 1.5, 2.5, 2.5);
     expect(k.fillPolygons(...flat([dot]), WHOLE_6x5, mask)).toBe(1);
     expect(Array.from(mask.subarray(0, 30)).filter((v) => v !== 0)).toEqual([1]);
     expect(mask[2 * 6 + 2]).toBe(1);
