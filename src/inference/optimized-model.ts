@@ -1,19 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { arch, cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { digestModel, MEMO_SUFFIX, type ModelDigest } from './model-digest.js';
 
 // onnxruntime's optimized copy of a model (`optimizedModelFilePath`), kept in CACHE_DIR/optimized so
 // that later starts on the same machine skip the graph optimisation: YOLOv8n's session is created in
@@ -22,19 +12,17 @@ import { threadId } from 'node:worker_threads';
 // CPU's vector width (onnxruntime warns that it belongs to the machine it was made on), so a copy
 // is found by a key over everything it depends on: the model's bytes, onnxruntime's version and
 // the CPU's identity and feature flags. A model that may keep weights in other files is not cached:
-// the key would not cover them.
+// the key would not cover them. What the key needs of the model's bytes is remembered beside the
+// copies (model-digest.ts), so that a start which finds its copy does not read the model.
 
 /** Bumped whenever what the key covers, or how a copy is made, changes. */
 const FORMAT = 1;
-/** How many copies the cache keeps: the most recently used; older ones are removed when one is saved. */
+/** How many copies (and memos of model digests) the cache keeps: the most recently used; older ones are removed when a copy is saved. */
 const KEEP = 8;
 /** Models larger than this are not cached: onnxruntime saves a copy as one protobuf, which stops at 2 GiB. */
 const MAX_MODEL_BYTES = 1024 * 2 ** 20;
 /** How a copy's file name ends: `<key>.ort.onnx`. */
 const COPY_SUFFIX = '.ort.onnx';
-/** Every external tensor names its file under this key (ONNX `external_data`); a model without it has none. */
-const EXTERNAL_DATA_KEY = Buffer.from('location');
-const CHUNK_BYTES = 2 ** 20;
 
 /** Where the copies are kept in CACHE_DIR `cacheDir`. */
 export function optimizedModelDir(cacheDir: string): string {
@@ -78,8 +66,9 @@ function readCpuinfo(): string | null {
 
 /**
  * Where the cache in `dir` has the optimized copy of the model at `modelPath`, or (with `saves`)
- * would keep one. Finding a copy reads the whole model once (its sha256 is in the key), so a worker
- * that does not save looks only when the cache holds some copy. Never throws: a cache it cannot
+ * would keep one. The key needs the model's sha256: the first look at a model file reads it whole,
+ * later ones find the digest remembered (model-digest.ts). So a worker that does not save looks
+ * only when the cache holds some copy. `now` is the clock, in ms. Never throws: a cache it cannot
  * use is `none`.
  */
 export function findOptimizedModel(
@@ -87,14 +76,16 @@ export function findOptimizedModel(
   dir: string,
   machine: MachineKey,
   saves: boolean,
+  now = Date.now(),
 ): OptimizedModel {
   if (!saves && copiesIn(dir).length === 0)
     return { use: 'none', why: 'no copy yet (a worker behind this one saves it)' };
-  let digest: ReturnType<typeof modelDigest>;
+  let digest: ModelDigest;
   try {
-    if (statSync(modelPath).size > MAX_MODEL_BYTES) return { use: 'none', why: 'the model is over 1 GiB' };
-    digest = modelDigest(modelPath);
+    const info = statSync(modelPath, { bigint: true });
+    if (info.size > MAX_MODEL_BYTES) return { use: 'none', why: 'the model is over 1 GiB' };
     if (saves) mkdirSync(dir, { recursive: true });
+    digest = digestModel(modelPath, info, dir, now);
   } catch (err) {
     return { use: 'none', why: (err as Error).message };
   }
@@ -135,6 +126,11 @@ export function discardCopy(path: string, saves: boolean): OptimizedModel {
 
 /** The copies in `dir` with when each was last used (saved, or found); none when `dir` cannot be read. */
 export function copiesIn(dir: string): { path: string; usedMs: number }[] {
+  return filesIn(dir, COPY_SUFFIX);
+}
+
+/** The files in `dir` whose names end with `suffix`, with when each was last used. */
+function filesIn(dir: string, suffix: string): { path: string; usedMs: number }[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -143,15 +139,15 @@ export function copiesIn(dir: string): { path: string; usedMs: number }[] {
   }
   return names.flatMap((name) => {
     const path = join(dir, name);
-    // A copy another process removed meanwhile is not there.
-    const info = name.endsWith(COPY_SUFFIX) ? statSync(path, { throwIfNoEntry: false }) : undefined;
+    // A file another process removed meanwhile is not there.
+    const info = name.endsWith(suffix) ? statSync(path, { throwIfNoEntry: false }) : undefined;
     return info ? [{ path, usedMs: info.mtimeMs }] : [];
   });
 }
 
 /**
  * Puts the copy onnxruntime wrote in its place (an atomic rename, so a concurrent start never reads
- * half a file) and removes the least recently used copies beyond {@link KEEP}. Returns what happened,
+ * half a file) and removes the least recently used copies, and memos, beyond {@link KEEP}. Returns what happened,
  * for the startup log.
  */
 export function saveOptimizedModel(plan: { path: string; partial: string }, dir: string): string {
@@ -172,30 +168,8 @@ export function discardOptimizedModel(path: string): void {
 }
 
 function pruneCopies(dir: string): void {
-  const copies = copiesIn(dir).sort((a, b) => b.usedMs - a.usedMs);
-  for (const { path } of copies.slice(KEEP)) rmSync(path, { force: true });
-}
-
-/** The model's sha256, and whether its bytes hold the key external tensors name their files with. */
-function modelDigest(modelPath: string): { sha256: string; mayHaveExternalData: boolean } {
-  const hash = createHash('sha256');
-  const buffer = Buffer.alloc(CHUNK_BYTES + EXTERNAL_DATA_KEY.length);
-  let mayHaveExternalData = false;
-  let carried = 0;
-  const fd = openSync(modelPath, 'r');
-  try {
-    for (;;) {
-      const read = readSync(fd, buffer, carried, CHUNK_BYTES, null);
-      if (read === 0) break;
-      hash.update(buffer.subarray(carried, carried + read));
-      const seen = buffer.subarray(0, carried + read);
-      if (!mayHaveExternalData && seen.includes(EXTERNAL_DATA_KEY)) mayHaveExternalData = true;
-      // The last bytes are kept ahead of the next chunk, so a key across two reads is seen.
-      carried = Math.min(EXTERNAL_DATA_KEY.length - 1, seen.length);
-      seen.copy(buffer, 0, seen.length - carried);
-    }
-  } finally {
-    closeSync(fd);
+  for (const suffix of [COPY_SUFFIX, MEMO_SUFFIX]) {
+    const files = filesIn(dir, suffix).sort((a, b) => b.usedMs - a.usedMs);
+    for (const { path } of files.slice(KEEP)) rmSync(path, { force: true });
   }
-  return { sha256: hash.digest('hex'), mayHaveExternalData };
 }

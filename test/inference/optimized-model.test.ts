@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MEMO_SUFFIX } from '../../src/inference/model-digest.js';
 import {
   cpuIdentity,
   discardOptimizedModel,
@@ -135,11 +136,12 @@ describe('saveOptimizedModel', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('keeps the 8 most recently used copies', () => {
+  it('keeps the 8 most recently used copies, and as many memos of model digests', () => {
     const dir = tempDir();
+    const settled = Date.now() + 3_600_000; // a clock by which each model has long been written
     const paths = [8, 9, 10, 11, 12, 13, 14, 15, 16].map((size, i) => {
       const plan = expectUse(
-        findOptimizedModel(modelFile(buildColourClassifier(size)), dir, MACHINE, true),
+        findOptimizedModel(modelFile(buildColourClassifier(size)), dir, MACHINE, true, settled),
         'save',
       );
       saveCopy(plan, dir);
@@ -147,7 +149,9 @@ describe('saveOptimizedModel', () => {
       utimesSync(plan.path, usedAt, usedAt);
       return plan.path;
     });
-    expect(readdirSync(dir)).toHaveLength(8);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.ort.onnx'))).toHaveLength(8);
+    expect(readdirSync(dir).filter((name) => name.endsWith(MEMO_SUFFIX))).toHaveLength(8);
+    expect(readdirSync(dir)).toHaveLength(16);
     expect(existsSync(paths[0] as string)).toBe(false);
     for (const path of paths.slice(1)) expect(existsSync(path)).toBe(true);
   });
