@@ -174,19 +174,27 @@ export class JobRunner {
     ticket.release();
     this.wake();
     if (job.released) return;
-    let outcome: Outcome = error ? { status: 'failed', error, result } : { status: 'succeeded', result };
-    // The store records a job whose cancel was asked as canceled whatever it is told; asked here,
-    // so that the log and the metrics say so too.
-    if (lease.cancelRequested || (await this.deps.store.get(record.id))?.cancelRequested)
-      outcome = { status: 'canceled' };
+    const outcome: Outcome = lease.cancelRequested
+      ? { status: 'canceled' }
+      : error
+        ? { status: 'failed', error, result }
+        : { status: 'succeeded', result };
     const seconds = (performance.now() - started) / 1000;
-    const fields = { jobId: record.id, attempt: record.attempts, status: outcome.status, durationS: seconds };
-    if (!(await this.deps.store.finish(record.id, leaseToken, outcome))) {
-      this.deps.log.warn('job result discarded: its lease was lost and the job taken again', fields);
+    const fields = { jobId: record.id, attempt: record.attempts, durationS: seconds };
+    // The store records a job whose cancel was asked meanwhile as canceled, whatever it is told.
+    const status = await this.deps.store.finish(record.id, leaseToken, outcome);
+    if (!status) {
+      this.deps.log.warn('job result discarded: its lease was lost and the job taken again', {
+        ...fields,
+        status: outcome.status,
+      });
       return;
     }
-    this.deps.onFinished?.(outcome.status, seconds);
-    this.deps.log.info(`job ${outcome.status}`, error ? { ...fields, code: error.code } : fields);
+    this.deps.onFinished?.(status, seconds);
+    this.deps.log.info(
+      `job ${status}`,
+      status === 'failed' && error ? { ...fields, status, code: error.code } : { ...fields, status },
+    );
   }
 
   /** Gives a claimed job back to the queue (its attempt undone); logs when the store refuses. */

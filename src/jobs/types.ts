@@ -162,11 +162,12 @@ export interface JobStore {
   /**
    * Records how a claimed job ended, and queues the webhook delivery its events ask for
    * (`completed` for succeeded, `failed` for failed; none for canceled), in one transaction; the
-   * payload is webhookPayload() of the finished record. False (and nothing changes) when the token is no longer current: the late result
-   * of a worker that lost its lease is discarded. A job whose cancel was requested ends `canceled`
-   * whatever the outcome (its result discarded, no webhook); so does `release` of such a job.
+   * payload is webhookPayload() of the finished record. Resolves with the status recorded; undefined
+   * (and nothing changes) when the token is no longer current: the late result of a worker that
+   * lost its lease is discarded. A job whose cancel was requested ends `canceled` whatever the
+   * outcome (its result discarded, no webhook); so does `release` of such a job.
    */
-  finish(id: string, leaseToken: string, outcome: Outcome): Promise<boolean>;
+  finish(id: string, leaseToken: string, outcome: Outcome): Promise<JobStatus | undefined>;
 
   /** Gives a claimed job back to the queue (SIGTERM), undoing its attempt. False when not current. */
   release(id: string, leaseToken: string): Promise<boolean>;

@@ -182,7 +182,7 @@ describe('JobRunner', () => {
     const retaken = await later.claim(settings.leaseMs, 3);
     expect(retaken?.job).toMatchObject({ id, attempts: 2 });
     const second = { status: 'succeeded', result: ok('second').result } as const;
-    expect(await later.finish(id, retaken?.leaseToken ?? '', second)).toBe(true);
+    expect(await later.finish(id, retaken?.leaseToken ?? '', second)).toBe(second.status);
     runs.calls[0]?.end(ok('first, late'));
     await until(() => log.lines.some((l) => l.message.startsWith('job result discarded')));
     expect(JSON.parse((await store.result(id))?.body.toString() ?? '')).toEqual({ text: 'second' });
@@ -204,6 +204,35 @@ describe('JobRunner', () => {
     call?.end(ok('too late'));
     await until(async () => (await store.get(id))?.status === 'canceled');
     expect(await store.result(id)).toBeUndefined();
+    await jobs.stop(0);
+  });
+
+  it('says a job ended canceled when its cancel came after the last renewal, as the store recorded it', async () => {
+    const { store } = openStore();
+    const id = await submit(store);
+    const runs = controlledRuns();
+    const log = memoryLog();
+    const finished: string[] = [];
+    const jobs = new JobRunner(
+      {
+        store,
+        slot: () => new Admission(2, 0).tryBackground(),
+        run: runs.run,
+        log,
+        onFinished: (status) => finished.push(status),
+      },
+      settings,
+    );
+    jobs.wake();
+    await runs.started(1);
+    await store.cancel(id);
+    runs.calls[0]?.end(ok('answered before the lease saw the cancel'));
+    await until(() => finished.length === 1);
+    expect(finished).toEqual(['canceled']);
+    expect(log.lines.find((l) => l.jobId === id && l.message.startsWith('job '))?.message).toBe(
+      'job canceled',
+    );
+    expect(await store.get(id)).toMatchObject({ status: 'canceled' });
     await jobs.stop(0);
   });
 

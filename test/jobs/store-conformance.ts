@@ -165,7 +165,7 @@ export function jobStoreConformance(
       for (let i = 0; i < 6; i++) {
         const c = await claim();
         expect(await store.finish(c.job.id, c.leaseToken, { status: 'succeeded', result: json({ i }) })).toBe(
-          true,
+          'succeeded',
         );
         await store.submit(newJob(), 2);
       }
@@ -261,16 +261,16 @@ export function jobStoreConformance(
       expect(current.leaseToken).not.toBe(stale.leaseToken);
       const late = { status: 'succeeded', result: json({ from: 'the stale worker' }) } as const;
       expect(await store.renew(job.id, stale.leaseToken, 1000)).toBe(false);
-      expect(await store.finish(job.id, stale.leaseToken, late)).toBe(false);
+      expect(await store.finish(job.id, stale.leaseToken, late)).toBeUndefined();
       expect(await store.release(job.id, stale.leaseToken)).toBe(false);
       expect(await store.get(job.id)).toEqual(current.job);
       expect(await store.result(job.id)).toBeUndefined();
       const answer = json({ from: 'the current worker' });
       expect(await store.finish(job.id, current.leaseToken, { status: 'succeeded', result: answer })).toBe(
-        true,
+        'succeeded',
       );
-      expect(await store.finish(job.id, stale.leaseToken, late)).toBe(false);
-      expect(await store.finish(job.id, current.leaseToken, late)).toBe(false);
+      expect(await store.finish(job.id, stale.leaseToken, late)).toBeUndefined();
+      expect(await store.finish(job.id, current.leaseToken, late)).toBeUndefined();
       expect(await store.renew(job.id, current.leaseToken, 1000)).toBe(false);
       expect(await store.result(job.id)).toEqual(answer);
       expect(await store.get(job.id)).toMatchObject({ status: 'succeeded', attempts: 2, finishedAt: now });
@@ -313,7 +313,7 @@ export function jobStoreConformance(
       const c = await claim();
       advance(1234);
       const result = json({ detections: [{ label: 'bus', confidence: 0.9 }] });
-      expect(await store.finish(job.id, c.leaseToken, { status: 'succeeded', result })).toBe(true);
+      expect(await store.finish(job.id, c.leaseToken, { status: 'succeeded', result })).toBe('succeeded');
       expect(await store.get(job.id)).toEqual({ ...c.job, status: 'succeeded', finishedAt: now });
       expect(await store.result(job.id)).toEqual(result);
       expect(await t.bodies()).toEqual({ inputs: 0, results: 1 });
@@ -355,7 +355,7 @@ export function jobStoreConformance(
       for (const id of [asked.id, notAsked.id]) {
         const c = await claim();
         expect(c.job.id).toBe(id);
-        expect(await store.finish(id, c.leaseToken, { status: 'failed', error, result })).toBe(true);
+        expect(await store.finish(id, c.leaseToken, { status: 'failed', error, result })).toBe('failed');
         expect(await store.get(id)).toMatchObject({ status: 'failed', error, finishedAt: now });
         expect(await store.result(id)).toEqual(result);
       }
@@ -384,7 +384,7 @@ export function jobStoreConformance(
       expect(await store.renew(running.id, c.leaseToken, LEASE)).toBe(true);
       advance(50);
       const result = json({ late: true });
-      expect(await store.finish(running.id, c.leaseToken, { status: 'succeeded', result })).toBe(true);
+      expect(await store.finish(running.id, c.leaseToken, { status: 'succeeded', result })).toBe('canceled');
       expect(await store.get(running.id)).toMatchObject({ status: 'canceled', finishedAt: now, error: null });
       expect(await store.result(running.id)).toBeUndefined();
       expect(await deliveries()).toEqual([]);
@@ -398,7 +398,7 @@ export function jobStoreConformance(
     it('a canceled outcome ends a job canceled', async () => {
       const job = await submit({ webhook: hook('completed', 'failed') });
       const c = await claim();
-      expect(await store.finish(job.id, c.leaseToken, { status: 'canceled' })).toBe(true);
+      expect(await store.finish(job.id, c.leaseToken, { status: 'canceled' })).toBe('canceled');
       expect(await store.get(job.id)).toMatchObject({ status: 'canceled', finishedAt: now });
       expect(await deliveries()).toEqual([]);
     });

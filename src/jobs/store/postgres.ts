@@ -164,13 +164,14 @@ export class PostgresJobStore implements JobStore {
     return rowCount === 1;
   }
 
-  async finish(id: string, leaseToken: string, outcome: Outcome): Promise<boolean> {
+  async finish(id: string, leaseToken: string, outcome: Outcome): Promise<JobStatus | undefined> {
     const now = this.clock();
     return this.tx(async (c) => {
       const row = await firstRow<Row>(c, SQL.byIdForUpdate, [id]);
-      if (!holdsLease(row, leaseToken)) return false;
-      await this.end(c, id, ending(row, outcome, now));
-      return true;
+      if (!holdsLease(row, leaseToken)) return undefined;
+      const end = ending(row, outcome, now);
+      await this.end(c, id, end);
+      return end.status;
     });
   }
 

@@ -190,10 +190,10 @@ export class SqliteJobStore implements JobStore {
     return this.sql.renew.run(this.clock() + leaseMs, id, leaseToken).changes === 1;
   }
 
-  async finish(id: string, leaseToken: string, outcome: Outcome): Promise<boolean> {
+  async finish(id: string, leaseToken: string, outcome: Outcome): Promise<JobStatus | undefined> {
     const now = this.clock();
     const seen = this.sql.byId.get(id);
-    if (!holdsLease(seen, leaseToken)) return false;
+    if (!holdsLease(seen, leaseToken)) return undefined;
     let end = ending(seen, outcome, now);
     const resultFile = end.result ? await this.blobs.write('results', end.result.body) : null;
     const finished = this.tx(() => {
@@ -205,7 +205,7 @@ export class SqliteJobStore implements JobStore {
       return row;
     });
     await this.blobs.remove(finished ? [finished.input_file, end.result ? null : resultFile] : [resultFile]);
-    return finished !== undefined;
+    return finished && end.status;
   }
 
   async release(id: string, leaseToken: string): Promise<boolean> {
