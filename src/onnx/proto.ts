@@ -37,13 +37,6 @@ const SCHEMA: Record<string, string> = {
     'irVersion:int64=1 producerName:string=2 producerVersion:string=3 domain:string=4 modelVersion:int64=5 ' +
     'docString:string=6 graph:GraphProto=7 opsetImport:OperatorSetIdProto[]=8 ' +
     'metadataProps:StringStringEntryProto[]=14',
-  // What a model's signature needs of it (decodeModelSignature): the wire format skips the rest
-  // (nodes, weights) without building it.
-  NameOnly: 'name:string=8',
-  GraphSignature: 'initializer:NameOnly[]=5 input:ValueInfoProto[]=11 output:ValueInfoProto[]=12',
-  ModelSignature:
-    'irVersion:int64=1 producerName:string=2 producerVersion:string=3 graph:GraphSignature=7 ' +
-    'opsetImport:OperatorSetIdProto[]=8 metadataProps:StringStringEntryProto[]=14',
 };
 
 function fieldsOf(spec: string): Record<string, object> {
@@ -67,7 +60,6 @@ const nested: Record<string, object> = {
 for (const [name, spec] of Object.entries(SCHEMA)) nested[name] = { fields: fieldsOf(spec) };
 const root = protobuf.Root.fromJSON({ nested: { onnx: { nested } } });
 const modelType = root.lookupType('onnx.ModelProto');
-const signatureType = root.lookupType('onnx.ModelSignature');
 const tensorType = root.lookupType('onnx.TensorProto');
 
 /** A protobuf int64 as protobufjs hands it out: a number, or a `Long` when the `long` package is loaded. */
@@ -133,26 +125,9 @@ export interface ModelProto {
   graph?: GraphProto | null; metadataProps?: StringEntry[];
 }
 
-/** What {@link decodeModelSignature} reads of a `ModelProto`. */
-export type ModelSignatureProto = Pick<
-  ModelProto,
-  'irVersion' | 'opsetImport' | 'producerName' | 'producerVersion' | 'metadataProps'
-> & {
-  graph?: { initializer?: { name?: string }[]; input?: ValueInfoProto[]; output?: ValueInfoProto[] } | null;
-};
-
 /** Decodes serialized `ModelProto` bytes. Throws when the bytes are not valid protobuf. */
 export function decodeModelProto(bytes: Uint8Array): ModelProto {
   return modelType.decode(bytes) as ModelProto;
-}
-
-/**
- * Decodes what a model's signature needs of a serialized `ModelProto`: its header, metadata, and
- * its graph's inputs, outputs and initializer names (the initializers' contents and the nodes are
- * skipped, several times faster on a real model). Throws on bytes that are not one.
- */
-export function decodeModelSignature(bytes: Uint8Array): ModelSignatureProto {
-  return signatureType.decode(bytes) as ModelSignatureProto;
 }
 
 /** Serializes a `ModelProto` given as a plain object with the fields above. */

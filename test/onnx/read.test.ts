@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataType } from '../../src/onnx/data-types.js';
 import { encodeModelProto, encodeTensorProto } from '../../src/onnx/proto.js';
-import { decodeTensor, readModelInfo } from '../../src/onnx/read.js';
+import { readModelInfo } from '../../src/onnx/read.js';
+import { decodeTensor } from '../helpers/onnx-tensor.js';
 import { hasShared, noteIfNoShared, shared } from '../helpers/shared.js';
 
 noteIfNoShared('the real-model tests of src/onnx/read.ts');
