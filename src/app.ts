@@ -12,7 +12,7 @@ import { resolveContext, resolveRocketUrl } from './rocket/resolve.js';
 import { Admission } from './serving/admission.js';
 import { Cors } from './serving/cors.js';
 import { GcpProject } from './serving/gcp-project.js';
-import { Metrics } from './serving/metrics.js';
+import { LazyMetrics } from './serving/lazy-metrics.js';
 import { settleWithin } from './serving/startup-wait.js';
 import type { Tracing } from './serving/tracing.js';
 
@@ -58,7 +58,7 @@ export class RocketApp {
   readonly ready: Promise<void>;
   private settleServable: (error?: Error) => void = () => {};
   readonly admission: Admission;
-  readonly metrics: Metrics;
+  readonly metrics: LazyMetrics;
   readonly cors: Cors;
   /** OpenTelemetry tracing, when the OTEL_* variables turn it on; set by the entry point (startTracing()). */
   tracing?: Tracing;
@@ -82,7 +82,7 @@ export class RocketApp {
       config.MAX_QUEUE,
       config.MAX_INFLIGHT_PER_CLIENT,
     );
-    this.metrics = new Metrics(() => ({
+    this.metrics = new LazyMetrics(() => ({
       queued: this.admission.queued,
       inflight: this.admission.inflight,
       workersBusy: this.pool?.busy ?? 0,
@@ -220,8 +220,8 @@ export class RocketApp {
         first,
         batchWaitMs: config.BATCH_WAIT_MS,
         onFallback: (reason) => log.warn('DEVICE=auto fell back to the CPU', { reason }),
-        onBatch: (size, timing) => this.metrics.observeRun(size, timing),
-        onFailure: (code) => this.metrics.inferenceFailures.inc({ code }),
+        onBatch: (size, timing) => this.metrics.record((m) => m.observeRun(size, timing)),
+        onFailure: (code) => this.metrics.record((m) => m.inferenceFailures.inc({ code })),
         onWorkerFailed: (err) =>
           log.error('an inference worker could not start; serving with fewer', { error: err.message }),
         ownerIdle: () => this.admission.idle,
@@ -255,16 +255,18 @@ export class RocketApp {
         workers: threads.length,
       };
       this.state = health;
-      this.metrics.info.set(
-        {
-          rocket: spec.name,
-          version: spec.version,
-          task: spec.task,
-          device,
-          execution_provider: pool.provider,
-        },
-        1,
-      );
+      const info = {
+        rocket: spec.name,
+        version: spec.version,
+        task: spec.task,
+        device,
+        execution_provider: pool.provider,
+      };
+      this.metrics.record((m) => m.info.set(info, 1));
+      // prom-client loads now, off the cold start (LazyMetrics).
+      this.metrics
+        .load()
+        .catch((err: unknown) => log.error('the metrics could not load', exceptionFields(err)));
       log.info('rocket ready', {
         ...health,
         intraOpThreads: threads,

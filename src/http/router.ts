@@ -82,9 +82,8 @@ async function serveRequest(
     try {
       ticket = app.admission.enter(clientOf(req, app.config.CLIENT_ID_HEADER));
     } catch (err) {
-      app.metrics.rejected.inc({
-        reason: (err as RocketError).code === 'CLIENT_LIMIT' ? 'client_limit' : 'overloaded',
-      });
+      const reason = (err as RocketError).code === 'CLIENT_LIMIT' ? 'client_limit' : 'overloaded';
+      app.metrics.record((m) => m.rejected.inc({ reason }));
       throw err;
     }
     try {
@@ -92,7 +91,8 @@ async function serveRequest(
       await app.awaitAcceptingWork(app.config.STARTUP_WAIT_S * 1000, aborter.signal);
       const queued = performance.now();
       await ticket.start(aborter.signal);
-      app.metrics.queueWaitSeconds.observe((performance.now() - queued) / 1000);
+      const waited = (performance.now() - queued) / 1000;
+      app.metrics.record((m) => m.queueWaitSeconds.observe(waited));
       await route.handler(ctx);
     } catch (err) {
       // Answered before the place is released, so that a drain waits for this answer too.
@@ -154,8 +154,10 @@ function observe(
   bytesSent: number | undefined,
 ): void {
   const labels = { route, method: req.method ?? 'GET', status: String(res.statusCode) };
-  app.metrics.requests.inc(labels);
-  app.metrics.requestSeconds.observe(labels, seconds);
+  app.metrics.record((m) => {
+    m.requests.inc(labels);
+    m.requestSeconds.observe(labels, seconds);
+  });
   // Probes answering 503 while loading or draining are expected: they stay at debug.
   const status = res.statusCode;
   const level: LogLevel = probe ? 'debug' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';

@@ -50,7 +50,7 @@ export async function startJobs(app: RocketApp, work: boolean): Promise<JobQueue
     secret: config.WEBHOOK_SECRET,
     allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
     logger: log,
-    onOutcome: (outcome) => metrics.webhookDeliveries.inc({ outcome }),
+    onOutcome: (outcome) => metrics.record((m) => m.webhookDeliveries.inc({ outcome })),
   });
   runner = work
     ? new JobRunner(
@@ -61,7 +61,7 @@ export async function startJobs(app: RocketApp, work: boolean): Promise<JobQueue
           log,
           onStarted: () => sender.wake(),
           onFinished(status, seconds) {
-            metrics.jobSeconds.observe({ status }, seconds);
+            metrics.record((m) => m.jobSeconds.observe({ status }, seconds));
             sender.wake();
           },
         },
@@ -69,7 +69,10 @@ export async function startJobs(app: RocketApp, work: boolean): Promise<JobQueue
       )
     : undefined;
   const retention = new Retention(store, config.JOB_RETENTION_H * 3_600_000, log);
-  metrics.jobCounts = cachedJobCounts(store, log);
+  const jobCounts = cachedJobCounts(store, log);
+  metrics.record((m) => {
+    m.jobCounts = jobCounts;
+  });
   let stopped: Promise<boolean> | undefined;
   app.stopJobs = (graceMs) => {
     stopped ??= stopAll(store, graceMs, { runner, sender, retention });

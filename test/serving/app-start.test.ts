@@ -8,6 +8,8 @@ import { demoScenes, renderDemoScene } from '../../src/demo/images.js';
 import { writeDemoRocket } from '../../src/demo/rocket.js';
 import { createLogger } from '../../src/log.js';
 import { decodeModelProto, encodeModelProto } from '../../src/onnx/proto.js';
+// Loaded here already, so that app.metrics.load() below reads the pool the moment the spec is read.
+import '../../src/serving/metrics.js';
 import { rejected } from '../helpers/errors.js';
 import { buildColourClassifier, solidImage } from '../helpers/models.js';
 
@@ -45,7 +47,7 @@ describe('a rocket app starting', () => {
     const app = startApp(await writeDemoRocket(mkdtempSync(join(tmpdir(), 'app-start-'))));
     await app.servable;
     // The first worker has not been heard from yet: the pool has no worker, nothing is proven.
-    expect(await app.metrics.registry.getSingleMetricAsString('rocket_workers')).toMatch(
+    expect(await (await app.metrics.load()).registry.getSingleMetricAsString('rocket_workers')).toMatch(
       /^rocket_workers 0$/m,
     );
     expect(app.health().status).toBe('loading');

@@ -24,8 +24,8 @@ export const opsRoutes: Route[] = [
     path: '/metrics',
     kind: 'cheap',
     async handler({ res, app }) {
-      const body = await app.metrics.registry.metrics();
-      sendBody(res, 200, body, { 'content-type': app.metrics.registry.contentType });
+      const { registry } = await app.metrics.load();
+      sendBody(res, 200, await registry.metrics(), { 'content-type': registry.contentType });
     },
   },
 ];
