@@ -22,6 +22,16 @@ export function buildColourClassifier(size = 16): Uint8Array {
 }
 
 /** Manifest fields to change in a colour rocket; `preprocess` is merged into the default one. */
+/** A new empty folder under the system's temporary one. */
+export const tempDir = (prefix = 'rocket-test-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** `bytes` (the colour classifier by default) written as `model.onnx` in a folder of its own; returns its path. */
+export function writeModelFile(bytes: Uint8Array = buildColourClassifier(16)): string {
+  const path = join(tempDir(), 'model.onnx');
+  writeFileSync(path, bytes);
+  return path;
+}
+
 type ManifestOverrides = Record<string, unknown> & { preprocess?: Record<string, unknown> };
 
 /**

@@ -1,23 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { digestModel, MEMO_SUFFIX } from '../../src/inference/model-digest.js';
-import { buildColourClassifier } from '../helpers/models.js';
+import { buildColourClassifier, tempDir, writeModelFile } from '../helpers/models.js';
 
 /** A clock an hour ahead, by which every file written in a test has long settled. */
 const later = () => Date.now() + 3_600_000;
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'model-digest-'));
-}
-
-function modelFile(bytes: Uint8Array = buildColourClassifier(16)): string {
-  const path = join(tempDir(), 'model.onnx');
-  writeFileSync(path, bytes);
-  return path;
-}
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const stat = (path: string) => statSync(path, { bigint: true });
@@ -25,17 +14,17 @@ const memosIn = (dir: string) => readdirSync(dir).filter((name) => name.endsWith
 
 describe('digestModel', () => {
   it("is the model's sha256, and whether its bytes may name an external data file", () => {
-    const model = modelFile();
+    const model = writeModelFile();
     expect(digestModel(model, stat(model), tempDir())).toEqual({
       sha256: sha256(model),
       mayHaveExternalData: false,
     });
-    const external = modelFile(Buffer.from('.. location ..'));
+    const external = writeModelFile(Buffer.from('.. location ..'));
     expect(digestModel(external, stat(external), tempDir()).mayHaveExternalData).toBe(true);
   });
 
   it('remembers a settled model by its file identity, and then does not read it', () => {
-    const model = modelFile();
+    const model = writeModelFile();
     const dir = tempDir();
     digestModel(model, stat(model), dir, later());
     const [memo] = memosIn(dir);
@@ -47,14 +36,14 @@ describe('digestModel', () => {
   });
 
   it('does not remember a model written moments ago, which could change within the same file time', () => {
-    const model = modelFile();
+    const model = writeModelFile();
     const dir = tempDir();
     expect(digestModel(model, stat(model), dir).sha256).toBe(sha256(model));
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('reads a model again once its bytes change, even with its old modification time put back', async () => {
-    const model = modelFile(buildColourClassifier(16));
+    const model = writeModelFile(buildColourClassifier(16));
     const dir = tempDir();
     const before = statSync(model);
     const first = digestModel(model, stat(model), dir, later());
@@ -70,7 +59,7 @@ describe('digestModel', () => {
   });
 
   it('reads the model when its memo is not one, and writes the memo again', () => {
-    const model = modelFile();
+    const model = writeModelFile();
     const dir = tempDir();
     digestModel(model, stat(model), dir, later());
     const memo = join(dir, memosIn(dir)[0] as string);
@@ -85,7 +74,7 @@ describe('digestModel', () => {
   });
 
   it('goes without a memo where none can be written', () => {
-    const model = modelFile();
+    const model = writeModelFile();
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, '');
     expect(digestModel(model, stat(model), join(file, 'optimized'), later()).sha256).toBe(sha256(model));

@@ -2,13 +2,11 @@ import {
   closeSync,
   existsSync,
   ftruncateSync,
-  mkdtempSync,
   openSync,
   readdirSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MEMO_SUFFIX } from '../../src/inference/model-digest.js';
@@ -20,22 +18,12 @@ import {
   type OptimizedModel,
   saveOptimizedModel,
 } from '../../src/inference/optimized-model.js';
-import { buildColourClassifier } from '../helpers/models.js';
+import { buildColourClassifier, tempDir, writeModelFile } from '../helpers/models.js';
 
 const MACHINE: MachineKey = {
   onnxruntime: '1.30.0',
   cpu: 'x64\nmodel name\t: Test CPU\nflags\t\t: fpu sse avx2',
 };
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'optimized-'));
-}
-
-function modelFile(bytes: Uint8Array = buildColourClassifier(16)): string {
-  const path = join(tempDir(), 'model.onnx');
-  writeFileSync(path, bytes);
-  return path;
-}
 
 function expectUse<U extends OptimizedModel['use']>(plan: OptimizedModel, use: U) {
   expect(plan.use).toBe(use);
@@ -51,7 +39,7 @@ function saveCopy(plan: OptimizedModel, dir: string, bytes = 'optimized'): strin
 
 describe('findOptimizedModel', () => {
   it('has nothing for a model seen first, then loads the copy saved for it', () => {
-    const model = modelFile();
+    const model = writeModelFile();
     const dir = join(tempDir(), 'optimized');
     const first = expectUse(findOptimizedModel(model, dir, MACHINE, true), 'save');
     expect(first.path.startsWith(dir)).toBe(true);
@@ -69,8 +57,8 @@ describe('findOptimizedModel', () => {
       why: 'no copy yet (a worker behind this one saves it)',
     });
     expect(existsSync(dir)).toBe(false);
-    saveCopy(findOptimizedModel(modelFile(buildColourClassifier(8)), dir, MACHINE, true), dir);
-    const model = modelFile();
+    saveCopy(findOptimizedModel(writeModelFile(buildColourClassifier(8)), dir, MACHINE, true), dir);
+    const model = writeModelFile();
     expect(findOptimizedModel(model, dir, MACHINE, false)).toEqual({
       use: 'none',
       why: 'no copy of this model yet (a worker behind this one saves it)',
@@ -87,10 +75,10 @@ describe('findOptimizedModel', () => {
       expect(plan.use).toBe('save');
       return (plan as { path: string }).path;
     };
-    const model = modelFile(buildColourClassifier(16));
+    const model = writeModelFile(buildColourClassifier(16));
     const base = pathOf(model, MACHINE);
-    expect(pathOf(modelFile(buildColourClassifier(16)), MACHINE)).toBe(base); // same bytes elsewhere
-    expect(pathOf(modelFile(buildColourClassifier(8)), MACHINE)).not.toBe(base);
+    expect(pathOf(writeModelFile(buildColourClassifier(16)), MACHINE)).toBe(base); // same bytes elsewhere
+    expect(pathOf(writeModelFile(buildColourClassifier(8)), MACHINE)).not.toBe(base);
     expect(pathOf(model, { ...MACHINE, onnxruntime: '1.31.0' })).not.toBe(base);
     expect(pathOf(model, { ...MACHINE, cpu: `${MACHINE.cpu} avx512f` })).not.toBe(base);
   });
@@ -101,10 +89,12 @@ describe('findOptimizedModel', () => {
     for (const offset of [0, 2 ** 20 - 4, 2 * 2 ** 20 - 8]) {
       const bytes = new Uint8Array(2 * 2 ** 20);
       bytes.set(Buffer.from('location'), offset);
-      const plan = expectUse(findOptimizedModel(modelFile(bytes), dir, MACHINE, true), 'none');
+      const plan = expectUse(findOptimizedModel(writeModelFile(bytes), dir, MACHINE, true), 'none');
       expect(plan.why).toContain('external data');
     }
-    expect(findOptimizedModel(modelFile(new Uint8Array(2 * 2 ** 20)), dir, MACHINE, true).use).toBe('save');
+    expect(findOptimizedModel(writeModelFile(new Uint8Array(2 * 2 ** 20)), dir, MACHINE, true).use).toBe(
+      'save',
+    );
   });
 
   it('caches no model over 1 GiB, and says why', () => {
@@ -121,7 +111,10 @@ describe('findOptimizedModel', () => {
   it('turns itself off for a cache folder it cannot make', () => {
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, '');
-    const plan = expectUse(findOptimizedModel(modelFile(), join(file, 'optimized'), MACHINE, true), 'none');
+    const plan = expectUse(
+      findOptimizedModel(writeModelFile(), join(file, 'optimized'), MACHINE, true),
+      'none',
+    );
     expect(plan.why).toMatch(/ENOTDIR|not a directory/);
   });
 });
@@ -129,7 +122,7 @@ describe('findOptimizedModel', () => {
 describe('saveOptimizedModel', () => {
   it('saves nothing when onnxruntime wrote nothing or an empty file, and leaves no partial', () => {
     const dir = tempDir();
-    const model = modelFile();
+    const model = writeModelFile();
     expect(saveCopy(findOptimizedModel(model, dir, MACHINE, true), dir, '')).toMatch(/^not saved: .*empty/);
     const plan = expectUse(findOptimizedModel(model, dir, MACHINE, true), 'save');
     expect(saveOptimizedModel(plan, dir)).toMatch(/^not saved: .*ENOENT/);
@@ -141,7 +134,7 @@ describe('saveOptimizedModel', () => {
     const settled = Date.now() + 3_600_000; // a clock by which each model has long been written
     const paths = [8, 9, 10, 11, 12, 13, 14, 15, 16].map((size, i) => {
       const plan = expectUse(
-        findOptimizedModel(modelFile(buildColourClassifier(size)), dir, MACHINE, true, settled),
+        findOptimizedModel(writeModelFile(buildColourClassifier(size)), dir, MACHINE, true, settled),
         'save',
       );
       saveCopy(plan, dir);
@@ -158,7 +151,7 @@ describe('saveOptimizedModel', () => {
 
   it('a copy found is marked used, so it outlives the ones not used since', () => {
     const dir = tempDir();
-    const models = [8, 9, 10, 11, 12, 13, 14, 15].map((size) => modelFile(buildColourClassifier(size)));
+    const models = [8, 9, 10, 11, 12, 13, 14, 15].map((size) => writeModelFile(buildColourClassifier(size)));
     const paths = models.map((model, i) => {
       const plan = expectUse(findOptimizedModel(model, dir, MACHINE, true), 'save');
       saveCopy(plan, dir);
@@ -167,14 +160,14 @@ describe('saveOptimizedModel', () => {
       return plan.path;
     });
     expect(findOptimizedModel(models[0] as string, dir, MACHINE, true).use).toBe('load'); // now the newest
-    saveCopy(findOptimizedModel(modelFile(buildColourClassifier(16)), dir, MACHINE, true), dir);
+    saveCopy(findOptimizedModel(writeModelFile(buildColourClassifier(16)), dir, MACHINE, true), dir);
     expect(existsSync(paths[0] as string)).toBe(true);
     expect(existsSync(paths[1] as string)).toBe(false);
   });
 
   it('discardOptimizedModel removes a copy, and is quiet about one already gone', () => {
     const dir = tempDir();
-    const plan = expectUse(findOptimizedModel(modelFile(), dir, MACHINE, true), 'save');
+    const plan = expectUse(findOptimizedModel(writeModelFile(), dir, MACHINE, true), 'save');
     saveCopy(plan, dir);
     discardOptimizedModel(plan.path);
     expect(existsSync(plan.path)).toBe(false);

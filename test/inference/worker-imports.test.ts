@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { importGraph } from '../helpers/import-graph.js';
 
 /** Every family's worker side, which a worker loads by name (src/inference/heads.ts). */
 const HEADS = readdirSync('src/tasks', { withFileTypes: true })
@@ -12,17 +12,7 @@ const HEADS = readdirSync('src/tasks', { withFileTypes: true })
  * through their imports by esbuild, which reports the packages it leaves external.
  */
 async function workerPackages(): Promise<Set<string>> {
-  const { metafile } = await build({
-    entryPoints: ['src/inference/worker.ts', ...HEADS],
-    outdir: 'unused', // esbuild wants one for several entry points; nothing is written
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const metafile = await importGraph(['src/inference/worker.ts', ...HEADS]);
   const packages = new Set<string>();
   for (const input of Object.values(metafile.inputs)) {
     for (const imported of input.imports) {

@@ -1,5 +1,5 @@
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { importGraph } from '../helpers/import-graph.js';
 
 /**
  * What `rocket serve` loads before its first answer: its command, and the modules it imports while
@@ -16,17 +16,7 @@ const START_PATH = [
 
 /** The packages the start path imports, following static imports only (a dynamic import() loads later, if ever). */
 async function startPackages(): Promise<Set<string>> {
-  const { metafile } = await build({
-    entryPoints: START_PATH,
-    outdir: 'unused', // esbuild wants one for several entry points; nothing is written
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const metafile = await importGraph(START_PATH);
   const packages = new Set<string>();
   const seen = new Set<string>();
   const next = [...START_PATH];
