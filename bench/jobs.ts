@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +21,9 @@ by 4 concurrent clients to POST /jobs and timed from the first submit to the las
 (jobs per second through the queue), with GET /health probed every 20 ms throughout. Prints each
 round and the medians. The queue's overhead, 1 - jobs/s ÷ /process per second, is taken in each
 round, against the load right before its jobs; its median is the median of the rounds', so that a
-machine whose speed drifts between rounds does not enter it.
+machine whose speed drifts between rounds does not enter it. Both clients run in this process,
+on the server's cores, over kept-alive connections (autocannon, then node:http); the CPU each
+takes per answer is printed beside the server's.
 Server settings (WORKERS, INTRA_OP_THREADS, ...) come from the environment.
 
   --rocket     ROCKET_URL to serve (default: the embedded demo rocket)
@@ -99,6 +102,37 @@ function startProber(port: number): () => Promise<number[]> {
   };
 }
 
+/** Keeps CONCURRENCY connections open, as autocannon does for the synchronous rounds. */
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+/**
+ * One request to the server: its status and JSON answer. node:http on kept-alive connections, so
+ * that the client costs about what autocannon costs for /process (0.5-0.7 ms of CPU a request
+ * here): fetch() took 5.6 ms a job, taken from the cores the server runs on.
+ */
+function call(
+  port: number,
+  method: string,
+  path: string,
+  body?: Buffer,
+): Promise<{ status: number; json: unknown }> {
+  const headers = body
+    ? { 'content-type': `multipart/form-data; boundary=${MULTIPART_BOUNDARY}`, 'content-length': body.length }
+    : {};
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /**
  * Submits `count` jobs from CONCURRENCY clients at once, then waits until each has finished.
  * Resolves with the jobs per second from the first submit to the last finish, and how many failed.
@@ -108,8 +142,6 @@ async function runJobs(
   body: Buffer,
   count: number,
 ): Promise<{ jobsPerS: number; failed: number }> {
-  const base = `http://127.0.0.1:${port}`;
-  const headers = { 'content-type': `multipart/form-data; boundary=${MULTIPART_BOUNDARY}` };
   const ids: string[] = [];
   let next = 0;
   const started = performance.now();
@@ -117,9 +149,9 @@ async function runJobs(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < count) {
         next++;
-        const res = await fetch(`${base}/jobs`, { method: 'POST', headers, body });
-        if (res.status !== 202) throw new Error(`POST /jobs answered ${res.status}: ${await res.text()}`);
-        ids.push(((await res.json()) as { id: string }).id);
+        const { status, json } = await call(port, 'POST', '/jobs', body);
+        if (status !== 202) throw new Error(`POST /jobs answered ${status}: ${JSON.stringify(json)}`);
+        ids.push((json as { id: string }).id);
       }
     }),
   );
@@ -127,7 +159,7 @@ async function runJobs(
   // polled, every 20 ms (one light GET, at most 20 ms late: 0.25% of an 8 s round, counted against
   // the queue); then the rest are checked once.
   const status = async (id: string) =>
-    ((await (await fetch(`${base}/jobs/${id}`)).json()) as { status: string }).status;
+    ((await call(port, 'GET', `/jobs/${id}`)).json as { status: string }).status;
   const finished = (s: string) => s === 'succeeded' || s === 'failed' || s === 'canceled';
   let failed = 0;
   let ended = 0;
@@ -147,6 +179,12 @@ async function runJobs(
 }
 
 /** 1 − jobs/s ÷ /process per second, in %: a round's jobs against the load right before them. */
+/** CPU milliseconds this process has used so far. */
+function clientCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 const overheadPct = (r: Round) => 100 * (1 - r.jobsPerS / r.processPerS);
 
 interface Round {
@@ -155,6 +193,9 @@ interface Round {
   /** Server CPU milliseconds per answer: a synchronous one, and a job (submit, run, GET polls). */
   processCpuMs: number;
   jobCpuMs: number;
+  /** This process's CPU milliseconds (the load's client) per answer and per job: both take from the server's cores. */
+  clientProcessCpuMs: number;
+  clientJobCpuMs: number;
   jobs: number;
   failed: number;
   healthP99ProcessMs: number;
@@ -173,18 +214,23 @@ try {
   for (let i = 0; i < Number(values.rounds); i++) {
     const pid = server.pid as number;
     const cpu0 = cpuSeconds(pid);
+    const client0 = clientCpuMs();
     const sync = await measureLoad(port, values.image, CONCURRENCY, seconds, 'realtime');
     const cpu1 = cpuSeconds(pid);
+    const client1 = clientCpuMs();
     const count = Math.max(20, Math.round(sync.throughputRps * seconds));
     const stopProber = startProber(port);
     const jobs = await runJobs(port, body, count);
     const health = await stopProber();
     const cpu2 = cpuSeconds(pid);
+    const client2 = clientCpuMs();
     rounds.push({
       processPerS: sync.throughputRps,
       jobsPerS: jobs.jobsPerS,
       processCpuMs: (1000 * (cpu1 - cpu0)) / (sync.throughputRps * seconds),
       jobCpuMs: (1000 * (cpu2 - cpu1)) / count,
+      clientProcessCpuMs: (client1 - client0) / (sync.throughputRps * seconds),
+      clientJobCpuMs: (client2 - client1) / count,
       jobs: count,
       failed: jobs.failed,
       healthP99ProcessMs: sync.healthP99Ms,
@@ -195,11 +241,13 @@ try {
     process.stdout.write(
       `round ${i + 1}: /process ${r.processPerS.toFixed(2)}/s, jobs ${r.jobsPerS.toFixed(2)}/s (${count}, ${r.failed} failed), ` +
         `overhead ${overheadPct(r).toFixed(1)}%, CPU ${r.processCpuMs.toFixed(1)} ms per answer, ` +
-        `${r.jobCpuMs.toFixed(1)} ms per job, /health p99 ${r.healthP99JobsMs.toFixed(1)} ms during jobs ` +
+        `${r.jobCpuMs.toFixed(1)} ms per job (client ${r.clientProcessCpuMs.toFixed(1)} and ${r.clientJobCpuMs.toFixed(1)} ms), ` +
+        `/health p99 ${r.healthP99JobsMs.toFixed(1)} ms during jobs ` +
         `(${r.healthP99ProcessMs.toFixed(1)} ms during /process)\n`,
     );
   }
 } finally {
+  agent.destroy();
   await stopProcess(server);
   await store.drop();
 }
@@ -221,6 +269,8 @@ const summary = {
     overheadPct: percentile(rounds.map(overheadPct), 50),
     processCpuMs: median('processCpuMs'),
     jobCpuMs: median('jobCpuMs'),
+    clientProcessCpuMs: median('clientProcessCpuMs'),
+    clientJobCpuMs: median('clientJobCpuMs'),
     healthP99JobsMs: median('healthP99JobsMs'),
   },
 };
