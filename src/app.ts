@@ -1,3 +1,4 @@
+import { endColdStart } from './cold-start.js';
 import { type Config, type ThreadPlan, threadPlan } from './config/options.js';
 import { RocketError } from './errors.js';
 import { optimizedModelDir } from './inference/optimized-model.js';
@@ -96,6 +97,8 @@ export class RocketApp {
     this.servable.catch(() => {}); // observed through awaitAcceptingWork() and the ready promise
     this.ready = this.load(cwd);
     this.ready.catch(() => {}); // observed through health() and by the entry point
+    // Ready or failed, the cold start is over: V8 optimizes hot code again (cold-start.ts).
+    this.ready.then(endColdStart, endColdStart);
   }
 
   /** Loading, ok, draining (after SIGTERM) or failed. */

@@ -1,10 +1,10 @@
-import { prestartWorker } from './inference/worker-thread.js';
+import { beginColdStart } from './cold-start.js';
 
 /**
  * The functions-framework target `process` (package.json's `main`): the framework imports this
- * module and serves what src/function-target.ts registers. The first inference worker starts
- * here, before that module and the app's modules load, so that its import of onnxruntime overlaps
- * their loading, as in `rocket serve` (src/commands/index.ts).
+ * module and serves what src/function-target.ts registers. The cold start begins here, before that
+ * module and the app's modules load (src/cold-start.ts), as in `rocket serve`: the first inference
+ * worker's import of onnxruntime overlaps their loading.
  */
-prestartWorker();
+beginColdStart();
 await import('./function-target.js');

@@ -1,14 +1,14 @@
-import { prestartWorker } from './inference/worker-thread.js';
+import { beginColdStart } from './cold-start.js';
 
 export type { LambdaHttpEvent, LambdaHttpResult } from './lambda/events.js';
 
 /**
  * The AWS Lambda entry point (bundled as `dist/bundle/lambda.handler`, Dockerfile.lambda's CMD).
- * The first inference worker starts here, before src/lambda/entry.ts and the app's modules load,
- * so that its import of onnxruntime overlaps their loading, as in `rocket serve`
- * (src/commands/index.ts).
+ * The cold start begins here, before src/lambda/entry.ts and the app's modules load
+ * (src/cold-start.ts), as in `rocket serve`: the first inference worker's import of onnxruntime
+ * overlaps their loading.
  */
-prestartWorker();
+beginColdStart();
 
 /** Answers one Function URL or HTTP API v2.0 event with the same routes as the HTTP server. */
 export const { handler } = await import('./lambda/entry.js');

@@ -1,4 +1,4 @@
-import { prestartWorker } from '../inference/worker-thread.js';
+import { beginColdStart } from '../cold-start.js';
 import type { CommandEntry } from './types.js';
 
 /** Every `rocket` command, by name; each module is imported only when its command runs. */
@@ -6,12 +6,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   serve: {
     summary: 'Serve the rocket named by config.ini / ROCKET_URL over HTTP (POST /process)',
     load: async () => (await import('./serve.js')).serveCommand,
-    early: prestartWorker,
+    early: beginColdStart,
   },
   worker: {
     summary: 'Process the job queue (POST /jobs) without serving HTTP, until SIGTERM',
     load: async () => (await import('./worker.js')).workerCommand,
-    early: prestartWorker,
+    early: beginColdStart,
   },
   demo: {
     summary: 'Write the embedded demo rocket and demo images it detects',
@@ -24,12 +24,12 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   predict: {
     summary: 'Run the rocket on one image: print the JSON, or write the image with boxes (--out)',
     load: async () => (await import('./predict.js')).predictCommand,
-    early: prestartWorker,
+    early: beginColdStart,
   },
   batch: {
     summary: 'Run a folder, glob, bucket or list of inputs through the rocket into JSON Lines, sharded',
     load: async () => (await import('./batch.js')).batchCommand,
-    early: prestartWorker,
+    early: beginColdStart,
   },
   inspect: {
     summary: 'Show a model’s inputs, outputs and metadata, and the task and preprocessing inferred',
