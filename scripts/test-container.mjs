@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run test:container: builds the CPU Dockerfile with buildah (no Docker engine needed), runs the
 // image, and checks it end to end:
-//   - the runtime: Node.js 24 (NODE_MAJOR) runs the image; the V8 flags src/serving/gc.ts sets are
-//     known to its V8; sharp, onnxruntime-node, better-sqlite3 and the addon (Node-API 8) load under it;
+//   - the runtime: Node.js 24 (NODE_MAJOR) runs the image; the V8 flags src/serving/gc.ts and
+//     src/cold-start.ts set are known to its V8; sharp, onnxruntime-node, better-sqlite3 and the addon (Node-API 8) load under it;
 //     the job store opens in DATA_DIR=/data (a VOLUME) as the runtime user
 //   - the image config: non-root numeric USER, HEALTHCHECK, NODE_ENV=production, port 5042
 //   - no build toolchain and no dev dependencies (by package-lock.json's "dev" flags) in the image
@@ -141,8 +141,8 @@ function inspectContents(c) {
 
 /**
  * Run inside the image: the Node version, Node-API version, whether the V8 flags that
- * src/serving/gc.ts sets are in this V8's --v8-options (and set without a warning), and that
- * sharp and onnxruntime-node load and work.
+ * src/serving/gc.ts and src/cold-start.ts set are in this V8's --v8-options (and set without a
+ * warning), and that sharp and onnxruntime-node load and work.
  */
 const RUNTIME_PROBE = `
 import { execFileSync } from 'node:child_process';
@@ -153,6 +153,10 @@ const known = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8
 const flags = gcFlagsToSet([]);
 const unknownFlags = flags.filter((f) => !known.includes(f.replace(/^--(no-)?/, '--').split('=')[0]));
 tuneGarbageCollector([]);
+const { beginColdStart, endColdStart } = await import('/app/dist/src/cold-start.js');
+const tiering = known.includes('--turbofan ');
+beginColdStart();
+endColdStart();
 const sharp = require('sharp');
 const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#f00' } }).png().toBuffer();
 const ort = require('onnxruntime-node');
@@ -162,7 +166,7 @@ const { openJobStore } = await import('/app/dist/src/jobs/store/open.js');
 const store = await openJobStore({ JOB_STORE: '' }, { dataDir: process.env.DATA_DIR });
 const jobs = Object.keys(await store.counts()).length;
 await store.close();
-console.log(JSON.stringify({ node: process.version, napi: process.versions.napi, flags, unknownFlags,
+console.log(JSON.stringify({ node: process.version, napi: process.versions.napi, flags, unknownFlags, tiering,
   vips: sharp.versions.vips, png: png.length, ort: ort.env.versions.node, addon: Object.keys(addon).length,
   sqlite, jobs }));
 `;
@@ -176,6 +180,7 @@ function runtime(c) {
   const r = JSON.parse(probe.stdout.trim().split('\n').pop());
   check(Number(r.napi) >= 8, `Node-API ${r.napi} >= 8, the addon's NAPI_VERSION (package.json binary.napi_versions)`);
   check(r.flags.length > 0 && r.unknownFlags.length === 0, `V8 knows the GC flags src/serving/gc.ts sets (${r.flags.join(' ')})`);
+  check(r.tiering, 'V8 knows --turbofan, which src/cold-start.ts turns off for a cold start and on again');
   check(probe.stderr.trim() === '', `setting them warns of nothing${probe.stderr.trim() ? `: ${probe.stderr.trim()}` : ''}`);
   check(r.png > 0, `sharp loads and encodes (libvips ${r.vips})`);
   check(typeof r.ort === 'string' && r.addon > 0, `onnxruntime-node ${r.ort} and the addon (${r.addon} exports) load`);
