@@ -280,14 +280,17 @@ const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
 const header = '                 p50 ms   p99 ms    req/s  health p50  health p99   non-2xx  errors';
 const row = (label: string, l: LoadResult) =>
   `${`${label} c=${l.concurrency}`.padEnd(15)}${fmt(l.latencyP50Ms)} ${fmt(l.latencyP99Ms)} ${fmt(l.throughputRps)}    ${fmt(l.healthP50Ms, 2)}    ${fmt(l.healthP99Ms, 2)}  ${String(l.non2xx).padStart(8)} ${String(l.errors).padStart(7)}`;
+/** Every start's first answer, in seconds. */
+const firstAnswers = (result: ColdStartResult) =>
+  result.runs.map((r) => (r.firstAnswerMs / 1000).toFixed(2)).join(' ');
 const lines = [
   `rocketserve bench: ${rocket} on ${values.image}`,
   `machine: ${cores} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
   '',
   ...goals,
   '',
-  `cold starts, first /process answered (s): ours ${cold.runs.map((r) => (r.firstAnswerMs / 1000).toFixed(2)).join(' ')}${peerCold ? `; tutorial ${peerCold.runs.map((r) => (r.firstAnswerMs / 1000).toFixed(2)).join(' ')}` : ''}`,
-  `  ours with an empty CACHE_DIR: ${coldFirstOnMachine ? coldFirstOnMachine.runs.map((r) => (r.firstAnswerMs / 1000).toFixed(2)).join(' ') : 'not measured (a remote rocket)'}`,
+  `cold starts, first /process answered (s): ours ${firstAnswers(cold)}${peerCold ? `; tutorial ${firstAnswers(peerCold)}` : ''}`,
+  `  ours with an empty CACHE_DIR: ${coldFirstOnMachine ? firstAnswers(coldFirstOnMachine) : 'not measured (a remote rocket)'}`,
   `  onnxruntime's optimized copy of the model in ${cacheDir}: ${optimizedCopy ? 'yes' : 'no: none was saved (see docs/operations.md)'}`,
   '',
   `floor (in-process, no HTTP), sequential p50 ms: decode ${floor.stagesP50.decodeMs.toFixed(1)}, preprocess ${floor.stagesP50.preprocessMs.toFixed(1)}, inference ${floor.stagesP50.inferenceMs.toFixed(1)}, postprocess ${floor.stagesP50.postprocessMs.toFixed(1)}, total ${floor.latencyP50Ms.toFixed(1)}`,

@@ -96,8 +96,8 @@ export class RocketApp {
     });
     this.servable.catch(() => {}); // observed through awaitAcceptingWork() and the ready promise
     this.ready = this.load(cwd);
-    this.ready.catch(() => {}); // observed through health() and by the entry point
-    // Ready or failed, the cold start is over: V8 optimizes hot code again (cold-start.ts).
+    // Ready or failed, the cold start is over: V8 optimizes hot code again (cold-start.ts). A
+    // failure is observed through health() and by the entry point.
     this.ready.then(endColdStart, endColdStart);
   }
 

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { prestartWorker } from './inference/worker-thread.js';
+import { flagNames } from './v8-flags.js';
 
 // A cold start, from the first line of an entry point (`rocket serve`, `worker`, `predict` and
 // `batch`, the functions-framework target, the Lambda handler) until its app is ready. Two things
@@ -14,12 +15,12 @@ import { prestartWorker } from './inference/worker-thread.js';
 /** Whether the optimizing compiler is off for the cold start. */
 let paused = false;
 
-/** Node options that set V8's tiering: those are the user's, and left alone. */
-const TIERING_FLAG = /^--(no-)?(opt|turbofan|max-opt|jitless)\b/;
+/** V8 flags that set its tiering: when Node was started with one, they are the user's, and left alone. */
+const TIERING_FLAGS = ['opt', 'turbofan', 'max-opt', 'jitless'];
 
 function tieringSetByUser(): boolean {
-  const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return options.some((option) => TIERING_FLAG.test(option));
+  const given = flagNames([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]);
+  return TIERING_FLAGS.some((name) => given.has(name));
 }
 
 /** Starts the first inference worker and turns the optimizing compiler off, until {@link endColdStart}. */

@@ -48,11 +48,14 @@ export function digestModel(
   memoDir: string,
   now = Date.now(),
 ): ModelDigest {
-  const memo = join(memoDir, `${identityKey(info)}${MEMO_SUFFIX}`);
+  const identity = identityKey(info);
+  const memo = join(memoDir, `${identity}${MEMO_SUFFIX}`);
   const remembered = readMemo(memo);
   if (remembered) return remembered;
   const digest = readDigest(modelPath);
-  if (settled(info, now) && sameFile(info, statSync(modelPath, { bigint: true }))) writeMemo(memo, digest);
+  // Unchanged while it was read, too.
+  if (settled(info, now) && identityKey(statSync(modelPath, { bigint: true })) === identity)
+    writeMemo(memo, digest);
   return digest;
 }
 
@@ -67,10 +70,6 @@ function settled(info: BigIntStats, now: number): boolean {
   return info.ctimeMs <= BigInt(Math.floor(now - SETTLED_MS));
 }
 
-function sameFile(a: BigIntStats, b: BigIntStats): boolean {
-  return identityKey(a) === identityKey(b);
-}
-
 /** The memo at `path`, marked used (for the pruning beside the copies); none when absent or not a memo. */
 function readMemo(path: string): ModelDigest | undefined {
   let memo: unknown;
@@ -80,13 +79,22 @@ function readMemo(path: string): ModelDigest | undefined {
     return undefined;
   }
   if (!isDigest(memo)) return undefined;
+  markUsed(path); // false when another start's pruning removed it meanwhile: what it held is still right
+  return { sha256: memo.sha256, mayHaveExternalData: memo.mayHaveExternalData };
+}
+
+/**
+ * Marks a file of the cache used now, for the pruning beside the copies (the least recently used
+ * go first); false when there is no such file.
+ */
+export function markUsed(path: string): boolean {
   try {
     const now = new Date();
     utimesSync(path, now, now);
+    return true;
   } catch {
-    // Removed meanwhile by another start's pruning: what it held is still right.
+    return false;
   }
-  return { sha256: memo.sha256, mayHaveExternalData: memo.mayHaveExternalData };
 }
 
 function isDigest(value: unknown): value is ModelDigest {

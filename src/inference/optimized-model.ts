@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { arch, cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { digestModel, MEMO_SUFFIX, type ModelDigest } from './model-digest.js';
+import { digestModel, MEMO_SUFFIX, type ModelDigest, markUsed } from './model-digest.js';
 
 // onnxruntime's optimized copy of a model (`optimizedModelFilePath`), kept in CACHE_DIR/optimized so
 // that later starts on the same machine skip the graph optimisation: YOLOv8n's session is created in
@@ -95,13 +95,8 @@ export function findOptimizedModel(
     .update(JSON.stringify({ format: FORMAT, ...machine, model: digest.sha256 }))
     .digest('hex');
   const path = join(dir, `${key}${COPY_SUFFIX}`);
-  try {
-    const now = new Date();
-    utimesSync(path, now, now); // marks it used, for the pruning in saveOptimizedModel
-    return { use: 'load', path };
-  } catch {
-    return saves ? savePlan(path) : NO_COPY_OF_THIS_MODEL;
-  }
+  if (markUsed(path)) return { use: 'load', path };
+  return saves ? savePlan(path) : NO_COPY_OF_THIS_MODEL;
 }
 
 const NO_COPY_OF_THIS_MODEL: OptimizedModel = {

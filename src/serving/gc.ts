@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { flagName, flagNames } from '../v8-flags.js';
 
 /**
  * V8 settings for a server that receives large uploads while inference keeps every core busy.
@@ -17,16 +18,9 @@ import { setFlagsFromString } from 'node:v8';
  */
 const GC_FLAGS = ['--heap-growing-percent=300', '--no-parallel-scavenge'];
 
-/** A V8 flag's name without `--`, `no-` or a value, with `_` spelled `-`. */
-const flagName = (arg: string) =>
-  arg
-    .replace(/^--(no-)?/, '')
-    .split('=')[0]
-    ?.replaceAll('_', '-');
-
 /** The GC flags to set: all of {@link GC_FLAGS} except those node was started with. */
 export function gcFlagsToSet(execArgv: readonly string[]): string[] {
-  const given = new Set(execArgv.map(flagName));
+  const given = flagNames(execArgv);
   return GC_FLAGS.filter((flag) => !given.has(flagName(flag)));
 }
 

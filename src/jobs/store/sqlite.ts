@@ -205,7 +205,7 @@ export class SqliteJobStore implements JobStore {
       return row;
     });
     await this.blobs.remove(finished ? [finished.input_file, end.result ? null : resultFile] : [resultFile]);
-    return finished && end.status;
+    return finished ? end.status : undefined;
   }
 
   async release(id: string, leaseToken: string): Promise<boolean> {
