@@ -58,7 +58,7 @@ export class StoreJobQueue implements JobQueue {
         request,
         webhook: options.webhook,
         idempotencyKey: options.idempotencyKey,
-        requestHash: requestHash(request),
+        requestHash: options.idempotencyKey === null ? '' : requestHash(request),
       },
       this.options.maxQueued,
     );

@@ -3,7 +3,7 @@ import type { Ticket } from '../serving/admission.js';
 import { HeldInputs } from './held-inputs.js';
 import { Lease } from './lease.js';
 import type { Replayed } from './replay.js';
-import type { Claim, JobRequest, JobStatus, JobStore, Outcome } from './types.js';
+import type { Claim, JobRecord, JobRequest, JobStatus, JobStore, Outcome } from './types.js';
 
 /** What a {@link JobRunner} works with. */
 export interface RunnerDeps {
@@ -13,10 +13,10 @@ export interface RunnerDeps {
   /** Runs a job's request as POST /process would ({@link replay}); never rejects for a bad input. */
   run(request: JobRequest, signal: AbortSignal): Promise<Replayed>;
   log: Logger;
-  /** Told when this runner claimed a job (the store may have queued its `started` webhook). */
-  onStarted?(): void;
-  /** Told when a job this runner ran was recorded as finished, with its run time in seconds. */
-  onFinished?(status: JobStatus, seconds: number): void;
+  /** Told when this runner claimed `job` (the store may have queued its `started` webhook). */
+  onStarted?(job: JobRecord): void;
+  /** Told when `job`, which this runner ran, was recorded as finished, with its run time in seconds. */
+  onFinished?(job: JobRecord, status: JobStatus, seconds: number): void;
 }
 
 /** How a {@link JobRunner} holds and looks for jobs. */
@@ -137,7 +137,7 @@ export class JobRunner {
       // Held even when stop() began meanwhile: stop() waits for this pump, then treats it like
       // every running job (it finishes within the grace, or goes back to the queue).
       this.hold(claim, ticket);
-      this.deps.onStarted?.();
+      this.deps.onStarted?.(claim.job);
     }
   }
 
@@ -190,7 +190,7 @@ export class JobRunner {
       });
       return;
     }
-    this.deps.onFinished?.(status, seconds);
+    this.deps.onFinished?.(record, status, seconds);
     this.deps.log.info(
       `job ${status}`,
       status === 'failed' && error ? { ...fields, status, code: error.code } : { ...fields, status },

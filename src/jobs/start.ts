@@ -59,10 +59,14 @@ export async function startJobs(app: RocketApp, work: boolean): Promise<JobQueue
           slot: () => app.admission.tryBackground(),
           run: (request, signal) => inBackground(() => replay(app, request, signal)),
           log,
-          onStarted: () => sender.wake(),
-          onFinished(status, seconds) {
+          // A job with a webhook may have queued a delivery: sent now rather than at the sender's
+          // next poll. Jobs without one (most) cost the outbox no read.
+          onStarted: (job) => {
+            if (job.webhook) sender.wake();
+          },
+          onFinished(job, status, seconds) {
             metrics.record((m) => m.jobSeconds.observe({ status }, seconds));
-            sender.wake();
+            if (job.webhook) sender.wake();
           },
         },
         { leaseMs: config.JOB_LEASE_S * 1000, maxAttempts: config.JOB_MAX_ATTEMPTS },

@@ -65,7 +65,11 @@ export interface NewJob {
   webhook: { url: string; events: WebhookEvent[] } | null;
   /** With the hash of the request, makes a repeated submit return the first job. */
   idempotencyKey: string | null;
-  /** sha256 (hex) of contentType, query and body: what "the same request" means for idempotency. */
+  /**
+   * With an idempotency key, sha256 (hex) of the request (requestHash() in queue.ts): what "the
+   * same request" means for a repeat. Without one, '': no later submit compares it, so the body is
+   * not hashed.
+   */
   requestHash: string;
 }
 

@@ -212,6 +212,7 @@ describe('JobRunner', () => {
     const id = await submit(store);
     const runs = controlledRuns();
     const log = memoryLog();
+    const started: string[] = [];
     const finished: string[] = [];
     const jobs = new JobRunner(
       {
@@ -219,7 +220,8 @@ describe('JobRunner', () => {
         slot: () => new Admission(2, 0).tryBackground(),
         run: runs.run,
         log,
-        onFinished: (status) => finished.push(status),
+        onStarted: (job) => started.push(`${job.id} ${job.status}`),
+        onFinished: (job, status) => finished.push(`${job.id} ${status}`),
       },
       settings,
     );
@@ -228,7 +230,8 @@ describe('JobRunner', () => {
     await store.cancel(id);
     runs.calls[0]?.end(ok('answered before the lease saw the cancel'));
     await until(() => finished.length === 1);
-    expect(finished).toEqual(['canceled']);
+    expect(started).toEqual([`${id} running`]);
+    expect(finished).toEqual([`${id} canceled`]);
     expect(log.lines.find((l) => l.jobId === id && l.message.startsWith('job '))?.message).toBe(
       'job canceled',
     );

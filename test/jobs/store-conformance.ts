@@ -395,6 +395,21 @@ export function jobStoreConformance(
       expect((await rejected(store.cancel('no-such-job'))).code).toBe('JOB_NOT_FOUND');
     });
 
+    it('a job without a webhook whose cancel was asked while it ran ends canceled, whatever its worker reports', async () => {
+      for (const outcome of [
+        { status: 'succeeded', result: json({ late: true }) },
+        { status: 'failed', error: { code: 'INFERENCE_FAILED', message: 'late' }, result: json({}) },
+      ] as const) {
+        const job = await submit();
+        const c = await claim();
+        await store.cancel(job.id);
+        expect(await store.finish(job.id, c.leaseToken, outcome)).toBe('canceled');
+        expect(await store.get(job.id)).toMatchObject({ status: 'canceled', error: null });
+        expect(await store.result(job.id)).toBeUndefined();
+      }
+      expect(await t.bodies()).toEqual({ inputs: 0, results: 0 });
+    });
+
     it('a canceled outcome ends a job canceled', async () => {
       const job = await submit({ webhook: hook('completed', 'failed') });
       const c = await claim();

