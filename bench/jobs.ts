@@ -5,8 +5,10 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
 import pg from 'pg';
 import { ensureDemoRocket } from '../src/demo/embedded.js';
+import { isolateDatabase, pidsNamed } from './cpu-slices.js';
 import { percentile } from './floor.js';
 import { freePort } from './health.js';
 import { MULTIPART_BOUNDARY, measureLoad, multipartBody, startServer, stopProcess } from './load.js';
@@ -21,9 +23,10 @@ by 4 concurrent clients to POST /jobs and timed from the first submit to the las
 (jobs per second through the queue), with GET /health probed every 20 ms throughout. Prints each
 round and the medians. The queue's overhead, 1 - jobs/s ÷ /process per second, is taken in each
 round, against the load right before its jobs; its median is the median of the rounds', so that a
-machine whose speed drifts between rounds does not enter it. Both clients run in this process,
-on the server's cores, over kept-alive connections (autocannon, then node:http); the CPU each
-takes per answer is printed beside the server's.
+machine whose speed drifts between rounds does not enter it. Both loads are sent by autocannon
+in this process, on the server's cores; the last job is polled (node:http) from 90% of the time
+the synchronous load took on. The CPU this process takes per answer and per job is printed beside
+the server's, and with --job-store on this machine, the PostgreSQL server's.
 Server settings (WORKERS, INTRA_OP_THREADS, ...) come from the environment.
 
   --rocket     ROCKET_URL to serve (default: the embedded demo rocket)
@@ -32,6 +35,10 @@ Server settings (WORKERS, INTRA_OP_THREADS, ...) come from the environment.
   --rounds     rounds (default 3)
   --job-store  a PostgreSQL URL: the jobs go there, in a schema made for this run and dropped after
                (default: SQLite in a temporary DATA_DIR)
+  --database-cores  with --job-store on this machine: stands in for a database on a host of its
+               own. Every postgres process runs in a CPU slice (cgroup) of this many cores, and
+               the server and this bench in one of the rest, for both loads of every round
+               (root, cgroup v1; default: all share every core)
   --out        JSON report path (default: bench-results/jobs-<time>.json)
 `;
 
@@ -42,6 +49,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
     'job-store': { type: 'string' },
+    'database-cores': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -55,11 +63,22 @@ const seconds = Number(values.seconds);
 const rocket = values.rocket ?? (await ensureDemoRocket());
 
 /** Where the jobs go: a temporary DATA_DIR, or a fresh schema on the PostgreSQL server named. */
-async function jobStore(): Promise<{ env: Record<string, string>; label: string; drop(): Promise<void> }> {
+async function jobStore(): Promise<{
+  env: Record<string, string>;
+  label: string;
+  /** CPU seconds the database server has used so far, when it runs beside the server: else 0. */
+  databaseCpuSeconds(): number;
+  drop(): Promise<void>;
+}> {
   const url = values['job-store'];
   if (!url) {
     const dir = mkdtempSync(join(tmpdir(), 'rocket-bench-jobs-'));
-    return { env: { DATA_DIR: dir }, label: 'SQLite', drop: async () => rmSync(dir, { recursive: true }) };
+    return {
+      env: { DATA_DIR: dir },
+      label: 'SQLite', // in the server's process: its CPU is the server's
+      databaseCpuSeconds: () => 0,
+      drop: async () => rmSync(dir, { recursive: true }),
+    };
   }
   const schema = `rocket_bench_${randomUUID().replaceAll('-', '')}`;
   const admin = async (sql: string) => {
@@ -73,18 +92,43 @@ async function jobStore(): Promise<{ env: Record<string, string>; label: string;
   return {
     env: { JOB_STORE: scoped.toString() },
     label: 'PostgreSQL',
+    databaseCpuSeconds: postgresCpuSeconds,
     drop: () => admin(`DROP SCHEMA ${schema} CASCADE`),
   };
 }
 
+/** A process's name and CPU seconds from /proc/<pid>/stat (clock ticks of 1/100 s): its own, and its reaped children's. */
+function processCpu(pid: string): { name: string; seconds: number; childrenSeconds: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') '));
+    const ticks = (i: number) => Number(fields[i]);
+    return { name, seconds: (ticks(11) + ticks(12)) / 100, childrenSeconds: (ticks(13) + ticks(14)) / 100 };
+  } catch {
+    return undefined; // exited meanwhile
+  }
+}
+
 /**
- * CPU seconds a process has used so far, all its threads (the inference workers too): utime + stime
- * of /proc/<pid>/stat, in clock ticks of 1/100 s. Throughput on a machine others share varies with
- * the CPU they leave; CPU time per answer does not, so it shows the queue's own cost.
+ * CPU seconds a process has used so far, all its threads (the inference workers too). Throughput on
+ * a machine others share varies with the CPU they leave; CPU time per answer does not, so it shows
+ * the queue's own cost.
  */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+const cpuSeconds = (pid: number): number => processCpu(String(pid))?.seconds ?? 0;
+
+/**
+ * CPU seconds every `postgres` process on this machine has used so far (the server, its backends and
+ * background workers): 0 when the database runs elsewhere. The CPU of those that exited (autovacuum
+ * workers, closed connections) is counted in their parent's reaped children's time.
+ */
+function postgresCpuSeconds(): number {
+  let seconds = 0;
+  for (const pid of pidsNamed('postgres')) {
+    const cpu = processCpu(String(pid));
+    if (cpu) seconds += cpu.seconds + cpu.childrenSeconds;
+  }
+  return seconds;
 }
 
 /** Probes GET /health every 20 ms in its own process (bench/prober.ts) until stopped; resolves with the latencies. */
@@ -102,64 +146,65 @@ function startProber(port: number): () => Promise<number[]> {
   };
 }
 
-/** Keeps CONCURRENCY connections open, as autocannon does for the synchronous rounds. */
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+/** The status reads' connection, kept alive. */
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 /**
- * One request to the server: its status and JSON answer. node:http on kept-alive connections, so
- * that the client costs about what autocannon costs for /process (0.5-0.7 ms of CPU a request
- * here): fetch() took 5.6 ms a job, taken from the cores the server runs on.
+ * GET `path` from the server: its JSON answer. node:http on kept-alive connections: fetch() took
+ * 5.6 ms of CPU a job, taken from the cores the server runs on.
  */
-function call(
-  port: number,
-  method: string,
-  path: string,
-  body?: Buffer,
-): Promise<{ status: number; json: unknown }> {
-  const headers = body
-    ? { 'content-type': `multipart/form-data; boundary=${MULTIPART_BOUNDARY}`, 'content-length': body.length }
-    : {};
+function getJson(port: number, path: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString()) }),
-      );
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end(body);
+    req.end();
   });
 }
 
 /**
  * Submits `count` jobs from CONCURRENCY clients at once, then waits until each has finished.
  * Resolves with the jobs per second from the first submit to the last finish, and how many failed.
+ * `expectedS` is how long the jobs should take (as long as the synchronous load answered them in):
+ * the last job is only polled from 90% of it on.
  */
 async function runJobs(
   port: number,
   body: Buffer,
   count: number,
+  expectedS = 0,
 ): Promise<{ jobsPerS: number; failed: number }> {
   const ids: string[] = [];
-  let next = 0;
+  let refused = '';
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        next++;
-        const { status, json } = await call(port, 'POST', '/jobs', body);
-        if (status !== 202) throw new Error(`POST /jobs answered ${status}: ${JSON.stringify(json)}`);
-        ids.push((json as { id: string }).id);
-      }
-    }),
-  );
+  // Submitted by autocannon, as the synchronous load is sent, so that both cost their client alike.
+  await autocannon({
+    url: `http://127.0.0.1:${port}/jobs`,
+    connections: CONCURRENCY,
+    amount: count,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${MULTIPART_BOUNDARY}` },
+        body,
+        onResponse(status: number, answer: string) {
+          if (status === 202) ids.push((JSON.parse(answer) as { id: string }).id);
+          else refused ||= `${status}: ${answer}`;
+        },
+      },
+    ],
+  });
+  if (ids.length !== count) throw new Error(`POST /jobs answered ${refused || `${ids.length} of ${count}`}`);
   // Jobs are claimed oldest first, so the last one submitted finishes (about) last: it alone is
   // polled, every 20 ms (one light GET, at most 20 ms late: 0.25% of an 8 s round, counted against
-  // the queue); then the rest are checked once.
-  const status = async (id: string) =>
-    ((await call(port, 'GET', `/jobs/${id}`)).json as { status: string }).status;
+  // the queue), but only once 90% of the expected time has passed: polling all along took about 1%
+  // of the cores (client and server) from the jobs. Then the rest are checked once.
+  await new Promise((r) => setTimeout(r, started + 900 * expectedS - performance.now()));
+  const status = async (id: string) => ((await getJson(port, `/jobs/${id}`)) as { status: string }).status;
   const finished = (s: string) => s === 'succeeded' || s === 'failed' || s === 'canceled';
   let failed = 0;
   let ended = 0;
@@ -196,6 +241,12 @@ interface Round {
   /** This process's CPU milliseconds (the load's client) per answer and per job: both take from the server's cores. */
   clientProcessCpuMs: number;
   clientJobCpuMs: number;
+  /**
+   * The PostgreSQL server's CPU milliseconds per answer and per job, when it runs on this machine
+   * (on the same cores); 0 for SQLite or a database elsewhere.
+   */
+  databaseProcessCpuMs: number;
+  databaseJobCpuMs: number;
   jobs: number;
   failed: number;
   healthP99ProcessMs: number;
@@ -204,26 +255,36 @@ interface Round {
 }
 
 const store = await jobStore();
+const databaseCores = values['database-cores'] === undefined ? undefined : Number(values['database-cores']);
+if (databaseCores !== undefined && store.label !== 'PostgreSQL')
+  throw new Error('--database-cores needs --job-store');
 const port = await freePort();
 const server = await startServer(ROOT, { ROCKET_URL: rocket, ...store.env }, port);
 const body = multipartBody(values.image);
 const rounds: Round[] = [];
+/** Puts the database and the server back on every core, after --database-cores. */
+let shareCores: (() => void) | undefined;
 try {
+  if (databaseCores !== undefined)
+    shareCores = isolateDatabase(databaseCores, [process.pid, server.pid as number]);
   await measureLoad(port, values.image, CONCURRENCY, 2, 'realtime'); // warm-up
   await runJobs(port, body, 20);
   for (let i = 0; i < Number(values.rounds); i++) {
     const pid = server.pid as number;
     const cpu0 = cpuSeconds(pid);
     const client0 = clientCpuMs();
+    const database0 = store.databaseCpuSeconds();
     const sync = await measureLoad(port, values.image, CONCURRENCY, seconds, 'realtime');
     const cpu1 = cpuSeconds(pid);
     const client1 = clientCpuMs();
+    const database1 = store.databaseCpuSeconds();
     const count = Math.max(20, Math.round(sync.throughputRps * seconds));
     const stopProber = startProber(port);
-    const jobs = await runJobs(port, body, count);
+    const jobs = await runJobs(port, body, count, count / sync.throughputRps);
     const health = await stopProber();
     const cpu2 = cpuSeconds(pid);
     const client2 = clientCpuMs();
+    const database2 = store.databaseCpuSeconds();
     rounds.push({
       processPerS: sync.throughputRps,
       jobsPerS: jobs.jobsPerS,
@@ -231,6 +292,8 @@ try {
       jobCpuMs: (1000 * (cpu2 - cpu1)) / count,
       clientProcessCpuMs: (client1 - client0) / (sync.throughputRps * seconds),
       clientJobCpuMs: (client2 - client1) / count,
+      databaseProcessCpuMs: (1000 * (database1 - database0)) / (sync.throughputRps * seconds),
+      databaseJobCpuMs: (1000 * (database2 - database1)) / count,
       jobs: count,
       failed: jobs.failed,
       healthP99ProcessMs: sync.healthP99Ms,
@@ -241,7 +304,8 @@ try {
     process.stdout.write(
       `round ${i + 1}: /process ${r.processPerS.toFixed(2)}/s, jobs ${r.jobsPerS.toFixed(2)}/s (${count}, ${r.failed} failed), ` +
         `overhead ${overheadPct(r).toFixed(1)}%, CPU ${r.processCpuMs.toFixed(1)} ms per answer, ` +
-        `${r.jobCpuMs.toFixed(1)} ms per job (client ${r.clientProcessCpuMs.toFixed(1)} and ${r.clientJobCpuMs.toFixed(1)} ms), ` +
+        `${r.jobCpuMs.toFixed(1)} ms per job (client ${r.clientProcessCpuMs.toFixed(1)} and ${r.clientJobCpuMs.toFixed(1)} ms` +
+        `${r.databaseJobCpuMs > 0 ? `, local PostgreSQL ${r.databaseProcessCpuMs.toFixed(1)} and ${r.databaseJobCpuMs.toFixed(1)} ms` : ''}), ` +
         `/health p99 ${r.healthP99JobsMs.toFixed(1)} ms during jobs ` +
         `(${r.healthP99ProcessMs.toFixed(1)} ms during /process)\n`,
     );
@@ -249,6 +313,7 @@ try {
 } finally {
   agent.destroy();
   await stopProcess(server);
+  shareCores?.();
   await store.drop();
 }
 const median = (key: keyof Round) =>
@@ -258,6 +323,7 @@ const median = (key: keyof Round) =>
   );
 const summary = {
   store: store.label,
+  databaseCores: databaseCores ?? null,
   rocket,
   image: values.image,
   concurrency: CONCURRENCY,
@@ -271,6 +337,8 @@ const summary = {
     jobCpuMs: median('jobCpuMs'),
     clientProcessCpuMs: median('clientProcessCpuMs'),
     clientJobCpuMs: median('clientJobCpuMs'),
+    databaseProcessCpuMs: median('databaseProcessCpuMs'),
+    databaseJobCpuMs: median('databaseJobCpuMs'),
     healthP99JobsMs: median('healthP99JobsMs'),
   },
 };
