@@ -97,25 +97,17 @@ async function jobStore(): Promise<{
   };
 }
 
-/** A process's name and CPU seconds from /proc/<pid>/stat (clock ticks of 1/100 s): its own, and its reaped children's. */
-function processCpu(pid: string): { name: string; seconds: number; childrenSeconds: number } | undefined {
+/** A process's CPU seconds from /proc/<pid>/stat (clock ticks of 1/100 s): its own, and its reaped children's. */
+function processCpu(pid: number): { seconds: number; childrenSeconds: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') '));
     const ticks = (i: number) => Number(fields[i]);
-    return { name, seconds: (ticks(11) + ticks(12)) / 100, childrenSeconds: (ticks(13) + ticks(14)) / 100 };
+    return { seconds: (ticks(11) + ticks(12)) / 100, childrenSeconds: (ticks(13) + ticks(14)) / 100 };
   } catch {
     return undefined; // exited meanwhile
   }
 }
-
-/**
- * CPU seconds a process has used so far, all its threads (the inference workers too). Throughput on
- * a machine others share varies with the CPU they leave; CPU time per answer does not, so it shows
- * the queue's own cost.
- */
-const cpuSeconds = (pid: number): number => processCpu(String(pid))?.seconds ?? 0;
 
 /**
  * CPU seconds every `postgres` process on this machine has used so far (the server, its backends and
@@ -125,7 +117,7 @@ const cpuSeconds = (pid: number): number => processCpu(String(pid))?.seconds ?? 
 function postgresCpuSeconds(): number {
   let seconds = 0;
   for (const pid of pidsNamed('postgres')) {
-    const cpu = processCpu(String(pid));
+    const cpu = processCpu(pid);
     if (cpu) seconds += cpu.seconds + cpu.childrenSeconds;
   }
   return seconds;
@@ -201,8 +193,8 @@ async function runJobs(
   if (ids.length !== count) throw new Error(`POST /jobs answered ${refused || `${ids.length} of ${count}`}`);
   // Jobs are claimed oldest first, so the last one submitted finishes (about) last: it alone is
   // polled, every 20 ms (one light GET, at most 20 ms late: 0.25% of an 8 s round, counted against
-  // the queue), but only once 90% of the expected time has passed: polling all along took about 1%
-  // of the cores (client and server) from the jobs. Then the rest are checked once.
+  // the queue), but only once 90% of the expected time has passed: each read costs the server and
+  // this client CPU that the jobs would use. Then the rest are checked once.
   await new Promise((r) => setTimeout(r, started + 900 * expectedS - performance.now()));
   const status = async (id: string) => ((await getJson(port, `/jobs/${id}`)) as { status: string }).status;
   const finished = (s: string) => s === 'succeeded' || s === 'failed' || s === 'canceled';
@@ -223,13 +215,22 @@ async function runJobs(
   return { jobsPerS: count / elapsedS, failed };
 }
 
-/** 1 − jobs/s ÷ /process per second, in %: a round's jobs against the load right before them. */
-/** CPU milliseconds this process has used so far. */
-function clientCpuMs(): number {
+/**
+ * CPU milliseconds used so far by the server (all its threads, the inference workers too), by this
+ * process (the loads' client, on the same cores) and by the database server when it runs on this
+ * machine. Throughput on a machine others share varies with the CPU they leave; CPU time per answer
+ * does not, so it shows the queue's own cost.
+ */
+function cpuMs(serverPid: number): { server: number; client: number; database: number } {
   const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
+  return {
+    server: 1000 * (processCpu(serverPid)?.seconds ?? 0),
+    client: (user + system) / 1000,
+    database: 1000 * store.databaseCpuSeconds(),
+  };
 }
 
+/** 1 − jobs/s ÷ /process per second, in %: a round's jobs against the load right before them. */
 const overheadPct = (r: Round) => 100 * (1 - r.jobsPerS / r.processPerS);
 
 interface Round {
@@ -270,30 +271,24 @@ try {
   await measureLoad(port, values.image, CONCURRENCY, 2, 'realtime'); // warm-up
   await runJobs(port, body, 20);
   for (let i = 0; i < Number(values.rounds); i++) {
-    const pid = server.pid as number;
-    const cpu0 = cpuSeconds(pid);
-    const client0 = clientCpuMs();
-    const database0 = store.databaseCpuSeconds();
+    const cpu0 = cpuMs(server.pid as number);
     const sync = await measureLoad(port, values.image, CONCURRENCY, seconds, 'realtime');
-    const cpu1 = cpuSeconds(pid);
-    const client1 = clientCpuMs();
-    const database1 = store.databaseCpuSeconds();
+    const cpu1 = cpuMs(server.pid as number);
     const count = Math.max(20, Math.round(sync.throughputRps * seconds));
     const stopProber = startProber(port);
     const jobs = await runJobs(port, body, count, count / sync.throughputRps);
     const health = await stopProber();
-    const cpu2 = cpuSeconds(pid);
-    const client2 = clientCpuMs();
-    const database2 = store.databaseCpuSeconds();
+    const cpu2 = cpuMs(server.pid as number);
+    const answers = sync.throughputRps * seconds;
     rounds.push({
       processPerS: sync.throughputRps,
       jobsPerS: jobs.jobsPerS,
-      processCpuMs: (1000 * (cpu1 - cpu0)) / (sync.throughputRps * seconds),
-      jobCpuMs: (1000 * (cpu2 - cpu1)) / count,
-      clientProcessCpuMs: (client1 - client0) / (sync.throughputRps * seconds),
-      clientJobCpuMs: (client2 - client1) / count,
-      databaseProcessCpuMs: (1000 * (database1 - database0)) / (sync.throughputRps * seconds),
-      databaseJobCpuMs: (1000 * (database2 - database1)) / count,
+      processCpuMs: (cpu1.server - cpu0.server) / answers,
+      jobCpuMs: (cpu2.server - cpu1.server) / count,
+      clientProcessCpuMs: (cpu1.client - cpu0.client) / answers,
+      clientJobCpuMs: (cpu2.client - cpu1.client) / count,
+      databaseProcessCpuMs: (cpu1.database - cpu0.database) / answers,
+      databaseJobCpuMs: (cpu2.database - cpu1.database) / count,
       jobs: count,
       failed: jobs.failed,
       healthP99ProcessMs: sync.healthP99Ms,

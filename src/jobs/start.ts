@@ -8,7 +8,7 @@ import { replay } from './replay.js';
 import { Retention } from './retention.js';
 import { JobRunner } from './runner.js';
 import { openJobStore } from './store/open.js';
-import type { JobQueue, JobStore } from './types.js';
+import type { JobQueue, JobRecord, JobStore } from './types.js';
 import { checkWebhookUrl } from './webhooks/address-guard.js';
 import { WebhookSender } from './webhooks/sender.js';
 
@@ -52,6 +52,11 @@ export async function startJobs(app: RocketApp, work: boolean): Promise<JobQueue
     logger: log,
     onOutcome: (outcome) => metrics.record((m) => m.webhookDeliveries.inc({ outcome })),
   });
+  // A job with a webhook may have queued a delivery: sent now rather than at the sender's next
+  // poll. Jobs without one (most) cost the outbox no read.
+  const wakeSenderFor = (job: JobRecord) => {
+    if (job.webhook) sender.wake();
+  };
   runner = work
     ? new JobRunner(
         {
@@ -59,14 +64,10 @@ export async function startJobs(app: RocketApp, work: boolean): Promise<JobQueue
           slot: () => app.admission.tryBackground(),
           run: (request, signal) => inBackground(() => replay(app, request, signal)),
           log,
-          // A job with a webhook may have queued a delivery: sent now rather than at the sender's
-          // next poll. Jobs without one (most) cost the outbox no read.
-          onStarted: (job) => {
-            if (job.webhook) sender.wake();
-          },
+          onStarted: wakeSenderFor,
           onFinished(job, status, seconds) {
             metrics.record((m) => m.jobSeconds.observe({ status }, seconds));
-            if (job.webhook) sender.wake();
+            wakeSenderFor(job);
           },
         },
         { leaseMs: config.JOB_LEASE_S * 1000, maxAttempts: config.JOB_MAX_ATTEMPTS },
